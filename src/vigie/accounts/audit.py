@@ -1,0 +1,99 @@
+"""The audit log: logins, failed logins, creations, changes with their fields, deletions, exports.
+
+Model changes are recorded by signals for every model listed in AUDITED, whatever the entry point (page,
+API, import, shell), with the actor taken from the request context the middleware sets.
+"""
+
+from django.db.models.signals import post_delete, post_init, post_save
+
+from vigie.core.context import current_actor
+
+from .models import AuditEvent
+
+SECRET_FIELDS = {"password", "digest", "key", "token"}
+SKIPPED_FIELDS = {
+    "last_login", "failed_logins", "locked_until", "path", "last_used_at",
+    # django-otp bookkeeping, rewritten at every verification
+    "last_t", "drift", "throttling_failure_timestamp", "throttling_failure_count", "last_generated_timestamp",
+}
+
+
+def _display(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _snapshot(instance) -> dict:
+    return {
+        f.attname: _display(getattr(instance, f.attname, None))
+        for f in instance._meta.concrete_fields
+        if f.attname not in SKIPPED_FIELDS
+    }
+
+
+def _organisation_of(instance):
+    owner = getattr(instance, "owning_organisation", None)
+    try:
+        return owner() if owner else None
+    except Exception:  # the owner may already be gone during a cascade delete
+        return None
+
+
+def record(action: str, *, obj=None, user=None, changes=None, organisation=None, object_repr: str = "") -> AuditEvent:
+    actor = current_actor.get()
+    if user is None and actor is not None:
+        user = actor.user
+    if organisation is None and obj is not None:
+        organisation = _organisation_of(obj)
+    if organisation is None and user is not None and getattr(user, "pk", None):
+        first = user.roles.select_related("organisation").order_by("-role").first()
+        organisation = first.organisation if first else None
+    return AuditEvent.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_uuid=str(getattr(obj, "uuid", "") or "") if obj is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
+        organisation=organisation if organisation is not None and organisation.pk else None,
+        organisation_path=organisation.path if organisation is not None else "",
+        changes=changes or {},
+        ip=actor.ip if actor else None,
+        user_agent=(actor.user_agent if actor else "")[:300],
+    )
+
+
+def _remember(sender, instance, **kwargs):
+    instance._audit_snapshot = _snapshot(instance) if instance.pk else {}
+
+
+def _saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_audit_snapshot", {})
+    after = _snapshot(instance)
+    changes = {}
+    for name, new in after.items():
+        old = before.get(name)
+        if created or old != new:
+            if name in SECRET_FIELDS:
+                if not created:
+                    changes[name] = {"changed": True}
+            elif not (created and new in (None, "")):
+                changes[name] = new if created else {"from": old, "to": new}
+    changes.pop("id", None)
+    if created or changes:
+        record(AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE, obj=instance, changes=changes)
+    instance._audit_snapshot = after
+
+
+def _deleted(sender, instance, **kwargs):
+    record(AuditEvent.Action.DELETE, obj=instance)
+
+
+def connect(*models) -> None:
+    for model in models:
+        post_init.connect(_remember, sender=model, weak=False)
+        post_save.connect(_saved, sender=model, weak=False)
+        post_delete.connect(_deleted, sender=model, weak=False)

@@ -1,0 +1,44 @@
+"""Registries that let apps declare what they offer without other apps importing them.
+
+- `routes`: every named URL (page or API) mapped to the model and action it serves, or declared public
+  or self-service with a reason. The tenant-isolation test walks the URL resolver and requires each route
+  to be here, so no route escapes it.
+- `modules`: the capabilities shown on the home page, added by each app when it exists.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    name: str
+    model: type | None
+    action: str
+    kind: str = "object"  # object: takes the object's uuid; list; create; exempt (with a reason)
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    key: str
+    title: str
+    description: str
+    url_name: str
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    routes: dict[str, Route] = field(default_factory=dict)
+    modules: dict[str, Module] = field(default_factory=dict)
+
+    def route(self, name: str, model: type | None, action: str, kind: str = "object", reason: str = "") -> None:
+        if kind == "exempt" and not reason:
+            raise ValueError(f"exempt route {name} needs a reason")
+        self.routes[name] = Route(name, model, action, kind, reason)
+
+    def module(self, module: Module) -> None:
+        self.modules[module.key] = module
+
+
+registry = Registry()

@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from vigie.accounts.scoping import scoped
+from vigie.organisations.services import home_context
+
+from .jobs import result_path
+from .models import Job
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", home_context(request.user))
+
+
+@login_required
+def glossary(request):
+    return render(request, "core/glossary.html")
+
+
+@login_required
+def job_detail(request, uuid):
+    job = get_object_or_404(scoped(Job.objects.select_related("organisation"), request.user, "view"), uuid=uuid)
+    template = "core/job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request, uuid):
+    job = get_object_or_404(scoped(Job.objects.all(), request.user, "view"), uuid=uuid, status=Job.Status.DONE)
+    path = result_path(job)
+    if not job.result_name or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)

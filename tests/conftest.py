@@ -1,0 +1,79 @@
+"""Shared test fixtures: the personas along the organisation tree, and a verified (2FA) login helper.
+
+The world: a national node; regions A and B; GHT A (region A) and GHT B (region B); hospital A (legal
+entity in GHT A, one site) and hospital B (legal entity in GHT B, one site); a private clinic in
+region A outside any GHT.
+"""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vigie.core.roles import Role
+from vigie.organisations.finess import with_key
+
+PASSWORD = "correct horse battery staple"
+
+
+class World:
+    """Attribute bag for the tree and personas."""
+
+
+def make_org(**fields):
+    from vigie.organisations.models import Organisation
+
+    org = Organisation(**fields)
+    org.full_clean()
+    org.save()
+    return org
+
+
+def make_user(username, *roles, superuser=False):
+    """A user with a confirmed TOTP device and the given (organisation, role) pairs."""
+    from vigie.accounts.models import RoleAssignment, User
+
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_superuser=superuser)
+    user.totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    for org, role in roles:
+        RoleAssignment.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+def build_world() -> World:
+    w = World()
+    w.national = make_org(kind="national", name="France")
+    w.region_a = make_org(kind="region", name="Région A", parent=w.national, code="11")
+    w.region_b = make_org(kind="region", name="Région B", parent=w.national, code="84")
+    w.ght_a = make_org(kind="ght", name="GHT A", parent=w.region_a)
+    w.ght_b = make_org(kind="ght", name="GHT B", parent=w.region_b)
+    w.hospital_a = make_org(kind="legal_entity", name="CH A", parent=w.ght_a, finess=with_key("75000001"),
+                            legal_status="public", activity_share="60")
+    w.site_a = make_org(kind="site", name="CH A — site 1", parent=w.hospital_a, finess=with_key("75000002"))
+    w.hospital_b = make_org(kind="legal_entity", name="CH B", parent=w.ght_b, finess=with_key("69000001"),
+                            legal_status="public", activity_share="50")
+    w.site_b = make_org(kind="site", name="CH B — site 1", parent=w.hospital_b, finess=with_key("69000002"))
+    w.clinic = make_org(kind="legal_entity", name="Clinique C", parent=w.region_a, finess=with_key("75000003"),
+                        legal_status="private_for_profit")
+    w.national_admin = make_user("nadmin", (w.national, Role.ADMIN))
+    w.ars_a = make_user("ars_a", (w.region_a, Role.READER))
+    w.ght_manager = make_user("ght_a", (w.ght_a, Role.MANAGER))
+    w.alice = make_user("alice", (w.hospital_a, Role.ADMIN))
+    w.bob = make_user("bob", (w.hospital_b, Role.ADMIN))
+    w.auditor_a = make_user("auditor_a", (w.hospital_a, Role.READER))
+    w.contributor_a = make_user("contrib_a", (w.hospital_a, Role.CONTRIBUTOR))
+    return w
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def login(client, user):
+    """Sign the test client in as `user` with its second factor already verified."""
+    client.force_login(user)
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
