@@ -28,11 +28,20 @@ def make_org(**fields):
     return org
 
 
+_password_hash = None
+
+
 def make_user(username, *roles, superuser=False):
-    """A user with a confirmed TOTP device and the given (organisation, role) pairs."""
+    """A user with a confirmed TOTP device and the given (organisation, role) pairs; password PASSWORD."""
+    from django.contrib.auth.hashers import make_password
+
     from vigie.accounts.models import RoleAssignment, User
 
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_superuser=superuser)
+    global _password_hash
+    _password_hash = _password_hash or make_password(PASSWORD)  # argon2 is slow on purpose: hash once
+    user = User.objects.create(
+        username=username, email=f"{username}@example.org", password=_password_hash, is_superuser=superuser
+    )
     user.totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     for org, role in roles:
         RoleAssignment.objects.create(user=user, organisation=org, role=role)
