@@ -86,3 +86,17 @@ def login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip when a local service is missing, except in CI (VIGIE_TEST_REQUIRE_SERVICES=1), where it fails."""
+    import os
+    import socket
+
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        message = f"{name} is not reachable on {host}:{port} ({exc}); scripts/test starts it"
+        if os.environ.get("VIGIE_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)

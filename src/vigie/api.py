@@ -4,11 +4,13 @@ Authentication: a personal token (`Authorization: Bearer vig_…`) or the browse
 Every route's queryset goes through `scoped()`, as the pages do.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
 from vigie.core.context import Actor, current_actor
+from vigie.core.registry import registry
 
 
 def _bind_actor(request, user):
@@ -50,10 +52,31 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-from vigie.organisations.api import router as organisations_router  # noqa: E402
-from vigie.accounts.api import router as accounts_router  # noqa: E402
+
+
+@api.exception_handler(ValidationError)
+def model_validation_error(request, exc: ValidationError):
+    """Model.clean() and field validation: 422 with every message, by field, in ninja's error shape."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    detail = [
+        {"type": "validation_error", "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": msg}
+        for field, messages in errors.items()
+        for msg in messages
+    ]
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+registry.route("api:openapi-json", None, "", "exempt", "the API's description (OpenAPI), no data")
+registry.route("api:openapi-view", None, "", "exempt", "interactive API documentation, no data")
+registry.route("api:api-root", None, "", "exempt", "the API's root, no data")
+
+from vigie.organisations.api import router as organisations_router, contacts as contacts_router  # noqa: E402
+from vigie.accounts.api import router as accounts_router, roles as roles_router, audit as audit_router  # noqa: E402
 from vigie.core.api import router as core_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
+api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/roles", roles_router)
+api.add_router("/audit-events", audit_router)
 api.add_router("/jobs", core_router)

@@ -25,10 +25,13 @@ def _display(value):
 
 
 def _snapshot(instance) -> dict:
+    # Deferred fields (.only(), refresh_from_db(fields=…)) are left out: reading one would load the
+    # instance again, whose post_init would read the next one, without end.
+    deferred = instance.get_deferred_fields()
     return {
         f.attname: _display(getattr(instance, f.attname, None))
         for f in instance._meta.concrete_fields
-        if f.attname not in SKIPPED_FIELDS
+        if f.attname not in SKIPPED_FIELDS and f.attname not in deferred
     }
 
 
@@ -40,7 +43,16 @@ def _organisation_of(instance):
         return None
 
 
-def record(action: str, *, obj=None, user=None, changes=None, organisation=None, object_repr: str = "") -> AuditEvent:
+def _path_of(organisation) -> str:
+    if organisation is None:
+        return ""
+    # A node being created or moved is audited before its own save() has written its new path.
+    return organisation.expected_path() if organisation.pk else organisation.path
+
+
+def record(action: str, *, obj=None, user=None, changes=None, organisation=None, object_repr: str = "",
+           username: str = "") -> AuditEvent:
+    """`username` names who was meant when there is no user row (a sign-in attempt with an unknown name)."""
     actor = current_actor.get()
     if user is None and actor is not None:
         user = actor.user
@@ -51,13 +63,13 @@ def record(action: str, *, obj=None, user=None, changes=None, organisation=None,
         organisation = first.organisation if first else None
     return AuditEvent.objects.create(
         user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "",
+        username=(username or getattr(user, "username", "") or "")[:150],
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_uuid=str(getattr(obj, "uuid", "") or "") if obj is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
         organisation=organisation if organisation is not None and organisation.pk else None,
-        organisation_path=organisation.path if organisation is not None else "",
+        organisation_path=_path_of(organisation),
         changes=changes or {},
         ip=actor.ip if actor else None,
         user_agent=(actor.user_agent if actor else "")[:300],
@@ -75,6 +87,8 @@ def _saved(sender, instance, created, raw=False, **kwargs):
     after = _snapshot(instance)
     changes = {}
     for name, new in after.items():
+        if not created and name not in before:
+            continue  # deferred when loaded: its old value is unknown
         old = before.get(name)
         if created or old != new:
             if name in SECRET_FIELDS:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from vigie.core.context import Actor, current_actor
 
@@ -27,6 +28,24 @@ class SecondFactorRequiredMiddleware:
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(OPEN_PREFIXES):
             logout(request)
             return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password was set by an administrator changes it before doing anything else."""
+
+    ALLOWED_NAMES = ("accounts:password_change", "accounts:logout", "accounts:recovery_codes")
+    ALLOWED_PREFIXES = ("/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password and not request.path.startswith(self.ALLOWED_PREFIXES):
+            allowed = {reverse(name) for name in self.ALLOWED_NAMES}
+            if request.path not in allowed:
+                return redirect("accounts:password_change")
         return self.get_response(request)
 
 

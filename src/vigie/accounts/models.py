@@ -39,6 +39,15 @@ class User(AbstractUser):
     def has_second_factor(self) -> bool:
         return self.totpdevice_set.filter(confirmed=True).exists()
 
+    @classmethod
+    def scope_queryset(cls, queryset, user, action: str):
+        """What `scoped()` returns for users: "manage" (and "view") reach `manageable_users(user)` only."""
+        from .services import manageable_users
+
+        if action not in ("view", "manage"):
+            return queryset.none()
+        return queryset.filter(pk__in=manageable_users(user).values("pk"))
+
 
 class RoleAssignment(Scoped):
     """A role on a node of the tree; it applies to the node's whole subtree."""
@@ -108,6 +117,13 @@ class ApiToken(models.Model):
 
     def is_valid(self) -> bool:
         return self.expires_at is None or self.expires_at > timezone.now()
+
+    @classmethod
+    def scope_queryset(cls, queryset, user, action: str):
+        """What `scoped()` returns for tokens: personal, so only the owner's, for "view" and "delete"."""
+        if action not in ("view", "delete") or not user.is_authenticated or not user.is_active:
+            return queryset.none()
+        return queryset.filter(user=user)
 
 
 class AuditEvent(Scoped):

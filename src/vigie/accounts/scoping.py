@@ -36,6 +36,9 @@ def visibility(user, minimum: Role, lookup: str) -> Q | None:
 def scoped(queryset: QuerySet, user, action: str) -> QuerySet:
     """Rows of `queryset` the user may act on with `action`; unknown actions see nothing."""
     model = queryset.model
+    custom = getattr(model, "scope_queryset", None)
+    if custom is not None:  # models not owned by an organisation (users, personal tokens) say who sees them
+        return custom(queryset, user, action)
     minimum = model.required_role(action)
     if minimum is None:
         return queryset.none()

@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "vigie.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401  registers the job handlers

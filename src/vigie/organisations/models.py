@@ -118,6 +118,10 @@ class Organisation(Scoped):
     def subtree(self):
         return Organisation.objects.filter(path__startswith=self.path)
 
+    def expected_path(self) -> str:
+        """The path this node has once saved: also what the audit log files a new node under."""
+        return (self.parent.path if self.parent else "") + f"{self.pk:06d}/"
+
     def effective_legal_status(self) -> str:
         if self.legal_status or self.parent is None:
             return self.legal_status
@@ -179,7 +183,7 @@ class Organisation(Scoped):
             self.finess = None  # unique, so blank must be NULL
         old_path = self.path
         super().save(*args, **kwargs)
-        new_path = (self.parent.path if self.parent else "") + f"{self.pk:06d}/"
+        new_path = self.expected_path()
         if new_path != old_path:
             Organisation.objects.filter(pk=self.pk).update(path=new_path)
             if old_path:  # moved: carry the subtree along

@@ -1,8 +1,32 @@
-"""What other apps may call about the organisation tree."""
+"""What other apps (and this app's views) may call about the organisation tree."""
 
-from vigie.accounts.scoping import scoped
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from .models import Kind, Organisation
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
+from django.utils.translation import gettext as _
+
+from vigie.accounts.scoping import highest_role, scoped
+from vigie.core.roles import Role
+
+from .finess import normalise
+from .models import ALLOWED_PARENTS, FINESS_KINDS, Contact, Kind, Organisation
+
+GHT_COVERAGE_THRESHOLD = Decimal("66")  # CaRE Domain 2: establishments covering 66 % of the GHT's activity
+SEARCH_LIMIT = 200
+
+
+class Refused(Exception):
+    """A write the rules do not allow; `messages` are shown to the user as they are."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+class OutOfScope(Exception):
+    """After a write, the object is no longer where the user may act: the transaction was rolled back."""
 
 
 def visible_organisations(user, action: str = "view"):
@@ -24,3 +48,225 @@ def home_context(user) -> dict:
     subtree = visible_organisations(user)
     counts = {kind: subtree.filter(kind=kind).count() for kind in (Kind.GHT, Kind.LEGAL_ENTITY, Kind.SITE)}
     return {"roles": roles, "tops": tops, "counts": counts}
+
+
+# Reading ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Branch:
+    """A node and its visible children, for the nested tree templates."""
+
+    org: Organisation
+    children: list["Branch"] = field(default_factory=list)
+
+
+TREE_FIELDS = ("id", "uuid", "path", "name", "kind", "finess", "parent_id")
+
+
+def visible_tree(user, root: Organisation | None = None) -> list[Branch]:
+    """The visible tree (under `root` if given, else from the user's top nodes), from one query."""
+    nodes = visible_organisations(user).only(*TREE_FIELDS)
+    if root is not None:
+        nodes = nodes.filter(path__startswith=root.path)
+    branches: dict[str, Branch] = {}
+    tops: list[Branch] = []
+    for node in nodes.order_by("path"):
+        branch = Branch(node)
+        branches[node.path] = branch
+        parent_path = node.path[: -7]
+        if parent_path in branches:
+            branches[parent_path].children.append(branch)
+        else:
+            tops.append(branch)
+    return tops
+
+
+def search(user, query: str):
+    """Visible organisations whose name contains the query or whose FINESS starts with it."""
+    query = query.strip()
+    condition = Q(name__icontains=query)
+    finess = normalise(query)
+    if finess:
+        condition |= Q(finess__startswith=finess)
+    return visible_organisations(user).filter(condition).select_related("parent")[:SEARCH_LIMIT]
+
+
+def allowed(role: Role | None, model, action: str) -> bool:
+    needed = model.required_role(action)
+    return role is not None and needed is not None and role >= needed
+
+
+def permissions(user, org: Organisation) -> dict[str, bool]:
+    """What the user may do on this node: the same rule as scoped(), from one query."""
+    from vigie.accounts.models import RoleAssignment
+
+    role = highest_role(user, org) if user.is_active else None
+    perms = {
+        action: allowed(role, Organisation, action)
+        for action in ("view", "change", "add", "delete", "import", "export", "manage_members")
+    }
+    perms["contact_add"] = allowed(role, Contact, "add")
+    perms["contact_change"] = allowed(role, Contact, "change")
+    perms["contact_delete"] = allowed(role, Contact, "delete")
+    perms["view_members"] = allowed(role, RoleAssignment, "view")
+    return perms
+
+
+def child_kinds(parent: Organisation) -> list[str]:
+    """The kinds that may sit directly under `parent`."""
+    return [kind for kind, parents in ALLOWED_PARENTS.items() if parent.kind in parents]
+
+
+def visible_ancestors(user, org: Organisation):
+    return visible_organisations(user).filter(pk__in=org.ancestors().values("pk")).order_by("path")
+
+
+def share_summary(org: Organisation) -> dict | None:
+    """Sum of the children's activity shares against 100 %, and the GHT coverage hint."""
+    children = org.children.filter(kind__in=FINESS_KINDS)
+    totals = children.aggregate(total=Sum("activity_share"), declared=Count("activity_share"), count=Count("id"))
+    if not totals["count"]:
+        return None
+    total = totals["total"] or Decimal("0")
+    return {
+        "total": total,
+        "declared": totals["declared"],
+        "count": totals["count"],
+        "over": total > 100,
+        "ght": org.kind == Kind.GHT,
+        "threshold": GHT_COVERAGE_THRESHOLD,
+        "meets_threshold": total >= GHT_COVERAGE_THRESHOLD,
+    }
+
+
+def members_summary(org: Organisation, user) -> list[dict]:
+    """Count of roles by role on this node and below, among the assignments the user may view."""
+    from vigie.accounts.models import RoleAssignment
+
+    rows = (
+        scoped(RoleAssignment.objects.filter(organisation__path__startswith=org.path), user, "view")
+        .values("role")
+        .annotate(here=Count("id", filter=Q(organisation=org)), total=Count("id"))
+        .order_by("-role")
+    )
+    return [{"role": Role(r["role"]).label, "here": r["here"], "total": r["total"]} for r in rows]
+
+
+def role_assignments(org: Organisation, user):
+    from vigie.accounts.models import RoleAssignment
+
+    return scoped(
+        RoleAssignment.objects.filter(organisation__path__startswith=org.path), user, "view"
+    ).select_related("user", "organisation", "granted_by")
+
+
+# Writing ---------------------------------------------------------------------------------------------
+
+
+def _still_in_scope(org: Organisation, user, action: str) -> None:
+    if not scoped(Organisation.objects.filter(pk=org.pk), user, action).exists():
+        raise OutOfScope
+
+
+def create_organisation(form, user) -> Organisation:
+    """Save a validated OrganisationCreateForm; the new node must be inside the user's scope."""
+    with transaction.atomic():
+        org = form.save()
+        _still_in_scope(org, user, "change")
+    return org
+
+
+def update_organisation(form, user) -> Organisation:
+    """Save a validated OrganisationEditForm, re-checking inside the transaction that the user may still
+    change the object where it now is (a move must not take it out of the user's reach)."""
+    with transaction.atomic():
+        org = form.save()
+        _still_in_scope(org, user, "change")
+    return org
+
+
+def delete_organisation(org: Organisation) -> None:
+    """Delete a leaf that owns nothing; otherwise explain what stands in the way."""
+    from vigie.accounts.models import RoleAssignment
+
+    reasons = []
+    children = org.children.count()
+    if children:
+        reasons.append(_("It still has %(count)s organisation(s) under it: move or delete them first.")
+                       % {"count": children})
+    contacts = Contact.objects.filter(organisation=org).count()
+    if contacts:
+        reasons.append(_("Its %(count)s contact(s) would be lost: delete them first.") % {"count": contacts})
+    roles = RoleAssignment.objects.filter(organisation=org).count()
+    if roles:
+        reasons.append(_("%(count)s role(s) are granted on it: revoke them first.") % {"count": roles})
+    if reasons:
+        raise Refused(*reasons)
+    try:
+        with transaction.atomic():
+            org.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in objects})
+        raise Refused(_("Other records still refer to it (%(kinds)s): remove them first.")
+                      % {"kinds": ", ".join(kinds)}) from None
+
+
+def grant_role(granter, org: Organisation, username: str, role: int):
+    """Give `username` the role on `org`, or change the role they already hold there. One role per node.
+
+    Nobody grants above their own highest role on the node, so only administrators grant ADMIN, and
+    nobody changes the role of someone who holds more than they do.
+    """
+    from vigie.accounts.models import RoleAssignment, User
+
+    own = highest_role(granter, org)
+    if own is None or own < RoleAssignment.required_role("add"):
+        raise Refused(_("You may not manage roles here."))
+    role = Role(role)
+    if role > own:
+        raise Refused(_("You cannot grant a role above your own (%(role)s).") % {"role": own.label})
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise Refused(_("No active user has the username %(username)s.") % {"username": username})
+    with transaction.atomic():
+        existing = RoleAssignment.objects.select_for_update().filter(user=user, organisation=org).first()
+        if existing is not None:
+            if existing.role > own:
+                raise Refused(_("%(username)s holds a higher role than yours here.") % {"username": user.username})
+            existing.role = role
+            existing.granted_by = granter
+            existing.save()
+            return existing, False
+        return RoleAssignment.objects.create(user=user, organisation=org, role=role, granted_by=granter), True
+
+
+def revoke_role(granter, assignment) -> None:
+    own = highest_role(granter, assignment.organisation)
+    if own is None or assignment.role > own:
+        raise Refused(_("You cannot revoke a role above your own."))
+    assignment.delete()
+
+
+def launch_export(user, org: Organisation):
+    from vigie.core.jobs import enqueue
+
+    return enqueue("organisations.export", organisation=org, user=user, params={})
+
+
+def import_into(user, root: Organisation, upload):
+    """Import a file under `root` (all or nothing) and record the import in the audit log."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    from .imports import import_organisations
+
+    report = import_organisations(upload, root)
+    if report.ok:
+        record(
+            AuditEvent.Action.IMPORT, obj=root, user=user,
+            changes={"created": report.created, "by_kind": report.counts, "file": getattr(upload, "name", "")},
+            object_repr=root.name,
+        )
+    return report

@@ -1,29 +1,263 @@
+"""Pages of the organisation tree. Each view fetches through scoped(), validates a form, calls services.
+
+Objects the user may not act on answer 404, whatever the method. Writes happen on POST only; a GET on
+a write route shows its form or a confirmation page.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts.scoping import scoped
+from vigie.accounts.models import RoleAssignment
+from vigie.accounts.scoping import highest_role, scoped
 
-from .models import Organisation
-from .services import top_nodes, visible_organisations
+from . import services
+from .forms import ContactForm, GrantForm, ImportForm, OrganisationCreateForm, OrganisationEditForm
+from .imports import COLUMNS, template_csv, template_xlsx
+from .models import Contact, Kind, LegalStatus, Organisation
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+def _organisation(request, uuid, action: str) -> Organisation:
+    queryset = scoped(Organisation.objects.select_related("parent"), request.user, action)
+    return get_object_or_404(queryset, uuid=uuid)
+
+
+def _node_context(request, org: Organisation, **extra) -> dict:
+    return {"org": org, "ancestors": services.visible_ancestors(request.user, org), **extra}
 
 
 @login_required
+@require_GET
 def organisation_list(request):
-    return render(request, "organisations/list.html", {"tops": top_nodes(request.user)})
+    query = request.GET.get("q", "").strip()
+    context = {"query": query}
+    if query:
+        context["results"] = services.search(request.user, query)
+        context["limit"] = services.SEARCH_LIMIT
+    else:
+        context["branches"] = services.visible_tree(request.user)
+    return render(request, "organisations/list.html", context)
 
 
 @login_required
+@require_GET
 def organisation_detail(request, uuid):
-    org = get_object_or_404(scoped(Organisation.objects.all(), request.user, "view"), uuid=uuid)
-    return render(request, "organisations/detail.html", {"org": org})
+    org = _organisation(request, uuid, "view")
+    perms = services.permissions(request.user, org)
+    status = org.effective_legal_status()
+    context = _node_context(
+        request, org,
+        perms_org=perms,  # not "perms": the auth context processor uses that name
+        legal_status=LegalStatus(status).label if status else "",
+        legal_status_inherited=bool(status) and not org.legal_status,
+        children=org.children.all(),
+        contacts=Contact.objects.filter(organisation=org),
+        shares=services.share_summary(org),
+        child_kinds=[(k, Kind(k).label) for k in services.child_kinds(org)],
+        members=services.members_summary(org, request.user) if perms["view_members"] else None,
+    )
+    return render(request, "organisations/detail.html", context)
 
 
 @login_required
+@require_GET
 def organisation_tree(request, uuid):
-    """The subtree under a node, nested, from one query."""
-    root = get_object_or_404(scoped(Organisation.objects.all(), request.user, "view"), uuid=uuid)
-    nodes = list(visible_organisations(request.user).filter(path__startswith=root.path))
-    children: dict[int | None, list[Organisation]] = {}
-    for node in nodes:
-        children.setdefault(node.parent_id, []).append(node)
-    return render(request, "organisations/tree.html", {"root": root, "children": children})
+    """The subtree under a node, nested, from one query (an HTMX fragment, used by the home page)."""
+    root = _organisation(request, uuid, "view")
+    branches = services.visible_tree(request.user, root)
+    return render(request, "organisations/tree.html", {"root": root, "branches": branches})
+
+
+@login_required
+@get_or_post
+def organisation_create(request, uuid):
+    parent = _organisation(request, uuid, "add")
+    if not services.child_kinds(parent):
+        messages.error(request, _("Nothing can be created under a site."))
+        return redirect(parent)
+    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
+    form = OrganisationCreateForm(request.POST or None, parent=parent, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organisation(form, request.user)
+        except services.OutOfScope:
+            raise Http404 from None
+        messages.success(request, _("%(name)s was created.") % {"name": org.name})
+        return redirect(org)
+    return render(request, "organisations/form.html", _node_context(request, parent, form=form, creating=True))
+
+
+@login_required
+@get_or_post
+def organisation_edit(request, uuid):
+    org = _organisation(request, uuid, "change")
+    form = OrganisationEditForm(request.POST or None, instance=org, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.update_organisation(form, request.user)
+        except services.OutOfScope:
+            raise Http404 from None
+        messages.success(request, _("%(name)s was saved.") % {"name": org.name})
+        return redirect(org)
+    return render(request, "organisations/form.html", _node_context(request, org, form=form, creating=False))
+
+
+@login_required
+@get_or_post
+def organisation_delete(request, uuid):
+    org = _organisation(request, uuid, "delete")
+    problems = []
+    if request.method == "POST":
+        try:
+            services.delete_organisation(org)
+        except services.Refused as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, _("%(name)s was deleted.") % {"name": org.name})
+            parent = org.parent
+            if parent is not None and scoped(Organisation.objects.filter(pk=parent.pk), request.user, "view").exists():
+                return redirect(parent)
+            return redirect("organisations:list")
+    return render(request, "organisations/delete.html", _node_context(request, org, problems=problems))
+
+
+@login_required
+@get_or_post
+def contact_add(request, uuid):
+    org = _organisation(request, uuid, "change")
+    if not services.permissions(request.user, org)["contact_add"]:
+        raise Http404
+    form = ContactForm(request.POST or None, instance=Contact(organisation=org))
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, _("Contact %(name)s was added.") % {"name": contact.name})
+        return redirect(org)
+    return render(request, "organisations/contact_form.html", _node_context(request, org, form=form))
+
+
+@login_required
+@get_or_post
+def contact_edit(request, uuid):
+    contact = get_object_or_404(
+        scoped(Contact.objects.select_related("organisation"), request.user, "change"), uuid=uuid
+    )
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Contact %(name)s was saved.") % {"name": contact.name})
+        return redirect(contact.organisation)
+    return render(request, "organisations/contact_form.html",
+                  _node_context(request, contact.organisation, form=form, contact=contact))
+
+
+@login_required
+@get_or_post
+def contact_delete(request, uuid):
+    contact = get_object_or_404(
+        scoped(Contact.objects.select_related("organisation"), request.user, "delete"), uuid=uuid
+    )
+    if request.method == "POST":
+        contact.delete()
+        messages.success(request, _("Contact %(name)s was deleted.") % {"name": contact.name})
+        return redirect(contact.organisation)
+    return render(request, "organisations/contact_delete.html",
+                  _node_context(request, contact.organisation, contact=contact))
+
+
+@login_required
+@get_or_post
+def members(request, uuid):
+    org = _organisation(request, uuid, "manage_members")
+    own = highest_role(request.user, org)
+    form = GrantForm(request.POST or None, granter_role=own)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment, created = services.grant_role(
+                request.user, org, form.cleaned_data["username"], form.cleaned_data["role"]
+            )
+        except services.Refused as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            text = _("%(username)s is now %(role)s on %(name)s.") if created else _(
+                "%(username)s's role on %(name)s is now %(role)s.")
+            messages.success(request, text % {
+                "username": assignment.user.username, "role": assignment.get_role_display(), "name": org.name})
+            return redirect("organisations:members", uuid=org.uuid)
+    assignments = services.role_assignments(org, request.user)
+    return render(request, "organisations/members.html",
+                  _node_context(request, org, form=form, assignments=assignments, own_role=own))
+
+
+@login_required
+@get_or_post
+def member_revoke(request, uuid):
+    assignment = get_object_or_404(
+        scoped(RoleAssignment.objects.select_related("user", "organisation"), request.user, "delete"), uuid=uuid
+    )
+    org = assignment.organisation
+    problems = []
+    if request.method == "POST":
+        try:
+            services.revoke_role(request.user, assignment)
+        except services.Refused as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, _("The role of %(username)s on %(name)s was revoked.") % {
+                "username": assignment.user.username, "name": org.name})
+            if scoped(Organisation.objects.filter(pk=org.pk), request.user, "manage_members").exists():
+                return redirect("organisations:members", uuid=org.uuid)
+            return redirect("core:home")
+    return render(request, "organisations/member_revoke.html",
+                  _node_context(request, org, assignment=assignment, problems=problems))
+
+
+@login_required
+@get_or_post
+def organisation_import(request, uuid):
+    root = _organisation(request, uuid, "import")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.import_into(request.user, root, form.cleaned_data["file"])
+        if report.ok:
+            counts = ", ".join(f"{Kind(kind).label}: {n}" for kind, n in report.counts.items())
+            messages.success(request, _("%(count)s organisation(s) imported under %(name)s (%(counts)s).") % {
+                "count": report.created, "name": root.name, "counts": counts})
+            return redirect(root)
+    return render(request, "organisations/import.html",
+                  _node_context(request, root, form=form, report=report, columns=COLUMNS))
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template_csv(request):
+    return _attachment(template_csv(), "text/csv; charset=utf-8", "vigie-organisations-template.csv")
+
+
+@login_required
+@require_GET
+def import_template_xlsx(request):
+    return _attachment(template_xlsx(), XLSX_TYPE, "vigie-organisations-template.xlsx")
+
+
+@login_required
+@get_or_post
+def organisation_export(request, uuid):
+    org = _organisation(request, uuid, "export")
+    if request.method == "POST":
+        job = services.launch_export(request.user, org)
+        return redirect(job)
+    return render(request, "organisations/export.html", _node_context(request, org))

@@ -26,10 +26,13 @@ class Command(BaseCommand):
         worker = None
         if not settings.BROKER_URL and not no_worker:
             # The embedded queue: one local worker process beside the web server, stopped with it.
-            worker = subprocess.Popen([sys.executable, "-m", "vigie.cli", "worker", "--pool=solo"])
+            worker = subprocess.Popen([sys.executable, "-m", "vigie.cli", "worker", "--pool=solo", "--loglevel=WARNING"])
         display = f"[{host}]" if ":" in host else host
         url = f"http://{display}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"Vigie is running at {url}"))
+        self.stdout.write(
+            "Sign in with a demo login printed by `vigie demo`, or create an administrator with `vigie createadmin`."
+        )
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         self.stdout.write("Jobs: " + ("local worker" if worker else "workers on " + settings.BROKER_URL.split("@")[-1]))
         self.stdout.flush()

@@ -1,0 +1,44 @@
+"""The audit log, for administrators: what happened under the nodes they administer."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..audit import record
+from ..exports import audit_rows, csv_lines
+from ..filters import AuditEventFilter
+from ..models import AuditEvent
+from ..scoping import scoped
+from .common import admin_required
+
+
+def _filtered(request, action: str):
+    events = scoped(AuditEvent.objects.select_related("organisation"), request.user, action)
+    filters = AuditEventFilter(request.GET or None, user=request.user)
+    return filters, filters.filter_queryset(events)
+
+
+@login_required
+@admin_required
+def audit_log(request):
+    filters, events = _filtered(request, "view")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"filters": filters, "page_obj": page})
+
+
+@login_required
+@admin_required
+def audit_export(request):
+    """The filtered list as CSV; the export itself is recorded."""
+    filters, events = _filtered(request, "export")
+    record(AuditEvent.Action.EXPORT, object_repr=_("Audit log (CSV)"),
+           changes={"filters": filters.active_filters(), "rows": events.count()})
+    header = [_("When"), _("User"), _("Action"), _("Object type"), _("Object"), _("Organisation"),
+              _("Organisation path"), _("Address"), _("Changes")]
+    response = StreamingHttpResponse(csv_lines(header, audit_rows(events)), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="vigie-audit-{stamp}.csv"'
+    return response

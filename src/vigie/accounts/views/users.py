@@ -1,0 +1,144 @@
+"""User administration, for administrators, limited to `manageable_users()`: 404 for anyone else."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .. import services
+from ..forms import UserCreateForm
+from ..models import RoleAssignment
+from .common import admin_required, no_store
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _manageable(request):
+    return services.manageable_users(request.user).prefetch_related(
+        Prefetch("roles", queryset=RoleAssignment.objects.select_related("organisation").order_by("organisation__path"))
+    )
+
+
+@login_required
+@admin_required
+def user_list(request):
+    users = _manageable(request).order_by("username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(username__icontains=query)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page_obj": page, "query": query})
+
+
+@login_required
+def user_detail(request, uuid):
+    target = get_object_or_404(_manageable(request), uuid=uuid)
+    context = {
+        "target": target,
+        "has_totp": target.has_second_factor(),
+        "codes_left": services.recovery_codes_left(target),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@never_cache
+@login_required
+@admin_required
+@GET_POST
+def user_create(request):
+    form = UserCreateForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        user, password = services.create_user(request.user, **form.cleaned_data)
+        return no_store(render(request, "accounts/temporary_password.html", {
+            "target": user, "password": password, "created": True,
+        }))
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+# The four actions below share a shape: confirmation page on GET, the action on POST.
+ACTIONS = {
+    "reset_password": (
+        gettext_lazy("Reset the password"),
+        gettext_lazy("Give %(name)s a new temporary password? The current one stops working at once, and "
+                     "they must choose a new one at their next sign-in."),
+        gettext_lazy("Reset the password"),
+    ),
+    "unlock": (
+        gettext_lazy("Unlock the account"),
+        gettext_lazy("Unlock %(name)s's account and clear the count of failed sign-ins?"),
+        gettext_lazy("Unlock"),
+    ),
+    "reset_2fa": (
+        gettext_lazy("Reset two-factor authentication"),
+        gettext_lazy("Remove %(name)s's authenticator app and recovery codes? They will set up a new "
+                     "authenticator at their next sign-in: make sure you know it is really them asking."),
+        gettext_lazy("Reset two-factor authentication"),
+    ),
+    "deactivate": (
+        gettext_lazy("Deactivate the account"),
+        gettext_lazy("Deactivate %(name)s's account? They can no longer sign in and their API tokens are "
+                     "revoked."),
+        gettext_lazy("Deactivate"),
+    ),
+}
+
+
+def _confirm(request, target, action: str):
+    title, question, button = ACTIONS[action]
+    return render(request, "accounts/confirm.html", {
+        "title": title,
+        "question": question % {"name": target.get_full_name() or target.username},
+        "button": button,
+        "danger": action != "unlock",
+        "cancel_href": reverse("accounts:user_detail", args=[target.uuid]),
+    })
+
+
+@never_cache
+@login_required
+@GET_POST
+def user_reset_password(request, uuid):
+    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
+    if request.method != "POST":
+        return _confirm(request, target, "reset_password")
+    password = services.reset_password(request.user, target)
+    return no_store(render(request, "accounts/temporary_password.html", {"target": target, "password": password}))
+
+
+@login_required
+@GET_POST
+def user_unlock(request, uuid):
+    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
+    if request.method != "POST":
+        return _confirm(request, target, "unlock")
+    services.unlock(request.user, target)
+    messages.success(request, _("The account has been unlocked."))
+    return redirect(target)
+
+
+@login_required
+@GET_POST
+def user_reset_2fa(request, uuid):
+    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
+    if request.method != "POST":
+        return _confirm(request, target, "reset_2fa")
+    services.reset_second_factor(request.user, target)
+    messages.success(request, _("Two-factor authentication has been reset; the user will set it up again."))
+    return redirect(target)
+
+
+@login_required
+@GET_POST
+def user_deactivate(request, uuid):
+    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
+    if request.method != "POST":
+        return _confirm(request, target, "deactivate")
+    services.deactivate(request.user, target)
+    messages.success(request, _("The account has been deactivated."))
+    return redirect(target)
