@@ -1,16 +1,24 @@
 """Fixtures for the accounts tests: an English-speaking client, TOTP codes, and the two sign-in steps."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import totp
 
 from tests.conftest import PASSWORD
 
 
+def english_client() -> Client:
+    """Pages in English (chosen by the language cookie), so assertions can read the messages."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def client():
-    """Pages in English, so assertions can read the messages (French is tested on its own)."""
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    """An English-speaking client; French is tested on its own."""
+    return english_client()
 
 
 @pytest.fixture(autouse=True)

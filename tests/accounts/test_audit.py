@@ -13,10 +13,11 @@ from vigie.accounts.models import AuditEvent
 
 
 def event(action, org, username, object_repr="", at=None):
-    e = record(action, organisation=org, username=username, object_repr=object_repr)
-    if at is not None:
-        AuditEvent.objects.filter(pk=e.pk).update(at=at)  # on PostgreSQL the trigger forbids this
-    return e
+    if at is None:
+        return record(action, organisation=org, username=username, object_repr=object_repr)
+    # Back-dated at creation: rows are append-only (PostgreSQL's trigger refuses any UPDATE).
+    return AuditEvent.objects.create(action=action, organisation=org, organisation_path=org.path,
+                                     username=username, object_repr=object_repr, at=at)
 
 
 def test_it_is_for_administrators_only(client, world):

@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD, login, make_user
 from vigie.accounts.models import AuditEvent, User
 from vigie.accounts.services import IP_FAILURE_LIMIT, PENDING_KEY, regenerate_recovery_codes
 
-from .conftest import code_for, code_step, is_signed_in, password_step, sign_in, wrong_code
+from .conftest import code_for, code_step, english_client, is_signed_in, password_step, sign_in, wrong_code
 
 INVALID = "Invalid username or password."
 
@@ -64,7 +64,7 @@ def test_it_goes_to_a_safe_next_page_only(client, world):
     response = code_step(client, code_for(world.alice.totp))
     assert response["Location"] == "/organisations/"
 
-    other = type(client)(HTTP_ACCEPT_LANGUAGE="en")
+    other = english_client()
     other.post("/accounts/login/", {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"})
     world.alice.totp.refresh_from_db()
     world.alice.totp.last_t = -1  # allow the same time step again for this second sign-in

@@ -1,9 +1,13 @@
 """Organisations through the API: scoped lists and objects, model rules as 422s, audited writes."""
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 
 from vigie.accounts.models import AuditEvent
-from vigie.organisations.finess import with_key
+from vigie.organisations.finess import validate_finess, with_key
 from vigie.organisations.models import Organisation
 
 LIST = "/api/organisations/"
@@ -96,9 +100,11 @@ def test_it_reports_a_bad_finess_key_with_its_message(world, alice):
     response = alice.post(LIST, {"kind": "site", "parent": str(world.hospital_a.uuid), "name": "S", "finess": bad})
     assert response.status_code == 422
     body = response.json()
-    assert body["errors"]["finess"] == [
-        f"The check key of FINESS number {bad} is wrong (last digit): check for a typing error."
-    ] or "clé" in body["errors"]["finess"][0]
+    with translation.override(response.get("Content-Language") or settings.LANGUAGE_CODE):
+        with pytest.raises(ValidationError) as expected:
+            validate_finess(bad)
+    assert body["errors"]["finess"] == expected.value.messages
+    assert expected.value.code == "finess_key"
     assert {"type": "validation_error", "loc": ["body", "finess"], "msg": body["errors"]["finess"][0]} in body["detail"]
     assert not Organisation.objects.filter(name="S").exists()
 
@@ -200,7 +206,10 @@ def test_it_deletes_a_leaf_and_audits_it(world, alice):
 def test_it_refuses_to_delete_a_node_with_children_with_409(world, as_user):
     response = as_user(world.national_admin).delete(url(world.hospital_a))
     assert response.status_code == 409
-    assert "under it" in response.json()["detail"] or "sous" in response.json()["detail"]
+    with translation.override(response.get("Content-Language") or settings.LANGUAGE_CODE):
+        expected = gettext("It still has %(count)s organisation(s) under it: move or delete them first.") % {
+            "count": 1}
+    assert expected in response.json()["detail"]
     assert Organisation.objects.filter(pk=world.hospital_a.pk).exists()
 
 

@@ -79,7 +79,7 @@ def _build_tree() -> dict[str, Organisation]:
     name, finess, status, beds, sites = CLINIC
     clinic = _org(kind=Kind.LEGAL_ENTITY, name=name, parent=region, finess=with_key(finess), legal_status=status,
                   bed_count=beds)
-    for site_name, site_finess, site_share, site_beds in sites:
+    for site_name, site_finess, _share, site_beds in sites:
         _org(kind=Kind.SITE, name=site_name, parent=clinic, finess=with_key(site_finess), bed_count=site_beds)
     return nodes
 

@@ -47,7 +47,16 @@ def home_context(user) -> dict:
     tops = top_nodes(user)
     subtree = visible_organisations(user)
     counts = {kind: subtree.filter(kind=kind).count() for kind in (Kind.GHT, Kind.LEGAL_ENTITY, Kind.SITE)}
-    return {"roles": roles, "tops": tops, "counts": counts}
+    # Members are shown to those who may see roles (managers and above) on each top node.
+    members = [
+        {"org": top, "assignments": list(assignments[:HOME_MEMBERS]), "total": assignments.count()}
+        for top in tops
+        if (assignments := role_assignments(top, user)).exists()
+    ]
+    return {"roles": roles, "tops": tops, "counts": counts, "members": members}
+
+
+HOME_MEMBERS = 12
 
 
 # Reading ---------------------------------------------------------------------------------------------

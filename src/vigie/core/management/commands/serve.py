@@ -26,7 +26,9 @@ class Command(BaseCommand):
         worker = None
         if not settings.BROKER_URL and not no_worker:
             # The embedded queue: one local worker process beside the web server, stopped with it.
-            worker = subprocess.Popen([sys.executable, "-m", "vigie.cli", "worker", "--pool=solo", "--loglevel=WARNING"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "vigie.cli", "worker", "--pool=solo", "--loglevel=WARNING"]
+            )
         display = f"[{host}]" if ":" in host else host
         url = f"http://{display}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"Vigie is running at {url}"))

@@ -1,0 +1,44 @@
+from tests.conftest import login
+from vigie.core.registry import Module, registry
+
+
+def test_it_shows_the_subtree_and_roles_of_the_user(client, world):
+    body = login(client, world.ght_manager).get("/").content.decode()
+    assert "GHT A" in body
+    assert world.ght_a.get_absolute_url() in body
+    assert "CH B" not in body
+
+
+def test_it_shows_members_to_managers_only(client, world):
+    manager_page = login(client, world.ght_manager).get("/").content.decode()
+    assert 'id="members-title"' in manager_page
+    assert "auditor_a" in manager_page  # a reader of hospital A, inside the GHT
+    client.logout()
+    reader_page = login(client, world.auditor_a).get("/").content.decode()
+    assert 'id="members-title"' not in reader_page
+
+
+def test_it_lists_modules_only_once_they_exist(client, world, monkeypatch):
+    login(client, world.alice)
+    assert 'id="modules-title"' not in client.get("/").content.decode()
+    monkeypatch.setitem(
+        registry.modules, "demo", Module("demo", "Exposition", "Surface d'exposition", "core:glossary")
+    )
+    assert 'id="modules-title"' in client.get("/").content.decode()
+
+
+def test_it_hides_administration_links_from_non_administrators(client, world):
+    assert "/accounts/audit/" not in login(client, world.ght_manager).get("/").content.decode()
+    client.logout()
+    assert "/accounts/audit/" in login(client, world.alice).get("/").content.decode()
+
+
+def test_it_is_french_by_default_and_english_on_request(client, world):
+    login(client, world.alice)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert response["Content-Language"] == "fr"
+    assert "Accueil" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert response["Content-Language"] == "en"
+    assert ">Home<" in response.content.decode()
