@@ -5,10 +5,13 @@ entity in GHT A, one site) and hospital B (legal entity in GHT B, one site); a p
 region A outside any GHT.
 """
 
+import time
+
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vigie.accounts.recent import RECENT_KEY
 from vigie.core.roles import Role
 from vigie.organisations.finess import with_key
 
@@ -84,6 +87,7 @@ def login(client, user):
     session = client.session
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[RECENT_KEY] = time.time()  # as right after signing in: sensitive actions need no new code
     session.save()
     return client
 

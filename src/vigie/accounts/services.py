@@ -27,6 +27,7 @@ from vigie.core.roles import Role
 from vigie.organisations.services import visible_organisations
 
 from .audit import record
+from .recent import mark_confirmed
 from .models import ApiToken, AuditEvent, RoleAssignment, User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -179,6 +180,7 @@ def complete_sign_in(request, user: User, device) -> str:
     pending = request.session.pop(PENDING_KEY, None) or {}
     auth_login(request, user, backend=BACKEND)
     otp_login(request, device)
+    mark_confirmed(request)
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     record(AuditEvent.Action.LOGIN, user=user, changes={"device": device.__class__.__name__})
     return pending.get("next", "")

@@ -23,6 +23,7 @@ urlpatterns = [
     own("login/enrol/", signin.enrol, "enrol", reason=PENDING),
     own("logout/", signin.logout_view, "logout"),
     own("me/", profile.profile, "profile"),
+    own("me/confirm/", signin.confirm_second_factor, "confirm"),
     own("me/password/", signin.password_change, "password_change"),
     own("me/recovery-codes/", signin.recovery_codes, "recovery_codes"),
     own("me/recovery-codes/regenerate/", profile.recovery_codes_regenerate, "recovery_codes_regenerate"),

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vigie.accounts import recent
 from vigie.accounts.models import RoleAssignment
 from vigie.accounts.scoping import highest_role, scoped
 
@@ -174,6 +175,8 @@ def contact_delete(request, uuid):
 @get_or_post
 def members(request, uuid):
     org = _organisation(request, uuid, "manage_members")
+    if request.method == "POST" and (confirm := recent.confirm_first(request)):
+        return confirm
     own = highest_role(request.user, org)
     form = GrantForm(request.POST or None, granter_role=own)
     if request.method == "POST" and form.is_valid():
@@ -203,6 +206,8 @@ def member_revoke(request, uuid):
     )
     org = assignment.organisation
     problems = []
+    if request.method == "POST" and (confirm := recent.confirm_first(request)):
+        return confirm
     if request.method == "POST":
         try:
             services.revoke_role(request.user, assignment)
@@ -257,6 +262,8 @@ def import_template_xlsx(request):
 @get_or_post
 def organisation_export(request, uuid):
     org = _organisation(request, uuid, "export")
+    if request.method == "POST" and (confirm := recent.confirm_first(request)):
+        return confirm
     if request.method == "POST":
         job = services.launch_export(request.user, org)
         return redirect(job)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import recent
 from ..audit import record
 from ..exports import audit_rows, csv_lines
 from ..filters import AuditEventFilter
@@ -33,6 +34,8 @@ def audit_log(request):
 @admin_required
 def audit_export(request):
     """The filtered list as CSV; the export itself is recorded."""
+    if confirm := recent.confirm_first(request):
+        return confirm
     filters, events = _filtered(request, "export")
     record(AuditEvent.Action.EXPORT, object_repr=_("Audit log (CSV)"),
            changes={"filters": filters.active_filters(), "rows": events.count()})

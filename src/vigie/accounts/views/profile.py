@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import services
+from .. import recent, services
 from ..forms import ProfileForm, TokenForm, TotpCodeForm
 from ..models import ApiToken
 from .common import no_store
@@ -61,6 +61,8 @@ def recovery_codes_regenerate(request):
 @login_required
 @require_POST
 def token_create(request):
+    if confirm := recent.confirm_first(request, back=reverse("accounts:profile")):
+        return confirm
     form = TokenForm(request.POST)
     if not form.is_valid():
         return render(request, "accounts/profile.html", _profile_context(request, token_form=form), status=400)

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import services
+from .. import recent, services
 from ..audit import record
 from ..forms import CodeForm, LoginForm, TotpCodeForm
 from ..middleware import client_ip
@@ -160,3 +160,23 @@ def password_change(request):
         return redirect("accounts:profile")
     return render(request, "accounts/password_change.html",
                   {"form": form, "forced": request.user.must_change_password})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+@GET_POST
+def confirm_second_factor(request):
+    """Before a sensitive action: a current TOTP code, then back to where the user was going."""
+    form = TotpCodeForm(request.POST or None)
+    back = safe_next(request, request.GET.get("next"))
+    if request.method == "POST" and form.is_valid():
+        if services.verify_second_factor(request.user, form.cleaned_data["code"]) is not None:
+            recent.mark_confirmed(request)
+            return redirect(back or "core:home")
+        services.record_failure(request.user, request.user.username, "confirmation")
+        if services.register_failure(request.user):
+            logout(request)
+            return redirect("accounts:login")
+        form.add_error("code", _("This code is not valid. Check your device's clock."))
+    return render(request, "accounts/confirm_second_factor.html", {"form": form, "next": back})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .. import services
+from .. import recent, services
 from ..forms import UserCreateForm
 from ..models import RoleAssignment
 from .common import admin_required, no_store
@@ -52,6 +52,8 @@ def user_detail(request, uuid):
 @admin_required
 @GET_POST
 def user_create(request):
+    if request.method == "POST" and (confirm := recent.confirm_first(request)):
+        return confirm
     form = UserCreateForm(request.POST or None, admin=request.user)
     if request.method == "POST" and form.is_valid():
         user, password = services.create_user(request.user, **form.cleaned_data)
@@ -107,6 +109,8 @@ def user_reset_password(request, uuid):
     target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
     if request.method != "POST":
         return _confirm(request, target, "reset_password")
+    if confirm := recent.confirm_first(request):
+        return confirm
     password = services.reset_password(request.user, target)
     return no_store(render(request, "accounts/temporary_password.html", {"target": target, "password": password}))
 
@@ -128,6 +132,8 @@ def user_reset_2fa(request, uuid):
     target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
     if request.method != "POST":
         return _confirm(request, target, "reset_2fa")
+    if confirm := recent.confirm_first(request):
+        return confirm
     services.reset_second_factor(request.user, target)
     messages.success(request, _("Two-factor authentication has been reset; the user will set it up again."))
     return redirect(target)
@@ -139,6 +145,8 @@ def user_deactivate(request, uuid):
     target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
     if request.method != "POST":
         return _confirm(request, target, "deactivate")
+    if confirm := recent.confirm_first(request):
+        return confirm
     services.deactivate(request.user, target)
     messages.success(request, _("The account has been deactivated."))
     return redirect(target)
