@@ -20,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, no_worker, **options):
         from waitress import serve
 
+        from vigie.celery import broker_label
         from vigie.wsgi import application
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             "Sign in with a demo login printed by `vigie demo`, or create an administrator with `vigie createadmin`."
         )
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
-        self.stdout.write("Jobs: " + ("local worker" if worker else "workers on " + settings.BROKER_URL.split("@")[-1]))
+        self.stdout.write("Jobs: " + ("local worker" if worker else "workers on " + broker_label(settings.BROKER_URL)))
         self.stdout.flush()
 
         def stop(signum, frame):

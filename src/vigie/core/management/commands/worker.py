@@ -11,11 +11,11 @@ class Command(BaseCommand):
         parser.add_argument("--loglevel", default="INFO")
 
     def handle(self, *args, concurrency, pool, loglevel, **options):
-        from vigie.celery import app
+        from vigie.celery import app, broker_label
 
         argv = ["worker", f"--loglevel={loglevel}", f"--pool={pool}", "--without-gossip", "--without-mingle"]
         if concurrency:
             argv.append(f"--concurrency={concurrency}")
-        broker = settings.BROKER_URL or "embedded queue (SQLite file in the data directory)"
-        self.stdout.write(f"Vigie worker on {broker.split('@')[-1]}")
+        broker = broker_label(settings.BROKER_URL) if settings.BROKER_URL else "the embedded queue"
+        self.stdout.write(f"Vigie worker on {broker}")
         app.worker_main(argv)
