@@ -115,38 +115,33 @@ def user_reset_password(request, uuid):
     return no_store(render(request, "accounts/temporary_password.html", {"target": target, "password": password}))
 
 
+def _user_action(request, uuid, action: str, perform, done: str, sensitive: bool = True):
+    """Confirmation page on GET; on POST (after a fresh second factor when sensitive) the action."""
+    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
+    if request.method != "POST":
+        return _confirm(request, target, action)
+    if sensitive and (confirm := recent.confirm_first(request)):
+        return confirm
+    perform(request.user, target)
+    messages.success(request, done)
+    return redirect(target)
+
+
 @login_required
 @GET_POST
 def user_unlock(request, uuid):
-    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
-    if request.method != "POST":
-        return _confirm(request, target, "unlock")
-    services.unlock(request.user, target)
-    messages.success(request, _("The account has been unlocked."))
-    return redirect(target)
+    return _user_action(request, uuid, "unlock", services.unlock, _("The account has been unlocked."),
+                        sensitive=False)
 
 
 @login_required
 @GET_POST
 def user_reset_2fa(request, uuid):
-    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
-    if request.method != "POST":
-        return _confirm(request, target, "reset_2fa")
-    if confirm := recent.confirm_first(request):
-        return confirm
-    services.reset_second_factor(request.user, target)
-    messages.success(request, _("Two-factor authentication has been reset; the user will set it up again."))
-    return redirect(target)
+    return _user_action(request, uuid, "reset_2fa", services.reset_second_factor,
+                        _("Two-factor authentication has been reset; the user will set it up again."))
 
 
 @login_required
 @GET_POST
 def user_deactivate(request, uuid):
-    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
-    if request.method != "POST":
-        return _confirm(request, target, "deactivate")
-    if confirm := recent.confirm_first(request):
-        return confirm
-    services.deactivate(request.user, target)
-    messages.success(request, _("The account has been deactivated."))
-    return redirect(target)
+    return _user_action(request, uuid, "deactivate", services.deactivate, _("The account has been deactivated."))
