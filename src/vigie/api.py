@@ -29,6 +29,7 @@ class TokenAuth(HttpBearer):
         if found is None or not found.is_valid() or not found.user.is_active or found.user.is_locked():
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.api_token = found
         return _bind_actor(request, found.user)
 
 

@@ -80,6 +80,9 @@ ALLOWED_HOSTS = env_list("VIGIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1
 CSRF_TRUSTED_ORIGINS = env_list("VIGIE_CSRF_TRUSTED_ORIGINS", [])
 # Address of a reverse proxy whose X-Forwarded-For is believed; empty: the socket peer is the client.
 TRUSTED_PROXIES = env_list("VIGIE_TRUSTED_PROXIES", [])
+# Where `vigie serve` listens.
+VIGIE_HOST = env_str("VIGIE_HOST", "127.0.0.1")
+VIGIE_PORT = env_int("VIGIE_PORT", 8000)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -171,6 +174,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("VIGIE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:  # served over HTTPS: browsers should never come back over plain HTTP
+    SECURE_HSTS_SECONDS = env_int("VIGIE_HSTS_SECONDS", 31536000)
+if TRUSTED_PROXIES:  # the proxy terminates TLS and says so
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

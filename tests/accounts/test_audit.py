@@ -100,3 +100,13 @@ def test_csv_cells_are_escaped_only_when_needed():
     assert csv_cell("alice") == "alice"
     assert csv_cell(None) == ""
     assert csv_cell(-3) == "'-3"
+
+
+def test_events_about_an_account_are_filed_under_that_accounts_organisation(world):
+    """Enrolling a second factor happens before any session: the event is still seen by the account's
+    administrators, not only by superusers."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.bob, name="new phone", confirmed=False)
+    event = AuditEvent.objects.get(action="create", object_type="otp_totp.TOTPDevice", object_repr=str(device))
+    assert event.organisation_path == world.hospital_b.path

@@ -1,5 +1,6 @@
 """User administration: only users whose every role lies in the admin's ADMIN subtrees, 404 otherwise."""
 
+import pytest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -154,3 +155,24 @@ def test_it_never_grants_a_role_above_the_admins_own(world, monkeypatch):
     form = forms.UserCreateForm(data, admin=world.alice)
     assert not form.is_valid() and "role" in form.errors
     assert forms.UserCreateForm({**data, "role": Role.MANAGER}, admin=world.alice).is_valid()
+
+
+@pytest.mark.parametrize("action, event", [("reset-password", "password_reset"), ("reset-2fa", "2fa_reset")])
+def test_a_reset_revokes_the_api_tokens_of_the_account(client, world, action, event):
+    _token, raw = ApiToken.issue(world.auditor_a, "script")
+    login(client, world.alice)
+    client.post(f"/accounts/users/{world.auditor_a.uuid}/{action}/")
+    assert not ApiToken.objects.filter(user=world.auditor_a).exists()
+    client.logout()
+    assert client.get("/api/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert AuditEvent.objects.get(changes__event=event).changes["tokens_revoked"] == 1
+
+
+def test_peer_administrators_cannot_manage_each_other_but_an_administrator_above_can(client, world):
+    peer = make_user("peer", (world.hospital_a, Role.ADMIN))
+    assert peer not in manageable_users(world.alice)
+    assert world.alice not in manageable_users(peer)
+    ght_admin = make_user("ght_admin", (world.ght_a, Role.ADMIN))
+    assert {peer, world.alice} <= set(manageable_users(ght_admin))
+    login(client, world.alice)
+    assert client.post(f"/accounts/users/{peer.uuid}/reset-password/").status_code == 404

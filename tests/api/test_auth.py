@@ -113,3 +113,27 @@ def test_it_serves_the_openapi_schema(client, db):
     assert response.status_code == 200
     operations = {op["operationId"] for methods in response.json()["paths"].values() for op in methods.values()}
     assert {"organisation_list", "organisation_get", "job_get", "me"} <= operations
+
+
+def test_a_session_needs_a_fresh_second_factor_for_sensitive_operations(client, world):
+    """As on the pages: granting roles or exporting from a browser session whose last TOTP code is old
+    is refused until the user confirms again; a personal token is not asked (it was created that way)."""
+    import time
+
+    from vigie.accounts.models import RoleAssignment
+    from vigie.accounts.recent import RECENT_KEY, RECENT_SECONDS
+
+    login(client, world.alice)
+    session = client.session
+    session[RECENT_KEY] = time.time() - RECENT_SECONDS - 1
+    session.save()
+    grant = {"organisation": str(world.hospital_a.uuid), "user": str(world.contributor_a.uuid), "role": 30}
+    response = client.post("/api/roles/", grant, content_type="application/json")
+    assert response.status_code == 403
+    assert RoleAssignment.objects.get(user=world.contributor_a).role == 20
+    export = f"/api/organisations/{world.hospital_a.uuid}/export"
+    assert client.post(export).status_code == 403
+
+    _token, raw = ApiToken.issue(world.alice, "cli")
+    assert ApiClient(client, raw).post("/api/roles/", grant).status_code in (200, 201)
+    assert RoleAssignment.objects.get(user=world.contributor_a).role == 30

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.conftest import make_user
 from vigie.accounts.models import AuditEvent
+from vigie.core.roles import Role
 from vigie.organisations.finess import validate_finess, with_key
 from vigie.organisations.models import Organisation
 
@@ -203,3 +205,11 @@ def test_it_refuses_deletes_outside_the_scope(world, alice, ars):
     assert alice.delete(url(world.site_b)).status_code == 404
     assert ars.delete(url(world.site_a)).status_code == 403
     assert Organisation.objects.filter(pk__in=[world.site_a.pk, world.site_b.pk]).count() == 2
+
+
+def test_a_manager_cannot_carry_a_node_into_a_subtree_they_administer(world, as_user):
+    climber = as_user(make_user("climber", (world.ght_a, Role.MANAGER), (world.region_b, Role.ADMIN)))
+    response = climber.patch(url(world.hospital_a), {"parent": str(world.region_b.uuid)})
+    assert response.status_code == 403
+    assert Organisation.objects.get(pk=world.hospital_a.pk).parent_id == world.ght_a.pk
+    assert climber.patch(url(world.hospital_a), {"phone": "01 02"}).status_code == 200  # still a manager

@@ -20,6 +20,7 @@ def test_it_shows_members_to_managers_only(client, world):
 
 def test_it_lists_modules_only_once_they_exist(client, world, monkeypatch):
     login(client, world.alice)
+    monkeypatch.setattr(registry, "modules", {})
     assert 'id="modules-title"' not in client.get("/").content.decode()
     monkeypatch.setitem(
         registry.modules, "demo", Module("demo", "Exposition", "Surface d'exposition", "core:glossary")

@@ -117,3 +117,43 @@ def test_a_file_error_is_reported_without_touching_rows(world):
     calls = []
     report = run_import(upload(b"", "f.csv"), COLUMNS, lambda line, values: calls.append(line))
     assert not report.ok and report.errors[0].line == 0 and calls == []
+
+
+def sheet_claiming(rows: int, last_column: str, real_rows: list[list[str]]) -> bytes:
+    """A small workbook whose sheet declares a huge size and has a cell far away."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(workbook(real_rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last_column}{rows}"/>',
+                             data.decode())
+                xml = xml.replace("</sheetData>", f'<row r="{rows}"><c r="A{rows}" t="inlineStr"><is><t>site'
+                                                  '</t></is></c></row></sheetData>')
+                data = xml.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_it_reads_only_existing_cells_whatever_size_a_sheet_declares():
+    data = sheet_claiming(40, "XFD", [["name", "code"], ["x", "1"]])
+    assert len(data) < 10_000
+    table = read_table(upload(data, "claims.xlsx"), COLUMNS)
+    # the two real rows with their spreadsheet line numbers, not 40 rows of 16,384 padded cells each
+    assert table.rows == [(2, {"name": "x", "code": "1"}), (40, {"name": "site", "code": ""})]
+
+
+def test_it_refuses_more_rows_than_the_limit_without_reading_them_all(monkeypatch):
+    monkeypatch.setattr("vigie.core.imports.MAX_ROWS", 10)
+    message = file_error(sheet_claiming(1_000_000, "XFD", [["name", "code"]]), "huge.xlsx")
+    assert "more than 10 rows" in message
+    csv_lines = "name;code\n" + "x;1\n" * 11
+    assert "more than 10 rows" in file_error(csv_lines.encode(), "huge.csv")
+
+
+def test_it_reports_a_malformed_csv_with_its_line():
+    oversized = "name;code\nx;" + "1" * 200_000 + "\n"
+    assert "malformed near line" in file_error(oversized.encode(), "big.csv")

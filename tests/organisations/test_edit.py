@@ -62,11 +62,20 @@ def test_an_admin_above_both_parents_can_move(world, as_user):
     assert site.path.startswith(world.ght_b.path)
 
 
-def test_a_manager_cannot_move_where_they_may_not_add(world, as_user):
-    client = as_user(world.ght_manager)  # MANAGER: may change, may not add anywhere
-    response = client.post(edit(world.hospital_a), form_data(world.hospital_a, parent=world.ght_b.pk))
-    assert response.status_code == 200
-    assert "parent" in response.context["form"].errors
+def test_a_manager_is_not_offered_a_move_and_a_posted_parent_is_ignored(world, as_user):
+    client = as_user(world.ght_manager)  # MANAGER: may change, may not move
+    assert "parent" not in client.get(edit(world.hospital_a)).context["form"].fields
+    client.post(edit(world.hospital_a), form_data(world.hospital_a, parent=world.ght_b.pk))
+    assert Organisation.objects.get(pk=world.hospital_a.pk).parent_id == world.ght_a.pk
+
+
+def test_a_manager_cannot_carry_a_node_into_a_subtree_they_administer(world, as_user):
+    """Manager on GHT A and administrator of region B: moving CH A under region B would make them its
+    administrator. Moving needs ADMIN where the node stands."""
+    climber = make_user("climber", (world.ght_a, Role.MANAGER), (world.region_b, Role.ADMIN))
+    client = as_user(climber)
+    assert "parent" not in client.get(edit(world.hospital_a)).context["form"].fields
+    client.post(edit(world.hospital_a), form_data(world.hospital_a, parent=world.region_b.pk))
     assert Organisation.objects.get(pk=world.hospital_a.pk).parent_id == world.ght_a.pk
 
 

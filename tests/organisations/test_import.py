@@ -135,3 +135,25 @@ def test_the_xlsx_template_has_the_header_and_an_example(world, as_user):
     rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("kind", "name", "parent", "finess")
     assert rows[1][3] == "750712184"
+
+
+@pytest.mark.parametrize("share", ["NaN", "Infinity", "-inf"])
+def test_a_share_that_is_no_number_is_reported_not_a_crash(world, as_user, share):
+    rows = good_rows()
+    rows[1][6] = share
+    before = Organisation.objects.count()
+    response = as_user(world.national_admin).post(url(world.region_a), {"file": csv_upload(rows)})
+    assert response.status_code == 200
+    assert (3, "activity_share") in {(e.line, e.column) for e in response.context["report"].errors}
+    assert Organisation.objects.count() == before
+
+
+def test_the_model_refuses_a_share_that_is_no_number(world):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    world.hospital_a.activity_share = Decimal("NaN")
+    with pytest.raises(ValidationError) as exc:
+        world.hospital_a.full_clean()
+    assert "activity_share" in exc.value.message_dict

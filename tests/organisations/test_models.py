@@ -66,3 +66,17 @@ def test_it_refuses_an_activity_share_on_a_ght(world):
     with pytest.raises(ValidationError) as exc:
         ght.full_clean()
     assert "activity_share" in exc.value.message_dict
+
+
+def test_a_stale_copy_does_not_write_back_an_old_path(world):
+    """Load CH A, move its GHT to region B meanwhile, then save the old copy: its path follows the move."""
+    stale = Organisation.objects.get(pk=world.hospital_a.pk)
+    ght = Organisation.objects.get(pk=world.ght_a.pk)
+    ght.parent = world.region_b
+    ght.save()
+    stale.name = "CH A renamed"
+    stale.save()
+    moved = Organisation.objects.get(pk=world.hospital_a.pk)
+    assert moved.path.startswith(world.region_b.path)
+    assert Organisation.objects.get(pk=world.site_a.pk).path.startswith(moved.path)
+    assert stale.path == moved.path

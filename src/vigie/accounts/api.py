@@ -6,7 +6,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.api import get_scoped, not_found, operation
+from vigie.core.api import get_scoped, not_found, operation, require_fresh_second_factor
 from vigie.core.schemas import Message
 from vigie.organisations.models import Organisation
 from vigie.organisations.services import Refused, grant_role, revoke_role
@@ -48,6 +48,7 @@ def role_grant(request, payload: RoleIn):
     Nobody grants above their own highest role on the node, so only administrators grant ADMIN (403).
     """
     org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
+    require_fresh_second_factor(request)
     grantee = User.objects.filter(uuid=payload.user, is_active=True).first()
     if grantee is None:
         raise not_found()
@@ -71,6 +72,7 @@ def role_get(request, uuid):
 def role_revoke(request, uuid):
     """Revoke a role; nobody revokes a role above their own (403)."""
     assignment = get_scoped(_roles(), request.auth, "delete", uuid=uuid)
+    require_fresh_second_factor(request)
     with transaction.atomic():
         try:
             revoke_role(request.auth, assignment)

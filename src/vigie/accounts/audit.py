@@ -4,11 +4,12 @@ Model changes are recorded by signals for every model listed in AUDITED, whateve
 API, import, shell), with the actor taken from the request context the middleware sets.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_init, post_save
 
 from vigie.core.context import current_actor
 
-from .models import AuditEvent
+from .models import AuditEvent, User
 
 SECRET_FIELDS = {"password", "digest", "key", "token"}
 SKIPPED_FIELDS = {
@@ -36,10 +37,15 @@ def _snapshot(instance) -> dict:
 
 
 def _organisation_of(instance):
-    owner = getattr(instance, "owning_organisation", None)
+    """Where an object's events are filed: its organisation, or for an account and what hangs on it
+    (second-factor devices, tokens) the account's home organisation."""
     try:
+        owner = getattr(instance, "owning_organisation", None)
+        if owner is None:
+            account = instance if isinstance(instance, User) else getattr(instance, "user", None)
+            owner = account.home_organisation if account is not None else None
         return owner() if owner else None
-    except Exception:  # the owner may already be gone during a cascade delete
+    except ObjectDoesNotExist:  # the owner may already be gone during a cascade delete
         return None
 
 
@@ -59,8 +65,7 @@ def record(action: str, *, obj=None, user=None, changes=None, organisation=None,
     if organisation is None and obj is not None:
         organisation = _organisation_of(obj)
     if organisation is None and user is not None and getattr(user, "pk", None):
-        first = user.roles.select_related("organisation").order_by("-role").first()
-        organisation = first.organisation if first else None
+        organisation = user.home_organisation()
     return AuditEvent.objects.create(
         user=user if getattr(user, "pk", None) else None,
         username=(username or getattr(user, "username", "") or "")[:150],

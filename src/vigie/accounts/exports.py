@@ -5,15 +5,12 @@ import json
 
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from vigie.core.imports import escape_formula
 
 
 def csv_cell(value) -> str:
     """The value as text, prefixed with an apostrophe when a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return escape_formula("" if value is None else str(value))
 
 
 class _Echo:

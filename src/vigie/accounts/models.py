@@ -36,6 +36,11 @@ class User(AbstractUser):
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
 
+    def home_organisation(self):
+        """The node of the strongest role: where this account's events are filed for its administrators."""
+        first = self.roles.select_related("organisation").order_by("-role", "organisation__path").first()
+        return first.organisation if first else None
+
     def has_second_factor(self) -> bool:
         return self.totpdevice_set.filter(confirmed=True).exists()
 

@@ -24,7 +24,7 @@ def visibility(user, minimum: Role, lookup: str) -> Q | None:
         return None
     if user.is_superuser:
         return Q()
-    paths = role_paths(user, minimum)
+    paths = [path for path in role_paths(user, minimum) if path]  # an empty prefix would match everything
     if not paths:
         return None
     condition = Q()

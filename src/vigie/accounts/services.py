@@ -16,7 +16,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django_otp import login as otp_login
@@ -55,7 +55,7 @@ def manageable_users(admin) -> QuerySet:
     """Users whose every role lies inside one of `admin`'s ADMIN subtrees, as one SQL query.
 
     A user holding any role outside those subtrees is out of reach: resetting their password or second
-    factor would hand over their other roles. Users without any role, and superusers, are manageable by
+    factor would hand over their other roles. Another administrator is reachable only from strictly above. Users without any role, and superusers, are manageable by
     superusers only. Nobody manages themselves here (the profile page is for that).
     """
     if not admin.is_authenticated or not admin.is_active:
@@ -66,8 +66,13 @@ def manageable_users(admin) -> QuerySet:
     covering = RoleAssignment.objects.filter(user=admin, role__gte=Role.ADMIN).filter(
         StartsWith(OuterRef("organisation__path"), F("organisation__path"))
     )
+    # Another administrator is managed only from strictly above: peers on the same node cannot take
+    # each other's accounts over.
+    strictly_covering = covering.exclude(organisation__path=OuterRef("organisation__path"))
     # A role of the outer user that no ADMIN role of `admin` covers.
-    uncovered = RoleAssignment.objects.filter(user=OuterRef("pk")).exclude(Exists(covering))
+    uncovered = RoleAssignment.objects.filter(user=OuterRef("pk")).filter(
+        Q(role__lt=Role.ADMIN) & ~Exists(covering) | Q(role__gte=Role.ADMIN) & ~Exists(strictly_covering)
+    )
     any_role = RoleAssignment.objects.filter(user=OuterRef("pk"))
     return (
         User.objects.filter(Exists(any_role), is_superuser=False)
@@ -82,12 +87,6 @@ def administered_organisations(admin) -> QuerySet:
     Organisation requires ADMIN for its "audit" action, the same condition as administering its users.
     """
     return visible_organisations(admin, "audit")
-
-
-def home_organisation(user):
-    """The node of the user's strongest role, to file audit events where that node's admins see them."""
-    first = user.roles.select_related("organisation").order_by("-role", "organisation__path").first()
-    return first.organisation if first else None
 
 
 # --- sign-in: first step -----------------------------------------------------------------------------
@@ -288,13 +287,12 @@ def temporary_password() -> str:
 def issue_token(user: User, name: str, days: int | None) -> tuple[ApiToken, str]:
     expires_at = timezone.now() + timedelta(days=days) if days else None
     token, raw = ApiToken.issue(user, name, expires_at=expires_at)
-    record(AuditEvent.Action.SECURITY, obj=token, user=user, organisation=home_organisation(user),
-           changes={"event": "token_created", "name": name})
+    record(AuditEvent.Action.SECURITY, obj=token, user=user, changes={"event": "token_created", "name": name})
     return token, raw
 
 
 def revoke_token(user: User, token: ApiToken) -> None:
-    record(AuditEvent.Action.SECURITY, obj=token, user=user, organisation=home_organisation(user),
+    record(AuditEvent.Action.SECURITY, obj=token, user=user,
            changes={"event": "token_revoked", "name": token.name})
     token.delete()
 
@@ -303,8 +301,7 @@ def revoke_token(user: User, token: ApiToken) -> None:
 
 
 def _admin_event(admin: User, target: User, event: str, **changes) -> None:
-    record(AuditEvent.Action.SECURITY, obj=target, user=admin, organisation=home_organisation(target),
-           changes={"event": event, **changes})
+    record(AuditEvent.Action.SECURITY, obj=target, user=admin, changes={"event": event, **changes})
 
 
 @transaction.atomic
@@ -326,8 +323,13 @@ def reset_password(admin: User, target: User) -> str:
     target.set_password(password)
     target.must_change_password = True
     target.save()
-    _admin_event(admin, target, "password_reset")
+    _admin_event(admin, target, "password_reset", tokens_revoked=_revoke_tokens(target))
     return password
+
+
+def _revoke_tokens(target: User) -> int:
+    """A reset answers a suspected compromise: scripts holding the account's tokens are cut off too."""
+    return ApiToken.objects.filter(user=target).delete()[0]
 
 
 def unlock(admin: User, target: User) -> None:
@@ -341,7 +343,7 @@ def reset_second_factor(admin: User, target: User) -> None:
     """Remove every device: the user enrols again at the next sign-in."""
     TOTPDevice.objects.filter(user=target).delete()
     StaticDevice.objects.filter(user=target).delete()
-    _admin_event(admin, target, "2fa_reset")
+    _admin_event(admin, target, "2fa_reset", tokens_revoked=_revoke_tokens(target))
 
 
 @transaction.atomic
@@ -349,5 +351,4 @@ def deactivate(admin: User, target: User) -> None:
     """Refuse sign-in from now on (open sessions stop at their next request) and revoke API tokens."""
     target.is_active = False
     target.save()
-    ApiToken.objects.filter(user=target).delete()
-    _admin_event(admin, target, "deactivated")
+    _admin_event(admin, target, "deactivated", tokens_revoked=_revoke_tokens(target))

@@ -38,6 +38,15 @@ def get_scoped(queryset, user, action: str, **lookup):
     raise not_found()
 
 
+def require_fresh_second_factor(request) -> None:
+    """Sensitive operations from a browser session need a recent TOTP confirmation, as the pages do
+    (accounts.recent); a personal token was itself created under that confirmation."""
+    from vigie.accounts.recent import is_recent
+
+    if getattr(request, "api_token", None) is None and not is_recent(request):
+        raise HttpError(403, gettext("Confirm your second factor first (My account), then retry."))
+
+
 def require_role_at(user, model: type, action: str, organisation) -> None:
     """403 unless the user holds, on `organisation` or above, the role `model` needs for `action`
     (for objects not created yet; the caller has already checked the organisation is visible)."""

@@ -33,6 +33,9 @@ from django.utils.translation import gettext as _
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # An XLSX is a zip; refuse one that unpacks to more than this many times the upload limit (zip bomb).
 MAX_UNPACK_RATIO = 20
+# Limits on what is read, whatever a file declares: a tiny workbook can claim a million-row sheet.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +171,22 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         raise _file_error(_("The workbook could not be read: save it again as .xlsx and retry.")) from None
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # ignore the declared size: read only the cells that exist
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        return _capped([_cell_text(v) for v in row] for row in rows)
     finally:
         workbook.close()
+
+
+def _capped(rows: Iterable[list[str]]) -> list[list[str]]:
+    """The rows, refused past MAX_ROWS data rows (plus the header), without reading further."""
+    kept = []
+    for row in rows:
+        if len(kept) > MAX_ROWS:
+            raise _file_error(_("The file has more than %(count)s rows: split it into several imports.")
+                              % {"count": MAX_ROWS})
+        kept.append(row)
+    return kept
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -184,7 +200,12 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         ) from None
     header = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if header.count(";") >= header.count(",") and ";" in header else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _capped(row[:MAX_COLUMNS] for row in reader)
+    except csv.Error as exc:
+        raise _file_error(_("The CSV file is malformed near line %(line)s: %(error)s")
+                          % {"line": reader.line_num, "error": exc}) from None
 
 
 def read_table(upload, columns: Sequence[Column]) -> Table:

@@ -6,10 +6,12 @@ progress for the page that polls it. Handlers are registered by kind with `@hand
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Job
@@ -22,6 +24,7 @@ class JobResult:
 
 
 Progress = Callable[[int, str], None]
+STALE_AFTER = timedelta(hours=1)
 HANDLERS: dict[str, Callable[[Job, Progress], JobResult | None]] = {}
 
 
@@ -53,10 +56,14 @@ def result_path(job: Job) -> Path:
 
 
 def run(job_uuid: str) -> None:
-    """Claim the job (only one worker can), run its handler, store its result. Safe to call twice."""
-    claimed = Job.objects.filter(uuid=job_uuid, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
+    """Claim the job (only one worker can), run its handler, store its result. Safe to call twice.
+
+    A job still "running" after STALE_AFTER was left by a worker that died (the broker delivers its
+    message again, as tasks are acknowledged late): it is claimed again rather than stuck forever.
+    """
+    now = timezone.now()
+    claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+    claimed = Job.objects.filter(claimable, uuid=job_uuid).update(status=Job.Status.RUNNING, started_at=now)
     if claimed != 1:
         return
     job = Job.objects.select_related("organisation", "created_by").get(uuid=job_uuid)

@@ -7,7 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.accounts.scoping import scoped
-from vigie.core.api import get_scoped, operation, require_role_at, save_checked
+from vigie.core.api import get_scoped, operation, require_fresh_second_factor, require_role_at, save_checked
 from vigie.core.models import Job
 from vigie.core.schemas import JobOut, Message
 
@@ -58,11 +58,13 @@ def organisation_get(request, uuid):
 @operation(router, "PATCH", "/{uuid:uuid}", "organisation_update", Organisation, "change",
            response={200: OrganisationOut, **ERRORS, 422: dict})
 def organisation_update(request, uuid, payload: PatchDict[OrganisationPatch]):
-    """Change the given fields; moving the node needs the "add" role on its new parent."""
+    """Change the given fields; moving the node needs ADMIN on it and the "add" role on its new parent."""
     org = get_scoped(_organisations(), request.auth, "change", uuid=uuid)
     fields = dict(payload)
     if "parent" in fields:
         fields["parent"] = get_scoped(Organisation.objects.all(), request.auth, "add", uuid=fields["parent"])
+        if fields["parent"].pk != org.parent_id:
+            get_scoped(_organisations(), request.auth, "move", uuid=uuid)
     for name, value in fields.items():
         setattr(org, name, value)
     return save_checked(org, request.auth, "change", update_fields=list(fields) or None)
@@ -85,6 +87,7 @@ def organisation_delete(request, uuid):
 def organisation_export(request, uuid):
     """Launch the export of this node's subtree as a background job; poll the job for its file."""
     org = get_scoped(Organisation.objects.all(), request.auth, "export", uuid=uuid)
+    require_fresh_second_factor(request)
     try:
         job = launch_export(request.auth, org)
     except KeyError:  # no handler registered for the kind

@@ -81,7 +81,8 @@ class OrganisationEditForm(OrganisationForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         org = self.instance
-        if org.kind == Kind.NATIONAL or org.parent_id is None:
+        may_move = scoped(Organisation.objects.filter(pk=org.pk), user, "move").exists()
+        if org.kind == Kind.NATIONAL or org.parent_id is None or not may_move:
             del self.fields["parent"]
             return
         destinations = scoped(

@@ -64,7 +64,10 @@ def _choice(value: str, choices) -> str | None:
 
 
 def _decimal(value: str) -> Decimal:
-    return Decimal(value.replace("%", "").replace(",", ".").replace("\u00a0", "").strip())
+    number = Decimal(value.replace("%", "").replace(",", ".").replace("\u00a0", "").strip())
+    if not number.is_finite():  # "NaN", "Infinity" parse as decimals but are no share
+        raise InvalidOperation(value)
+    return number
 
 
 def parent_key(org: Organisation | None) -> str:

@@ -79,6 +79,7 @@ class Organisation(Scoped):
     required_roles = {
         "change": Role.MANAGER,
         "add": Role.ADMIN,
+        "move": Role.ADMIN,  # taking a node elsewhere needs ADMIN where it is, and "add" where it goes
         "delete": Role.ADMIN,
         "import": Role.ADMIN,
         "manage_members": Role.MANAGER,
@@ -166,6 +167,9 @@ class Organisation(Scoped):
             errors.setdefault("activity_share", []).append(
                 gettext("The activity share applies to legal entities and sites.")
             )
+        share_ok = self.activity_share is None or Decimal(self.activity_share).is_finite()
+        if not share_ok:
+            errors.setdefault("activity_share", []).append(gettext("The activity share must be a number."))
         if self.activity_share is not None and self.parent_id and not errors.get("activity_share"):
             siblings = Organisation.objects.filter(parent_id=self.parent_id, kind=self.kind).exclude(pk=self.pk)
             total = (siblings.aggregate(s=Sum("activity_share"))["s"] or Decimal("0")) + self.activity_share
@@ -181,9 +185,14 @@ class Organisation(Scoped):
     def save(self, *args, **kwargs) -> None:
         if not self.finess:
             self.finess = None  # unique, so blank must be NULL
-        old_path = self.path
+        # Paths come from the database, never from this (possibly stale) instance: a copy loaded before a
+        # concurrent move of an ancestor must not write the old path back.
+        rows = Organisation.objects.select_for_update()
+        old_path = rows.filter(pk=self.pk).values_list("path", flat=True).first() or "" if self.pk else ""
+        parent_path = rows.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+        self.path = old_path
         super().save(*args, **kwargs)
-        new_path = self.expected_path()
+        new_path = parent_path + f"{self.pk:06d}/"
         if new_path != old_path:
             Organisation.objects.filter(pk=self.pk).update(path=new_path)
             if old_path:  # moved: carry the subtree along

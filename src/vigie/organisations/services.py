@@ -186,34 +186,48 @@ def create_organisation(form, user) -> Organisation:
     return org
 
 
+def check_move(user, org: Organisation, new_parent: Organisation | None) -> None:
+    """A move needs "move" (ADMIN) on the node where it stands and "add" on the destination: a manager
+    could otherwise carry a node into a subtree they administer and become its administrator."""
+    if new_parent is None or new_parent.pk == org.parent_id:
+        return
+    _still_in_scope(org, user, "move")
+    _still_in_scope(new_parent, user, "add")
+
+
 def update_organisation(form, user) -> Organisation:
     """Save a validated OrganisationEditForm, re-checking inside the transaction that the user may still
     change the object where it now is (a move must not take it out of the user's reach)."""
     with transaction.atomic():
+        check_move(user, Organisation.objects.select_for_update().get(pk=form.instance.pk),
+                   form.cleaned_data.get("parent"))
         org = form.save()
         _still_in_scope(org, user, "change")
     return org
 
 
 def delete_organisation(org: Organisation) -> None:
-    """Delete a leaf that owns nothing; otherwise explain what stands in the way."""
+    """Delete a leaf that owns nothing; otherwise explain what stands in the way. The checks and the
+    deletion share one transaction with the row locked, so nothing added meanwhile is lost."""
     from vigie.accounts.models import RoleAssignment
 
-    reasons = []
-    children = org.children.count()
-    if children:
-        reasons.append(_("It still has %(count)s organisation(s) under it: move or delete them first.")
-                       % {"count": children})
-    contacts = Contact.objects.filter(organisation=org).count()
-    if contacts:
-        reasons.append(_("Its %(count)s contact(s) would be lost: delete them first.") % {"count": contacts})
-    roles = RoleAssignment.objects.filter(organisation=org).count()
-    if roles:
-        reasons.append(_("%(count)s role(s) are granted on it: revoke them first.") % {"count": roles})
-    if reasons:
-        raise Refused(*reasons)
     try:
         with transaction.atomic():
+            Organisation.objects.select_for_update().filter(pk=org.pk).first()
+            reasons = []
+            children = org.children.count()
+            if children:
+                reasons.append(_("It still has %(count)s organisation(s) under it: move or delete them first.")
+                               % {"count": children})
+            contacts = Contact.objects.filter(organisation=org).count()
+            if contacts:
+                reasons.append(_("Its %(count)s contact(s) would be lost: delete them first.")
+                               % {"count": contacts})
+            roles = RoleAssignment.objects.filter(organisation=org).count()
+            if roles:
+                reasons.append(_("%(count)s role(s) are granted on it: revoke them first.") % {"count": roles})
+            if reasons:
+                raise Refused(*reasons)
             org.delete()
     except (ProtectedError, RestrictedError) as exc:
         objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects

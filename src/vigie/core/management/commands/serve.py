@@ -1,4 +1,3 @@
-import os
 import signal
 import subprocess
 import sys
@@ -12,8 +11,8 @@ class Command(BaseCommand):
     help = "Migrate, then serve Vigie with a production WSGI server and, without a broker, a local worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("VIGIE_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("VIGIE_PORT", "8000")))
+        parser.add_argument("--host", default=settings.VIGIE_HOST)
+        parser.add_argument("--port", type=int, default=settings.VIGIE_PORT)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-worker", action="store_true", help="do not start the local job worker")
 
