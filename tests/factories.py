@@ -7,6 +7,7 @@ to API create and update operations (`create_payload`, `patch_payload`).
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib.auth import get_user_model
 
@@ -194,3 +195,201 @@ def _contact_payload(world, side):
 def _role_payload(world, side):
     newcomer = get_user_model().objects.create(username=f"newcomer_{side}_{id(world)}")
     return {"user": str(newcomer.uuid), "organisation": str(hospital(world, side).uuid), "role": int(Role.READER)}
+
+
+# --- action plan (PAQ) and deadlines -------------------------------------------------------------------------
+
+
+@factory("actions.Action")
+def _action(world, side):
+    import datetime
+
+    from vigie.actions.models import Action
+
+    return Action.objects.create(
+        organisation=hospital(world, side), title=f"Action {side.upper()} Xylophone", source="finding",
+        source_key=f"isolation:{side}", owner=admin(world, side), priority="high",
+        due=datetime.date.today() + datetime.timedelta(days=20), description=f"Détail {side.upper()} Xylophone",
+    )
+
+
+@factory("actions.ActionNote")
+def _action_note(world, side):
+    from vigie.actions.models import ActionNote
+
+    return ActionNote.objects.create(action=_action(world, side), author=admin(world, side),
+                                     text=f"Note {side.upper()} Xylophone")
+
+
+@factory("actions.DeadlineCompletion")
+def _deadline_completion(world, side):
+    import datetime
+
+    from vigie.actions.models import DeadlineCompletion
+
+    return DeadlineCompletion.objects.create(
+        organisation=hospital(world, side), deadline="crisis-exercise",
+        done_on=datetime.date.today() - datetime.timedelta(days=1), reference=f"RETEX {side.upper()} Xylophone",
+        recorded_by=admin(world, side),
+    )
+
+
+@factory("actions.CalendarFeed")
+def _calendar_feed(world, side):
+    from vigie.actions.models import CalendarFeed
+
+    feed, _raw = CalendarFeed.issue(admin(world, side))
+    return feed
+
+
+@_payload("actions.Action", {"title": "Renommé par un intrus", "status": "done"})
+def _action_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "title": f"Nouvelle action {side.upper()}",
+            "source": "finding", "source_key": f"isolation:new:{side}", "priority": "high"}
+
+
+# --- compliance ---------------------------------------------------------------------------------------------
+
+
+PDF_BYTES = b"%PDF-1.4\n% Vigie test evidence\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _compliance_assessment(world, side, framework: str = "care-d2"):
+    from vigie.compliance.library import ensure_bundled
+    from vigie.compliance.models import FrameworkVersion
+    from vigie.compliance.services import create_assessment
+
+    ensure_bundled()
+    version = FrameworkVersion.objects.filter(framework__key=framework).latest("loaded_at")
+    return create_assessment(organisation=hospital(world, side), version=version, user=admin(world, side),
+                             assessed_on=date(2025, 6, 1))
+
+
+@factory("compliance.Assessment")
+def _assessment(world, side):
+    return _compliance_assessment(world, side)
+
+
+@factory("compliance.Answer")
+def _answer(world, side):
+    return _compliance_assessment(world, side).answers.order_by("requirement__position").first()
+
+
+@factory("compliance.Evidence")
+def _evidence(world, side):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vigie.compliance.services import add_evidence
+
+    return add_evidence(
+        organisation=hospital(world, side), upload=SimpleUploadedFile(f"pssi-{side}.pdf", PDF_BYTES + side.encode()),
+        title=f"PSSI {side.upper()} Quetzal", document_date=date(2024, 3, 1),
+        references=[("care-d2", "D2.P1")], user=admin(world, side),
+    )
+
+
+@_payload("compliance.Assessment", {"answers": [{"code": "D2.P1", "status": "non_compliant",
+                                                 "comment": "Modifié par un intrus"}]})
+def _assessment_payload(world, side):
+    from vigie.compliance.library import ensure_bundled
+
+    ensure_bundled()
+    return {"organisation": str(hospital(world, side).uuid), "framework": "care-d2", "assessed_on": "2025-06-01"}
+
+
+@_payload("compliance.Evidence", {"title": "Renommé par un intrus", "requirements": ["care-d2:D2.O4"]})
+def _evidence_payload(world, side):
+    import base64
+
+    from vigie.compliance.library import ensure_bundled
+
+    ensure_bundled()
+    return {"organisation": str(hospital(world, side).uuid), "title": f"Preuve {side.upper()}",
+            "document_date": "2025-01-15", "requirements": ["care-d2:D2.P1"], "filename": f"preuve-{side}.pdf",
+            "content_base64": base64.b64encode(PDF_BYTES).decode()}
+
+
+# --- compliance: funding declarations and trajectories -----------------------------------------------------
+
+
+def _ght(world, side: str):
+    return world.ght_a if side == "a" else world.ght_b
+
+
+@factory("compliance.Declaration")
+def _declaration(world, side):
+    """The side's GHT's D2 dossier: the GHT files for its members (alice sees it as a member of GHT A)."""
+    from vigie.compliance.declarations import calls
+    from vigie.compliance.library import ensure_bundled
+    from vigie.compliance.models import Declaration, FrameworkVersion
+
+    ensure_bundled()
+    version = FrameworkVersion.objects.filter(framework__key="care-d2").latest("loaded_at")
+    return Declaration.objects.create(organisation=_ght(world, side), call=calls().get(key="care-d2"),
+                                      version=version, reference=f"DOSSIER-{side.upper()}-QUOKKA",
+                                      created_by=admin(world, side))
+
+
+@factory("compliance.DeclarationTransition")
+def _declaration_transition(world, side):
+    from django.utils import timezone
+
+    from vigie.compliance.models import DeclarationTransition
+
+    return DeclarationTransition.objects.create(declaration=_declaration(world, side), to_status="prepared",
+                                                at=timezone.now(), actor=admin(world, side),
+                                                comment=f"Préparé {side.upper()} Quokka")
+
+
+@factory("compliance.IdentityApplication")
+def _identity_application(world, side):
+    from vigie.compliance.models import IdentityApplication
+
+    return IdentityApplication.objects.create(organisation=hospital(world, side), name=f"DPI {side.upper()} Quokka",
+                                              patient_record=True, means=["cps", "password"])
+
+
+@factory("compliance.IdentityIndicators")
+def _identity_indicators(world, side):
+    from vigie.compliance.models import IdentityIndicators
+
+    return IdentityIndicators.objects.create(organisation=hospital(world, side), year=2025,
+                                             measured_on=date(2025, 9, 1), doctors_nurses=200,
+                                             doctors_nurses_2fa=120, all_users=900, all_users_2fa=300)
+
+
+@factory("compliance.BudgetDeclaration")
+def _budget_declaration(world, side):
+    from vigie.compliance.models import BudgetDeclaration
+
+    return BudgetDeclaration.objects.create(organisation=hospital(world, side), year=2024, total_budget=100_000_000,
+                                            digital_budget=1_500_000, cyber_budget=200_000,
+                                            declared_by=admin(world, side))
+
+
+@_payload("compliance.Declaration", {})
+def _declaration_payload(world, side):
+    """A D1 dossier for the side's GHT; its administrator is made a manager of the GHT, who files it."""
+    from vigie.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.get_or_create(user=admin(world, side), organisation=_ght(world, side),
+                                         defaults={"role": Role.MANAGER})
+    return {"organisation": str(_ght(world, side).uuid), "call": "care-d1", "reference": f"D1-{side.upper()}"}
+
+
+@_payload("compliance.IdentityApplication", {})
+def _identity_application_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "name": f"Messagerie {side.upper()}",
+            "means": ["e_cps", "otp"], "pro_sante_connect": True}
+
+
+@_payload("compliance.IdentityIndicators", {})
+def _identity_indicators_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "year": 2026, "measured_on": "2026-03-01",
+            "doctors_nurses": 200, "doctors_nurses_2fa": 150, "all_users": 900, "all_users_2fa": 400}
+
+
+@_payload("compliance.BudgetDeclaration", {})
+def _budget_declaration_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "year": 2025, "total_budget": "90000000",
+            "digital_budget": "1600000", "cyber_budget": "250000"}

@@ -74,6 +74,8 @@ registry.route("api:api-root", None, "", "exempt", "the API's root, no data")
 from vigie.organisations.api import router as organisations_router, contacts as contacts_router  # noqa: E402
 from vigie.accounts.api import router as accounts_router, roles as roles_router, audit as audit_router  # noqa: E402
 from vigie.core.api import router as core_router  # noqa: E402
+from vigie.compliance.api import router as compliance_router  # noqa: E402
+from vigie.actions.api import router as actions_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/contacts", contacts_router)
@@ -81,3 +83,5 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/roles", roles_router)
 api.add_router("/audit-events", audit_router)
 api.add_router("/jobs", core_router)
+api.add_router("/compliance", compliance_router)
+api.add_router("/actions", actions_router)

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "vigie.core",
     "vigie.organisations",
     "vigie.accounts",
+    "vigie.compliance",
+    "vigie.actions",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +215,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live in the Job table
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# E-mail (reminders of the action plan and deadlines), through Django's SMTP backend.
+# VIGIE_SMTP_TLS: "starttls" (default), "ssl" (implicit TLS, usually port 465) or "none" (a local relay).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("VIGIE_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("VIGIE_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("VIGIE_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_secret("VIGIE_SMTP_PASSWORD")
+SMTP_TLS = env_str("VIGIE_SMTP_TLS", "starttls").lower()
+if SMTP_TLS not in ("starttls", "ssl", "none"):
+    raise ImproperlyConfigured(f"VIGIE_SMTP_TLS must be starttls, ssl or none, not {SMTP_TLS!r}")
+EMAIL_USE_TLS = SMTP_TLS == "starttls"
+EMAIL_USE_SSL = SMTP_TLS == "ssl"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("VIGIE_EMAIL_FROM", "vigie@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails start with this address (e.g. https://vigie.ght-example.fr); empty: paths only.
+VIGIE_EMAIL_BASE_URL = env_str("VIGIE_EMAIL_BASE_URL")
+# Reminders go out for actions and deadlines due within this many days (and for everything late).
+VIGIE_REMINDER_DAYS = env_int("VIGIE_EMAIL_REMINDER_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("vigie.core.urls")),
     path("accounts/", include("vigie.accounts.urls")),
     path("organisations/", include("vigie.organisations.urls")),
+    path("compliance/", include("vigie.compliance.urls")),
+    path("actions/", include("vigie.actions.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from vigie.core.imports import (
     Column, ImportFailed, RowInvalid, escape_formula, read_table, run_import, unescape_formula,
@@ -30,7 +31,7 @@ def workbook(rows) -> bytes:
 
 
 def file_error(content: bytes, name: str) -> str:
-    with pytest.raises(ImportFailed) as exc:
+    with translation.override("en"), pytest.raises(ImportFailed) as exc:
         read_table(upload(content, name), COLUMNS)
     return exc.value.errors[0].message
 

@@ -1,0 +1,84 @@
+"""The programme deadlines per organisation, and completions recorded by hand."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vigie.accounts.scoping import scoped
+from vigie.organisations.services import visible_organisations
+
+from .. import services
+from ..deadlines import catalogue
+from ..filters import filter_organisations
+from ..forms import CompletionForm, where_user_may
+from ..models import DeadlineCompletion
+from .common import require_add
+
+PER_PAGE = 20
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+@login_required
+@require_GET
+def deadlines(request):
+    """Each visible organisation a deadline applies to, with the status of each of its deadlines."""
+    organisations = services.applicable_organisations(visible_organisations(request.user))
+    chosen = _chosen(request)
+    if chosen is not None:
+        organisations = organisations.filter(path__startswith=chosen.path)
+    page = Paginator(organisations, PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    recordable = set(where_user_may(request.user, DeadlineCompletion, "add")
+                     .filter(pk__in=[o.pk for o in page]).values_list("pk", flat=True))
+    return render(request, "actions/deadlines.html", {
+        "page_obj": page, "rows": services.statuses_for(page, today), "today": today, "recordable": recordable,
+        "catalogue": catalogue(), "organisations": filter_organisations(request.user), "chosen": chosen,
+    })
+
+
+def _chosen(request):
+    try:
+        wanted = uuid.UUID(request.GET.get("organisation", ""))
+    except ValueError:
+        return None
+    return filter_organisations(request.user).filter(uuid=wanted).first()
+
+
+@login_required
+@get_or_post
+def completion_add(request):
+    require_add(request.user, DeadlineCompletion)
+    initial = {key: request.GET[key] for key in ("organisation", "deadline") if request.GET.get(key)}
+    form = CompletionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_completion(data["organisation"], data["deadline"], data["done_on"], data["reference"],
+                                       user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The completion was recorded."))
+            return redirect(reverse("actions:deadlines") + f"?organisation={data['organisation'].uuid}")
+    return render(request, "actions/completion_form.html", {"form": form})
+
+
+@login_required
+@get_or_post
+def completion_delete(request, uuid):
+    completion = get_object_or_404(
+        scoped(DeadlineCompletion.objects.select_related("organisation"), request.user, "delete"), uuid=uuid)
+    deadline = catalogue().get(completion.deadline)
+    if request.method == "POST":
+        completion.delete()
+        messages.success(request, _("The completion was deleted."))
+        return redirect(completion.get_absolute_url())
+    return render(request, "actions/completion_delete.html", {"completion": completion, "deadline": deadline})

@@ -1,0 +1,90 @@
+"""Ways of looking at the action plan: list, board, calendar, and its exports."""
+
+import calendar
+import datetime
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from vigie.accounts import recent
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent
+
+from .. import exports
+from ..models import Status
+from .common import PER_PAGE, filtered, may_add
+
+BOARD_LIMIT = 100
+
+
+@login_required
+@require_GET
+def action_list(request):
+    filters, actions = filtered(request)
+    page = Paginator(actions.in_order(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "actions/list.html", {
+        "filters": filters, "page_obj": page, "today": timezone.localdate(), "can_add": may_add(request.user)})
+
+
+@login_required
+@require_GET
+def board(request):
+    filters, actions = filtered(request)
+    columns = []
+    for status in Status:
+        cards = actions.filter(status=status).in_order()
+        columns.append({"status": status, "cards": cards[:BOARD_LIMIT], "count": cards.count()})
+    return render(request, "actions/board.html", {
+        "filters": filters, "columns": columns, "today": timezone.localdate(), "limit": BOARD_LIMIT})
+
+
+def _month(value: str | None) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+@login_required
+@require_GET
+def month(request):
+    filters, actions = filtered(request)
+    first = _month(request.GET.get("month"))
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    by_day = defaultdict(list)
+    for action in actions.filter(due__gte=weeks[0][0], due__lte=weeks[-1][-1]).in_order():
+        by_day[action.due].append(action)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return render(request, "actions/calendar.html", {
+        "filters": filters, "first": first, "today": timezone.localdate(),
+        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),
+    })
+
+
+@login_required
+@require_GET
+def export(request):
+    """The filtered list as CSV (default) or XLSX (?format=xlsx); recorded in the audit log."""
+    if confirm := recent.confirm_first(request):
+        return confirm
+    filters, actions = filtered(request, "export")
+    kind = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    record(AuditEvent.Action.EXPORT, object_repr=_("Action plan (%(format)s)") % {"format": kind.upper()},
+           changes={"filters": filters.active_filters(), "rows": actions.count()})
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "xlsx":
+        response = HttpResponse(exports.as_xlsx(actions.in_order()), content_type=exports.XLSX_TYPE)
+    else:
+        response = StreamingHttpResponse(exports.as_csv(actions.in_order()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vigie-paq-{stamp}.{kind}"'
+    return response

@@ -1,0 +1,340 @@
+"""Funding declarations: the calls' dates (data), preparing a dossier, and its workflow.
+
+    prepared --submit--> submitted --validate--> validated --declare--> declared --verify--> verified --pay--> paid
+
+Who may take each step:
+- the establishment (prepare, submit, declare): a manager or administrator holding the role on the
+  candidate itself — the GHT for a GHT's dossier, the legal entity for one outside any GHT. A role held
+  only on the region or national node above does not make someone the establishment;
+- the ARS (validate, verify): a contributor or more on the candidate's region node;
+- payment: the ARS, or a contributor or more on the national node.
+Platform superusers may take every step. A step is a conditional update (only from its one source status),
+then a `DeclarationTransition` row and an audit event, in one transaction: anything else is refused with
+a message saying what the dossier's next step is.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vigie.accounts.models import RoleAssignment
+from vigie.core.roles import Role
+
+from .models import CallDate, Confidence, Declaration, DeclarationTransition, FrameworkVersion, FundingCall
+
+DATA_FILE = Path(__file__).parent / "data" / "programme.yaml"
+Status = Declaration.Status
+
+
+class Refused(Exception):
+    """A step the workflow does not allow now; the message says why and is shown as it is."""
+
+
+class NotAllowed(Refused):
+    """The user's roles do not allow this step (pages and API answer 403)."""
+
+
+# --- programme data --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def programme() -> dict:
+    content = DATA_FILE.read_bytes()
+    data = yaml.safe_load(content)
+    data["sha256"] = hashlib.sha256(content).hexdigest()
+    return data
+
+
+def budget_target() -> dict:
+    """{"share_percent": Decimal, "confidence": "S", "source": "…"} from the data file."""
+    target = dict(programme()["budget_target"])
+    target["share_percent"] = Decimal(str(target["share_percent"]))
+    return target
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def ensure_calls() -> None:
+    """Create or refresh the calls from the data file. A date an administrator edited is kept, unless the
+    file now confirms it (C): confirmed dates always come from the file."""
+    data = programme()
+    if FundingCall.objects.filter(data_sha256=data["sha256"]).count() == len(data["calls"]):
+        return
+    with transaction.atomic():
+        for position, entry in enumerate(data["calls"]):
+            call, _created = FundingCall.objects.update_or_create(key=entry["key"], defaults={
+                "framework_key": entry["framework"], "title": entry["title"], "reference": entry.get("reference", ""),
+                "url": entry.get("url", ""), "position": position, "data_sha256": data["sha256"],
+            })
+            for key, value in entry.get("dates", {}).items():
+                fields = {"date": _date(value.get("date")), "confidence": value.get("confidence", "NC"),
+                          "source": value.get("source", "")}
+                row = CallDate.objects.filter(call=call, key=key).first()
+                if row is None:
+                    CallDate.objects.create(call=call, key=key, **fields)
+                elif row.edited_at is None or fields["confidence"] == Confidence.CONFIRMED:
+                    for name, field_value in fields.items():
+                        setattr(row, name, field_value)
+                    row.edited_by, row.edited_at = None, None
+                    row.save()
+
+
+def calls():
+    ensure_calls()
+    return FundingCall.objects.prefetch_related("dates")
+
+
+def may_edit_dates(user) -> bool:
+    """Platform administrators: superusers and administrators of the national node."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or RoleAssignment.objects.filter(
+        user=user, role__gte=Role.ADMIN, organisation__kind="national").exists()
+
+
+def edit_date(row: CallDate, user, *, value: date | None, source: str) -> CallDate:
+    if not may_edit_dates(user):
+        raise NotAllowed(_("Only platform administrators may change the programme's dates."))
+    if not row.editable:
+        raise Refused(_("This date comes from an official text: it changes only with a new data file."))
+    row.date, row.source, row.edited_by, row.edited_at = value, source, user, timezone.now()
+    row.full_clean()
+    row.save()
+    return row
+
+
+# --- who may do what --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    key: str
+    kinds: tuple[str, ...]
+    minimum: Role
+    label: Promise
+
+
+ESTABLISHMENT = Side("establishment", ("ght", "legal_entity"), Role.MANAGER,
+                     gettext_lazy("a manager of the candidate establishment"))
+ARS = Side("ars", ("region",), Role.CONTRIBUTOR, gettext_lazy("the ARS of the candidate's region"))
+PAYER = Side("payer", ("region", "national"), Role.CONTRIBUTOR, gettext_lazy("the ARS or the national level"))
+
+
+def acts_as(user, side: Side, organisation) -> bool:
+    """Whether the user holds, on the candidate or one of its ancestors of the side's kinds, at least the
+    side's role (one query over the few ancestors)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    prefixes = [organisation.path[: 7 * i] for i in range(1, organisation.depth + 1)]
+    return RoleAssignment.objects.filter(
+        user=user, role__gte=side.minimum, organisation__path__in=prefixes, organisation__kind__in=side.kinds,
+    ).exists()
+
+
+# --- the workflow -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    source: str
+    target: str
+    side: Side
+    label: Promise
+
+
+STEPS = (
+    Step("submit", Status.PREPARED, Status.SUBMITTED, ESTABLISHMENT, gettext_lazy("Submit the application")),
+    Step("validate", Status.SUBMITTED, Status.VALIDATED, ARS, gettext_lazy("Validate the application (ARS)")),
+    Step("declare", Status.VALIDATED, Status.DECLARED, ESTABLISHMENT,
+         gettext_lazy("Declare the objectives reached")),
+    Step("verify", Status.DECLARED, Status.VERIFIED, ARS, gettext_lazy("Verify the declaration (ARS)")),
+    Step("pay", Status.VERIFIED, Status.PAID, PAYER, gettext_lazy("Record the payment")),
+)
+BY_NAME = {step.name: step for step in STEPS}
+BY_TARGET = {step.target: step for step in STEPS}
+
+
+def next_step(declaration: Declaration) -> Step | None:
+    return next((s for s in STEPS if s.source == declaration.status), None)
+
+
+def allowed_steps(declaration: Declaration, user) -> list[Step]:
+    """The steps this user may take now (the pages show only these buttons)."""
+    step = next_step(declaration)
+    return [step] if step is not None and acts_as(user, step.side, declaration.organisation) else []
+
+
+def _label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def _jump_refused(declaration: Declaration, target: str) -> Refused:
+    following = next_step(declaration)
+    if following is None:
+        return Refused(_("The dossier is %(status)s: its workflow is over, it cannot become %(target)s.") % {
+            "status": _label(declaration.status), "target": _label(target)})
+    return Refused(_("A dossier that is %(status)s cannot become %(target)s; its next step is: %(next)s.") % {
+        "status": _label(declaration.status), "target": _label(target), "next": following.label})
+
+
+def advance(declaration: Declaration, target: str, user, comment: str = "", *,
+            amount_paid: Decimal | None = None) -> DeclarationTransition:
+    """Move the dossier to `target` if that is its next step and the user may take it."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    step = BY_TARGET.get(target)
+    if target not in Status.values:
+        raise Refused(_("Unknown status %(target)s.") % {"target": target})
+    if step is None or step.source != declaration.status:
+        raise _jump_refused(declaration, target)
+    if not acts_as(user, step.side, declaration.organisation):
+        raise NotAllowed(_("Only %(who)s may take this step: %(step)s.") % {"who": step.side.label,
+                                                                             "step": step.label})
+    fields = {"status": step.target}
+    if step.name == "pay":
+        if amount_paid is not None and amount_paid < 0:
+            raise Refused(_("An amount paid cannot be negative."))
+        fields["amount_paid"] = amount_paid
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Declaration.objects.filter(pk=declaration.pk, status=step.source).update(updated_at=now, **fields)
+        if moved != 1:  # someone else took a step meanwhile
+            declaration.refresh_from_db(fields=["status"])
+            raise _jump_refused(declaration, target)
+        history = DeclarationTransition.objects.create(
+            declaration=declaration, from_status=step.source, to_status=step.target, at=now, actor=user,
+            actor_name=user.get_username(), comment=comment or "",
+        )
+        changes = {"status": {"from": step.source, "to": step.target}, "step": step.name, "comment": comment or ""}
+        if "amount_paid" in fields and amount_paid is not None:
+            changes["amount_paid"] = str(amount_paid)
+        record(AuditEvent.Action.CHANGE, obj=declaration, user=user, changes=changes)
+    for name, value in fields.items():
+        setattr(declaration, name, value)
+    return history
+
+
+def take(declaration: Declaration, step_name: str, user, comment: str = "", **options) -> DeclarationTransition:
+    step = BY_NAME.get(step_name)
+    if step is None:
+        raise Refused(_("Unknown step %(step)s.") % {"step": step_name})
+    return advance(declaration, step.target, user, comment, **options)
+
+
+def submit(declaration, user, comment=""):
+    return advance(declaration, Status.SUBMITTED, user, comment)
+
+
+def validate(declaration, user, comment=""):
+    return advance(declaration, Status.VALIDATED, user, comment)
+
+
+def declare_objectives(declaration, user, comment=""):
+    return advance(declaration, Status.DECLARED, user, comment)
+
+
+def verify(declaration, user, comment=""):
+    return advance(declaration, Status.VERIFIED, user, comment)
+
+
+def record_payment(declaration, user, comment="", amount_paid=None):
+    return advance(declaration, Status.PAID, user, comment, amount_paid=amount_paid)
+
+
+# --- preparing and editing --------------------------------------------------------------------------------------
+
+
+def prepare(*, organisation, call: FundingCall, user, reference: str = "", amount_requested=None,
+            note: str = "") -> Declaration:
+    """A new dossier, prepared by a manager of the candidate, on the latest version of the call's framework."""
+    from .library import ensure_bundled
+
+    if not acts_as(user, ESTABLISHMENT, organisation):
+        raise NotAllowed(_("Only a manager of the candidate (the GHT, or a legal entity outside any GHT) may "
+                           "prepare its dossier."))
+    ensure_bundled()
+    version = FrameworkVersion.objects.filter(framework__key=call.framework_key).order_by("-loaded_at").first()
+    if version is None:
+        raise Refused(_("The framework %(key)s of this call is not loaded.") % {"key": call.framework_key})
+    if Declaration.objects.filter(organisation=organisation, call=call).exists():
+        raise ValidationError({"call": _("%(candidate)s already has a dossier for %(call)s.") % {
+            "candidate": organisation.name, "call": call}})
+    declaration = Declaration(organisation=organisation, call=call, version=version, reference=reference or "",
+                              amount_requested=amount_requested, note=note or "", created_by=user)
+    with transaction.atomic():
+        declaration.full_clean()
+        declaration.save()
+        DeclarationTransition.objects.create(declaration=declaration, from_status="", to_status=Status.PREPARED,
+                                             at=timezone.now(), actor=user, actor_name=user.get_username())
+    return declaration
+
+
+EDITABLE_FIELDS = ("reference", "amount_requested", "note")
+
+
+def check_editable(declaration: Declaration, user) -> None:
+    if declaration.status != Status.PREPARED:
+        raise Refused(_("Once submitted, a dossier's details no longer change."))
+    if not acts_as(user, ESTABLISHMENT, declaration.organisation):
+        raise NotAllowed(_("Only a manager of the candidate may change its dossier."))
+
+
+def may_edit(declaration: Declaration, user) -> bool:
+    try:
+        check_editable(declaration, user)
+    except Refused:
+        return False
+    return True
+
+
+def update(declaration: Declaration, user, **values) -> Declaration:
+    """The establishment's own fields, while the dossier is being prepared."""
+    check_editable(declaration, user)
+    for name in EDITABLE_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(declaration, name, value if value is not None or name == "amount_requested" else "")
+    declaration.full_clean()
+    declaration.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
+    return declaration
+
+
+# --- dates ---------------------------------------------------------------------------------------------------
+
+
+def warnings(declaration: Declaration, today: date) -> list[str]:
+    """Dates of the call the dossier is late for (shown, not enforced: several dates are not confirmed)."""
+    call = declaration.call
+    found = []
+
+    def passed(key):
+        day = call.date_of(key)
+        return day if day is not None and day < today else None
+
+    if declaration.status == Status.PREPARED and (day := passed(CallDate.Key.APPLICATION_CLOSES)):
+        found.append(_("The application window closed on %(date)s.") % {"date": date_format(day, "SHORT_DATE_FORMAT")})
+    if declaration.status in (Status.SUBMITTED, Status.VALIDATED) and (
+            day := passed(CallDate.Key.DECLARATION_DEADLINE)):
+        found.append(_("The deadline to declare the objectives reached was %(date)s.") % {
+            "date": date_format(day, "SHORT_DATE_FORMAT")})
+    return found

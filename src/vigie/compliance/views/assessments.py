@@ -1,0 +1,172 @@
+"""Assessments: list, create, the requirement grid (HTMX save per row), review and approval."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vigie.accounts import recent
+from vigie.accounts.scoping import can, scoped
+
+from .. import services
+from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm
+from ..models import Answer, Assessment
+from .common import fetch, is_htmx
+
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+def _assessments():
+    return Assessment.objects.select_related("organisation", "version__framework")
+
+
+@login_required
+@require_GET
+def assessment_list(request):
+    assessments = scoped(_assessments(), request.user, "view")
+    status = request.GET.get("status", "")
+    if status in Assessment.Status.values:
+        assessments = assessments.filter(status=status)
+    return render(request, "compliance/assessment_list.html", {
+        "assessments": assessments[:500], "status": status, "statuses": Assessment.Status.choices,
+    })
+
+
+@login_required
+@get_or_post
+def assessment_create(request):
+    form = AssessmentCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        assessment = services.create_assessment(user=request.user, **form.cleaned_data)
+        messages.success(request, _("The assessment was created."))
+        return redirect(assessment)
+    return render(request, "compliance/assessment_form.html", {"form": form})
+
+
+def _detail_context(request, assessment, **extra):
+    rows = services.grid(assessment)
+    return {
+        "assessment": assessment, "rows": rows, "score": services.score_of(assessment, rows),
+        "may_change": assessment.editable and can(request.user, "change", assessment),
+        "may_approve": can(request.user, "approve", assessment),
+        "may_review": can(request.user, "approve", assessment),  # the same role reviews rows
+        "conditions_form": ConditionsForm(version=assessment.version, values=assessment.conditions),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def assessment_detail(request, uuid):
+    assessment = fetch(request, _assessments(), uuid, "view")
+    return render(request, "compliance/assessment_detail.html", _detail_context(request, assessment))
+
+
+@login_required
+@require_POST
+def assessment_conditions(request, uuid):
+    assessment = fetch(request, _assessments(), uuid, "change")
+    form = ConditionsForm(request.POST, version=assessment.version, values=assessment.conditions)
+    if form.is_valid():
+        try:
+            services.set_conditions(assessment, form.cleaned_data)
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+    return redirect(assessment)
+
+
+def _row_response(request, answer, form=None, status=200):
+    answer = Answer.objects.select_related("assessment__organisation", "assessment__version__framework",
+                                           "requirement__version__framework", "reviewed_by").get(pk=answer.pk)
+    assessment = answer.assessment
+    context = {
+        "row": services.row_for(answer), "assessment": assessment,
+        "form": form or AnswerForm(instance=answer, initial={"evidence": list(answer.evidence.all())}),
+        "may_change": assessment.editable and can(request.user, "change", answer),
+        "may_review": can(request.user, "review", answer),
+    }
+    return render(request, "compliance/_answer_row.html", context, status=status)
+
+
+@login_required
+@get_or_post
+def answer_edit(request, uuid):
+    """One row of the grid: the HTMX fragment, saved on POST."""
+    answer = fetch(request, Answer.objects.select_related("assessment__version"), uuid, "change")
+    if request.method == "GET":
+        return _row_response(request, answer) if is_htmx(request) else redirect(answer)
+    form = AnswerForm(request.POST, instance=answer)
+    if form.is_valid():
+        try:
+            services.save_answer(answer, user=request.user, **{"score": None, **form.cleaned_data})
+        except services.Refused as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    if not is_htmx(request):
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect(answer)
+    answer.refresh_from_db()
+    return _row_response(request, answer, form if form.errors else None, 200)
+
+
+@login_required
+@require_POST
+def answer_review(request, uuid):
+    answer = fetch(request, Answer.objects.select_related("assessment"), uuid, "review")
+    try:
+        services.review_answer(answer, request.user)
+    except services.Refused as exc:
+        if not is_htmx(request):
+            messages.error(request, str(exc))
+    return _row_response(request, answer) if is_htmx(request) else redirect(answer)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, uuid):
+    assessment = fetch(request, _assessments(), uuid, "change")
+    try:
+        services.submit(assessment)
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The assessment was submitted for review."))
+    return redirect(assessment)
+
+
+@login_required
+@require_POST
+def assessment_send_back(request, uuid):
+    assessment = fetch(request, _assessments(), uuid, "approve")
+    try:
+        services.send_back(assessment)
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The assessment is a draft again."))
+    return redirect(assessment)
+
+
+@login_required
+@get_or_post
+def assessment_approve(request, uuid):
+    """Approval is sensitive: it freezes the assessment and raises the PAQ actions."""
+    assessment = fetch(request, _assessments(), uuid, "approve")
+    if request.method == "POST":
+        if confirm := recent.confirm_first(request):
+            return confirm
+        try:
+            raised = services.approve(assessment, request.user)
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The assessment was approved; %(count)s action(s) were raised in the PAQ.")
+                             % {"count": raised})
+        return redirect(assessment)
+    return render(request, "compliance/assessment_approve.html",
+                  {"assessment": assessment, "score": services.score_of(assessment)})

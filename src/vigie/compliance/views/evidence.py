@@ -1,0 +1,74 @@
+"""Evidence files: list, upload, detail with freshness per requirement, download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vigie.accounts.scoping import scoped
+
+from .. import services
+from ..forms import EvidenceForm
+from ..models import Evidence
+from ..uploads import UploadRefused
+from .common import fetch
+
+
+def _evidence():
+    return Evidence.objects.select_related("organisation", "uploaded_by").prefetch_related("targets")
+
+
+@login_required
+@require_GET
+def evidence_list(request):
+    items = scoped(_evidence(), request.user, "view")
+    reference = request.GET.get("requirement", "").strip()
+    if ":" in reference:
+        key, _sep, code = reference.partition(":")
+        items = items.filter(targets__framework_key=key, targets__code=code)
+    return render(request, "compliance/evidence_list.html", {"items": items[:500], "reference": reference})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_create(request):
+    initial = {"references": request.GET.get("requirement", ""), "document_date": timezone.localdate()}
+    form = EvidenceForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence = services.add_evidence(
+                organisation=data["organisation"], upload=data["file"], title=data["title"],
+                document_date=data["document_date"], references=data["references"], user=request.user,
+                description=data["description"],
+            )
+        except UploadRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("The evidence %(title)s was added.") % {"title": evidence.title})
+            return redirect(evidence)
+    return render(request, "compliance/evidence_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def evidence_detail(request, uuid):
+    evidence = fetch(request, _evidence(), uuid, "view")
+    return render(request, "compliance/evidence_detail.html", {
+        "evidence": evidence, "checks": services.evidence_checks(evidence, timezone.localdate()),
+    })
+
+
+@login_required
+@require_GET
+def evidence_download(request, uuid):
+    evidence = fetch(request, Evidence.objects.all(), uuid, "view")
+    if not evidence.path.is_file():
+        raise Http404
+    return FileResponse(evidence.path.open("rb"), as_attachment=True, filename=evidence.filename,
+                        content_type=evidence.content_type)
+
+

@@ -1,0 +1,71 @@
+"""The yearly self-assessment (history and anonymised comparison) and the coverage of a candidate."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from vigie.accounts.scoping import scoped
+from vigie.organisations.models import Organisation
+
+from .. import comparison
+from ..coverage import coverage, units_of
+from ..models import Assessment, FrameworkVersion
+from .common import fetch
+
+
+def _pick_version(request, queryset, *fallbacks):
+    """The version chosen with ?version=<uuid>, else the latest of the first fallback that has one."""
+    try:
+        version = queryset.filter(uuid=request.GET["version"]).first()
+    except (KeyError, ValidationError):  # none chosen, or not a UUID
+        version = None
+    for candidates in (*fallbacks, queryset):
+        if version is not None:
+            break
+        version = candidates.order_by("-loaded_at").first()
+    return version
+
+
+@login_required
+@require_GET
+def self_assessment_list(request):
+    """Approved self-assessments the user may see, newest first."""
+    assessments = scoped(
+        Assessment.objects.filter(version__self_assessment=True, status=Assessment.Status.APPROVED)
+        .select_related("organisation", "version__framework"), request.user, "view",
+    )
+    return render(request, "compliance/self_assessment_list.html", {"assessments": assessments[:500]})
+
+
+@login_required
+@require_GET
+def self_assessment_detail(request, uuid):
+    organisation = fetch(request, Organisation.objects.all(), uuid, "view")
+    versions = comparison.self_assessment_versions()
+    version = _pick_version(request, versions)
+    context = {"organisation": organisation, "versions": versions, "version": version}
+    if version is not None:
+        year_text = request.GET.get("year", "")
+        year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+        history = comparison.history(organisation, version.framework.key)
+        context.update(history=history, year=year, comparison=comparison.compare(organisation, version, year),
+                       peer_minimum=comparison.PEER_MINIMUM)
+    return render(request, "compliance/self_assessment_detail.html", context)
+
+
+@login_required
+@require_GET
+def coverage_detail(request, uuid):
+    candidate = fetch(request, Organisation.objects.all(), uuid, "view")
+    versions = FrameworkVersion.objects.select_related("framework")
+    framework = request.GET.get("framework", "care-d2")
+    version = _pick_version(request, versions, versions.filter(framework__key=framework))
+    as_of = timezone.localdate()
+    units = list(units_of(candidate))
+    rows = coverage(candidate, version, as_of) if version is not None and units else []
+    return render(request, "compliance/coverage.html", {
+        "candidate": candidate, "version": version, "versions": versions, "rows": rows, "units": units,
+        "as_of": as_of,
+    })

@@ -1,0 +1,84 @@
+"""The list page: filters in SQL, scoping, pagination, overdue highlighted; and the calendar."""
+
+import datetime
+
+from django.urls import reverse
+
+from tests.conftest import login
+from vigie.actions.models import Status
+
+from .conftest import make_action
+
+
+def titles(response):
+    return [a.title for a in response.context["page_obj"]]
+
+
+def test_it_lists_only_what_the_user_may_see(client, world):
+    make_action(world, title="Action de A")
+    make_action(world, title="Action de B", organisation=world.hospital_b)
+    response = login(client, world.alice).get(reverse("actions:list"))
+    assert titles(response) == ["Action de A"]
+    assert "Action de B" not in response.text
+    response = login(client, world.bob).get(reverse("actions:list"))
+    assert titles(response) == ["Action de B"]
+
+
+def test_it_filters_by_status_priority_source_and_owner(client, world):
+    make_action(world, title="Ouverte critique", priority="critical", owner=world.alice)
+    make_action(world, title="Finie", status=Status.DONE, source="finding", source_key="k")
+    make_action(world, title="En cours", status=Status.IN_PROGRESS, owner=world.contributor_a)
+    login(client, world.alice)
+    get = lambda **q: titles(client.get(reverse("actions:list"), q))  # noqa: E731
+    assert get(status="done") == ["Finie"]
+    assert sorted(get(status="active")) == ["En cours", "Ouverte critique"]
+    assert get(priority="critical") == ["Ouverte critique"]
+    assert get(source="finding") == ["Finie"]
+    assert get(owner=str(world.contributor_a.uuid)) == ["En cours"]
+    assert get(mine="on") == ["Ouverte critique"]
+    assert get(q="FINIE") == ["Finie"]
+
+
+def test_it_filters_overdue_and_highlights_them(client, world):
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    make_action(world, title="En retard", due=yesterday)
+    make_action(world, title="Pas en retard", due=datetime.date.today() + datetime.timedelta(days=3))
+    make_action(world, title="Finie en retard", due=yesterday, status=Status.DONE)
+    response = login(client, world.alice).get(reverse("actions:list"), {"overdue": "on"})
+    assert titles(response) == ["En retard"]
+    assert 'class="overdue"' in response.text
+
+
+def test_it_filters_by_organisation_subtree(client, world):
+    make_action(world, title="Hôpital", organisation=world.hospital_a)
+    make_action(world, title="Site", organisation=world.site_a)
+    make_action(world, title="Clinique", organisation=world.clinic)
+    login(client, world.ars_a)
+    assert sorted(titles(client.get(reverse("actions:list")))) == ["Clinique", "Hôpital", "Site"]
+    response = client.get(reverse("actions:list"), {"organisation": str(world.hospital_a.uuid)})
+    assert sorted(titles(response)) == ["Hôpital", "Site"]
+    refused = client.get(reverse("actions:list"), {"organisation": str(world.hospital_b.uuid)})
+    assert refused.context["filters"].errors  # not a choice: B is not visible
+
+
+def test_it_orders_by_due_date_and_paginates(client, world):
+    for day in range(60):
+        make_action(world, title=f"A{day:02}", due=datetime.date(2026, 1, 1) + datetime.timedelta(days=day))
+    login(client, world.alice)
+    first = client.get(reverse("actions:list"))
+    assert titles(first)[:2] == ["A00", "A01"]
+    assert len(titles(first)) == 50
+    assert titles(client.get(reverse("actions:list"), {"page": 2})) == [f"A{d}" for d in range(50, 60)]
+
+
+def test_the_calendar_places_actions_on_their_due_day(client, world):
+    make_action(world, title="Le 10 juin", due=datetime.date(2026, 6, 10))
+    make_action(world, title="En juillet", due=datetime.date(2026, 7, 10))
+    make_action(world, title="Chez B", due=datetime.date(2026, 6, 10), organisation=world.hospital_b)
+    response = login(client, world.alice).get(reverse("actions:calendar"), {"month": "2026-06"})
+    assert response.status_code == 200
+    days = {day: [a.title for a in actions] for week in response.context["weeks"] for day, actions in week}
+    assert days[datetime.date(2026, 6, 10)] == ["Le 10 juin"]
+    assert "En juillet" not in response.text and "Chez B" not in response.text
+    assert response.context["previous"] == "2026-05" and response.context["following"] == "2026-07"
+    assert login(client, world.alice).get(reverse("actions:calendar"), {"month": "junk"}).status_code == 200
