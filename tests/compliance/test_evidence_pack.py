@@ -192,3 +192,14 @@ def test_the_api_needs_a_fresh_second_factor_from_a_session(client, dossier, wor
     session.save()
     response = client.post(url, content_type="application/json")
     assert response.status_code == 202 and response.json()["kind"] == "compliance.evidence_pack"
+
+
+def test_freshness_is_judged_on_the_day_the_objectives_were_declared(dossier, world):
+    from vigie.compliance.evidence_pack import freshness_date
+    from vigie.compliance.models import DeclarationTransition
+
+    assert freshness_date(dossier) == timezone.localdate()  # not declared yet: today
+    declared_at = timezone.now() - timedelta(days=40)
+    DeclarationTransition.objects.create(declaration=dossier, from_status="validated", to_status="declared",
+                                         at=declared_at, actor=world.ght_manager)
+    assert freshness_date(dossier) == timezone.localdate(declared_at)

@@ -178,6 +178,14 @@ def build(declaration: Declaration, user, as_of: date, progress=lambda percent, 
     return buffer.getvalue(), counts
 
 
+def freshness_date(declaration: Declaration) -> date:
+    """Evidence must be fresh on the day the objectives were declared ("audit less than 60 days before the
+    declaration"); before that day, on the day the pack is made."""
+    declared = (declaration.transitions.filter(to_status=Declaration.Status.DECLARED)
+                .order_by("-at").values_list("at", flat=True).first())
+    return timezone.localdate(declared) if declared else timezone.localdate()
+
+
 def run(job, progress) -> JobResult:
     """The job handler: the creator must still be allowed to export the dossier when the job runs."""
     from vigie.accounts.audit import record
@@ -189,7 +197,7 @@ def run(job, progress) -> JobResult:
     if declaration is None or user is None or not can(user, "export", declaration):
         raise PermissionDenied(_("The user who started this export may no longer export this dossier."))
     with translation.override(job.params.get("language") or "fr"):
-        as_of = timezone.localdate()
+        as_of = freshness_date(declaration)
         content, counts = build(declaration, user, as_of, progress)
         record(AuditEvent.Action.EXPORT, obj=declaration, user=user, object_repr=str(declaration),
                changes={"format": "zip", "kind": KIND, **counts})
