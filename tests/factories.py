@@ -393,3 +393,149 @@ def _identity_indicators_payload(world, side):
 def _budget_declaration_payload(world, side):
     return {"organisation": str(hospital(world, side).uuid), "year": 2025, "total_budget": "90000000",
             "digital_budget": "1600000", "cyber_budget": "250000"}
+
+
+# --- Active Directory audits (directory app) -------------------------------------------------------------
+
+
+@factory("directory.Directory")
+def _directory(world, side):
+    from vigie.directory.models import Directory
+
+    n = Directory.objects.filter(organisation=hospital(world, side)).count()
+    directory = Directory(organisation=hospital(world, side), name=f"Annuaire {side.upper()} Quokka",
+                          domain=f"{side}{n}-quokka.ch.local", server=f"dc1.{side}-quokka.ch.local",
+                          security="ldaps", username=f"audit@{side}-quokka.ch.local")
+    directory.set_password(f"secret-{side}")
+    directory.save()
+    return directory
+
+
+@factory("directory.Audit")
+def _directory_audit(world, side):
+    """A finished audit with its technical report file, so its page and its report answer."""
+    from django.utils import timezone
+
+    from vigie.directory.models import Audit
+    from vigie.directory.services import report_path_for
+
+    directory = _directory(world, side)
+    audit = Audit.objects.create(organisation=directory.organisation, directory=directory, source="upload",
+                                 status="done", finished_at=timezone.now(), level=2, score=1234, failing_count=1,
+                                 covered_count=40, failing_by_level={"2": 1})
+    report = report_path_for(audit, ".html")
+    report.write_text(f"<html><body>Rapport {side.upper()} Quokka</body></html>", encoding="utf-8")
+    Audit.objects.filter(pk=audit.pk).update(report_file=str(report.relative_to(report.parents[2])))
+    audit.refresh_from_db()
+    return audit
+
+
+@factory("directory.Finding")
+def _directory_finding(world, side):
+    from vigie.directory.models import Finding
+
+    audit = _directory_audit(world, side)
+    return Finding.objects.create(
+        organisation=audit.organisation, audit=audit, rule_id="krbtgt_password_age", anssi_id="vuln_krbtgt",
+        level=2, title_fr="Mot de passe krbtgt ancien", title_en="Old krbtgt password", affected_count=1,
+        affected=[{"dn": f"CN=krbtgt,DC={side}-quokka", "name": "krbtgt", "detail": ""}],
+    )
+
+
+@_payload("directory.Directory", {"name": "Renommé par un intrus", "server": "evil.example"})
+def _directory_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "name": f"Nouvel annuaire {side.upper()}",
+            "domain": f"new-{side}.ch.local", "server": f"dc.new-{side}.ch.local", "username": "audit"}
+
+
+# --- crisis log and incidents (exercises) ------------------------------------------------------------------
+
+
+@factory("exercises.CrisisLog")
+def _crisis_log(world, side):
+    from vigie.exercises.log import append_entry, open_log
+
+    log = open_log(organisation=hospital(world, side), title=f"Main courante {side.upper()} Wombat",
+                   user=admin(world, side))
+    append_entry(log, author=admin(world, side), category="information", text=f"Entrée {side.upper()} Wombat")
+    return log
+
+
+@factory("exercises.LogEntry")
+def _log_entry(world, side):
+    from vigie.exercises.log import append_entry
+
+    return append_entry(_crisis_log(world, side), author=admin(world, side), category="decision",
+                        text=f"Décision {side.upper()} Wombat")
+
+
+@factory("exercises.Incident")
+def _incident(world, side):
+    import datetime
+
+    from django.utils import timezone
+
+    from vigie.exercises.incidents import create_incident
+
+    return create_incident(organisation=hospital(world, side), title=f"Rançongiciel {side.upper()} Wombat",
+                           detected_at=timezone.now() - datetime.timedelta(hours=3), user=admin(world, side),
+                           categories=["care-safety"])
+
+
+@_payload("exercises.Incident", {"title": "Renommé par un intrus", "status": "closed"})
+def _incident_payload(world, side):
+    from django.utils import timezone
+
+    return {"organisation": str(hospital(world, side).uuid), "title": f"Nouvel incident {side.upper()}",
+            "detected_at": timezone.now().isoformat(), "categories": ["health-data"]}
+
+
+# --- crisis exercises and scenarios (exercises) ------------------------------------------------------------
+
+
+@factory("exercises.Scenario")
+def _scenario(world, side):
+    from vigie.exercises.scenarios import copy_to
+
+    scenario = copy_to(hospital(world, side), "ransomware-dpi")
+    scenario.title = f"Scénario {side.upper()} Ornithorynque"
+    scenario.save(update_fields=["title"])
+    return scenario
+
+
+@factory("exercises.ScenarioInject")
+def _scenario_inject(world, side):
+    return _scenario(world, side).injects.first()
+
+
+@factory("exercises.Exercise")
+def _exercise(world, side):
+    from vigie.exercises.models import Exercise, Participant
+
+    exercise = Exercise.objects.create(organisation=hospital(world, side), title=f"Exercice {side.upper()} Ornithorynque",
+                                       scenario=_scenario(world, side))
+    Participant.objects.create(exercise=exercise, user=admin(world, side), function="animator")
+    return exercise
+
+
+@factory("exercises.Participant")
+def _participant(world, side):
+    from vigie.exercises.models import Participant
+
+    return Participant.objects.create(exercise=_exercise(world, side), name=f"Invité {side.upper()} Ornithorynque",
+                                      function="player", role="direction")
+
+
+@factory("exercises.ExerciseInject")
+def _exercise_inject(world, side):
+    """An inject of a running exercise (DEBEX given), still pending."""
+    from vigie.exercises import run
+
+    exercise = run.start(_exercise(world, side), admin(world, side))
+    return exercise.injects.filter(state="pending").first()
+
+
+@_payload("exercises.Exercise", {"title": "Renommé par un intrus", "pure_it_test": True})
+def _exercise_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "title": f"Nouvel exercice {side.upper()}",
+            "format": "simulation", "kit_level": "intermediate"}

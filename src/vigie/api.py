@@ -76,6 +76,8 @@ from vigie.accounts.api import router as accounts_router, roles as roles_router,
 from vigie.core.api import router as core_router  # noqa: E402
 from vigie.compliance.api import router as compliance_router  # noqa: E402
 from vigie.actions.api import router as actions_router  # noqa: E402
+from vigie.directory.api import router as directory_router  # noqa: E402
+from vigie.exercises.api import router as exercises_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/contacts", contacts_router)
@@ -85,3 +87,5 @@ api.add_router("/audit-events", audit_router)
 api.add_router("/jobs", core_router)
 api.add_router("/compliance", compliance_router)
 api.add_router("/actions", actions_router)
+api.add_router("/directory", directory_router)
+api.add_router("/exercises", exercises_router)

@@ -75,6 +75,9 @@ def _persistent_secret_key() -> str:
 
 
 SECRET_KEY = env_secret("VIGIE_SECRET_KEY") or _persistent_secret_key()
+# Key material for secrets stored in the database (directory credentials); empty: derived from SECRET_KEY.
+# Changing it (or SECRET_KEY when it is empty) makes stored credentials unreadable: enter them again.
+VIGIE_CREDENTIALS_KEY = env_secret("VIGIE_CREDENTIALS_KEY")
 DEBUG = env_bool("VIGIE_DEBUG", False)
 ALLOWED_HOSTS = env_list("VIGIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("VIGIE_CSRF_TRUSTED_ORIGINS", [])
@@ -99,6 +102,8 @@ INSTALLED_APPS = [
     "vigie.accounts",
     "vigie.compliance",
     "vigie.actions",
+    "vigie.directory",
+    "vigie.exercises",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +210,8 @@ WHITENOISE_USE_FINDERS = True  # serve from the package when collectstatic has n
 VIGIE_MAX_UPLOAD_BYTES = env_int("VIGIE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = VIGIE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = VIGIE_MAX_UPLOAD_BYTES
+# Active Directory snapshots uploaded for analysis (vigie.directory): far larger than imports.
+VIGIE_MAX_SNAPSHOT_BYTES = env_int("VIGIE_MAX_SNAPSHOT_MB", 512) * 1024 * 1024
 
 # Jobs. No broker configured: kombu's SQL transport on a SQLite file in the data directory, consumed by
 # the worker that `vigie serve` starts. With a broker URL, any number of `vigie worker` processes.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("organisations/", include("vigie.organisations.urls")),
     path("compliance/", include("vigie.compliance.urls")),
     path("actions/", include("vigie.actions.urls")),
+    path("directory/", include("vigie.directory.urls")),
+    path("exercises/", include("vigie.exercises.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,17 @@
+"""The "directory.audit" job: runs services.run_audit for the audit named in the job's parameters."""
+
+from django.utils.translation import gettext as _
+
+from vigie.core.jobs import handler
+
+from .models import Audit
+from .services import JOB_KIND, run_audit
+
+
+@handler(JOB_KIND)
+def audit_job(job, progress):
+    audit = Audit.objects.select_related("directory", "organisation").filter(
+        uuid=job.params.get("audit"), organisation=job.organisation).first()
+    if audit is None:
+        raise LookupError(_("The audit of this job no longer exists."))
+    run_audit(audit, progress)

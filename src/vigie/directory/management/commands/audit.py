@@ -1,0 +1,121 @@
+"""`vigie audit ad …`: audit an Active Directory from the command line, with the engine only.
+
+    vigie audit ad --server dc1.example --port 636 --security ldaps --user audit@example \\
+        --password-file pw.txt [--ca-file ca.pem | --insecure] [--snapshot out.jsonl.gz] --format json
+    vigie audit ad --from-snapshot ad.jsonl.gz --format html
+
+Progress goes to stderr, the report to stdout (or --output).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vigie.directory.engine import (
+    ConnectionSettings,
+    DirectoryError,
+    analyse,
+    collect,
+    load_snapshot,
+    render_html,
+    to_json,
+)
+
+
+class Progress:
+    """A small hand-made progress line on stderr (no dependency); silent when stderr is not a tty
+    unless forced."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream, self.enabled, self.start, self.last = stream, enabled, time.monotonic(), 0.0
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and done != total:
+            return
+        self.last = now
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        else:
+            bar = f"{done}"
+        self.stream.write(f"\r{message:<28} {bar}  {now - self.start:6.1f}s\033[K")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Audit a directory: `audit ad --server … | --from-snapshot …` (engine only, no database)."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="kind", required=True)
+        ad = sub.add_parser("ad", help="Active Directory (ANSSI checkpoints, levels 1-5)")
+        ad.add_argument("--server")
+        ad.add_argument("--port", type=int, default=0)
+        ad.add_argument("--security", choices=("ldaps", "starttls", "plain-signed"), default="ldaps")
+        ad.add_argument("--auth", choices=("simple", "ntlm", "kerberos"), default="simple")
+        ad.add_argument("--user", default="")
+        ad.add_argument("--password-file", type=Path, help="file holding the password (first line)")
+        ad.add_argument("--base-dn")
+        tls = ad.add_mutually_exclusive_group()
+        tls.add_argument("--ca-file", type=Path)
+        tls.add_argument("--insecure", action="store_true", help="accept any server certificate")
+        ad.add_argument("--snapshot", type=Path, help="keep the collected snapshot in this file")
+        ad.add_argument("--from-snapshot", type=Path, help="analyse this snapshot instead of collecting")
+        ad.add_argument("--format", choices=("json", "html"), default="json")
+        ad.add_argument("--output", type=Path, help="write the report here instead of stdout")
+        ad.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        try:
+            report = self._audit(o)
+        except DirectoryError as exc:
+            raise CommandError(str(exc)) from None
+        if o["output"]:
+            o["output"].write_text(report, encoding="utf-8")
+        else:
+            self.stdout.write(report, ending="" if report.endswith("\n") else "\n")
+
+    def _audit(self, o: dict[str, Any]) -> str:
+        err = sys.stderr
+        enabled = o["progress"] == "always" or (o["progress"] == "auto" and err.isatty())
+        progress = Progress(err, enabled)
+        if o["from_snapshot"]:
+            path = o["from_snapshot"]
+            result = analyse(load_snapshot(path))
+        else:
+            if not o["server"]:
+                raise CommandError("--server or --from-snapshot is required")
+            password = ""
+            if o["password_file"]:
+                try:
+                    password = o["password_file"].read_text(encoding="utf-8").splitlines()[0]
+                except (OSError, IndexError) as exc:
+                    raise CommandError(f"cannot read the password file: {exc}") from None
+            settings = ConnectionSettings(
+                o["server"], port=o["port"], security=o["security"], auth=o["auth"], username=o["user"],
+                password=password, base_dn=o["base_dn"], ca_file=o["ca_file"], verify_tls=not o["insecure"])
+            with tempfile.TemporaryDirectory(prefix="vigie-audit-") as tmp:
+                path = o["snapshot"] or Path(tmp) / "snapshot.jsonl.gz"
+                collect(settings, path, on_progress=progress)
+                progress(0, 0, "analysing")
+                result = analyse(load_snapshot(path))
+        progress.close()
+        if o["format"] == "html":
+            return render_html(result)
+        return json.dumps(to_json(result), ensure_ascii=False, indent=2)

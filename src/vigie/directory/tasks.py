@@ -1,0 +1,11 @@
+"""The schedule as a Celery task, for a worker's periodic schedule (beat); cron with
+`vigie manage run_due_audits` does the same without one. Both claim each due directory once."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_due_audits() -> None:
+    from .services import run_due_audits as run
+
+    run()

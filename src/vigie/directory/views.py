@@ -1,0 +1,223 @@
+"""Pages: directories (list, create, edit: credentials behind a fresh second factor), audits on demand or
+from an uploaded snapshot, the audit page, a failing check's affected objects, reports (HTML, PDF)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vigie.accounts.recent import confirm_first
+from vigie.accounts.scoping import can, scoped, visibility
+from vigie.organisations.models import Organisation
+
+from . import services
+from .forms import DirectoryForm, SnapshotUploadForm
+from .models import Audit, Directory, Finding
+
+get_or_post = require_http_methods(["GET", "POST"])
+CARE_DAYS, CARE_LEVEL = 60, 3
+AFFECTED_PER_PAGE = 50
+
+
+def _directory(request, uuid, action="view") -> Directory:
+    return get_object_or_404(scoped(Directory.objects.select_related("organisation"), request.user, action), uuid=uuid)
+
+
+def _audit(request, uuid) -> Audit:
+    queryset = Audit.objects.select_related("directory", "organisation", "job")
+    return get_object_or_404(scoped(queryset, request.user, "view"), uuid=uuid)
+
+
+def _may_add(user) -> bool:
+    condition = visibility(user, Directory.required_role("add"), "path")
+    return condition is not None and Organisation.objects.filter(condition).exists()
+
+
+@login_required
+@require_GET
+def directory_list(request):
+    directories = list(scoped(Directory.objects.select_related("organisation"), request.user, "view"))
+    last = {}
+    for audit in (Audit.objects.filter(directory__in=[d.pk for d in directories], status=Audit.Status.DONE)
+                  .order_by("directory_id", "-finished_at")):
+        last.setdefault(audit.directory_id, audit)
+    rows = [(status, last.get(status.directory.pk))
+            for status in services.care_directory_status(directories, CARE_DAYS, CARE_LEVEL)]
+    return render(request, "directory/list.html", {
+        "rows": rows, "may_add": _may_add(request.user), "care_days": CARE_DAYS, "care_level": CARE_LEVEL})
+
+
+@login_required
+@get_or_post
+def directory_create(request):
+    if not _may_add(request.user):
+        raise PermissionDenied
+    if (confirm := confirm_first(request)) is not None:  # credentials are entered here
+        return confirm
+    form = DirectoryForm(request.POST or None, instance=Directory(), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            directory = form.save()
+            if not can(request.user, "add", directory):
+                raise Http404
+        messages.success(request, _("The directory “%(name)s” was registered.") % {"name": directory.name})
+        return redirect(directory)
+    return render(request, "directory/form.html", {"form": form, "creating": True})
+
+
+@login_required
+@get_or_post
+def directory_edit(request, uuid):
+    directory = _directory(request, uuid, "change")
+    if (confirm := confirm_first(request)) is not None:  # credentials are replaced here
+        return confirm
+    form = DirectoryForm(request.POST or None, instance=directory, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            directory = form.save()
+            if not can(request.user, "change", directory):
+                raise Http404
+        messages.success(request, _("The directory “%(name)s” was saved.") % {"name": directory.name})
+        return redirect(directory)
+    return render(request, "directory/form.html", {"form": form, "directory": directory})
+
+
+def trend_chart(audits, width=600, height=160):
+    """Points of an inline SVG: level (line, 1–5) and failing checks (bars) per audit, oldest first."""
+    if not audits:
+        return None
+    step = width / max(len(audits), 1)
+    most = max(max(a.failing_count for a in audits), 1)
+    points = []
+    for i, audit in enumerate(audits):
+        x = round(step * i + step / 2, 1)
+        level = audit.level or 1
+        points.append({
+            "audit": audit, "x": x, "y": round(height - 20 - (level - 1) * (height - 40) / 4, 1),
+            "bar_x": round(x - step / 4, 1), "bar_w": round(step / 2, 1),
+            "bar_h": round((height - 40) * audit.failing_count / most, 1),
+            "bar_y": round(height - 20 - (height - 40) * audit.failing_count / most, 1),
+        })
+    return {"width": width, "height": height, "points": points,
+            "line": " ".join(f"{p['x']},{p['y']}" for p in points), "most": most}
+
+
+@login_required
+@require_GET
+def directory_detail(request, uuid):
+    directory = _directory(request, uuid)
+    audits = directory.audits.select_related("created_by").order_by("-created_at")[:50]
+    trend = services.trend(directory)
+    return render(request, "directory/detail.html", {
+        "directory": directory, "audits": audits, "trend": trend, "chart": trend_chart(trend),
+        "can_change": can(request.user, "change", directory), "upload_form": SnapshotUploadForm(),
+        "care": services.audit_within(directory, CARE_DAYS, CARE_LEVEL), "care_days": CARE_DAYS,
+        "care_level": CARE_LEVEL,
+    })
+
+
+@login_required
+@require_POST
+def directory_run(request, uuid):
+    directory = _directory(request, uuid, "change")
+    try:
+        audit = services.start_audit(directory, request.user)
+    except services.AuditRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(directory)
+    return redirect(audit.job)
+
+
+@login_required
+@get_or_post
+def directory_upload(request, uuid):
+    directory = _directory(request, uuid, "change")
+    form = SnapshotUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            path = services.accept_snapshot(form.cleaned_data["snapshot"])
+        except services.AuditRefused as exc:
+            form.add_error("snapshot", str(exc))
+        else:
+            audit = services.start_audit(directory, request.user, source=Audit.Source.UPLOAD, snapshot=path)
+            return redirect(audit.job)
+    return render(request, "directory/upload.html", {"directory": directory, "form": form})
+
+
+@login_required
+@require_GET
+def audit_detail(request, uuid):
+    audit = _audit(request, uuid)
+    findings = list(audit.findings.defer("affected"))
+    levels = []
+    for level in range(1, 6):
+        rows = [f for f in findings if f.level == level]
+        if rows:
+            levels.append((level, rows))
+    return render(request, "directory/audit.html", {
+        "audit": audit, "directory": audit.directory, "levels": levels,
+        "blockers": [f for f in findings if f.blocks_next_level],
+        "next_level": (audit.level or 0) + 1 if audit.level and audit.level < 5 else None,
+        "not_computable": (audit.result or {}).get("not_computable", []),
+    })
+
+
+@login_required
+@require_GET
+def finding_detail(request, uuid):
+    finding = get_object_or_404(scoped(Finding.objects.select_related("audit__directory"), request.user, "view"),
+                                uuid=uuid)
+    page = Paginator(finding.affected, AFFECTED_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "directory/finding.html", {"finding": finding, "audit": finding.audit, "page": page})
+
+
+def management_html(audit, for_pdf=False) -> str:
+    return render_to_string("directory/report_management.html", {
+        "audit": audit, "directory": audit.directory, "trend": services.trend(audit.directory),
+        "blockers": audit.findings.filter(blocks_next_level=True).defer("affected"),
+        "findings": audit.findings.defer("affected"), "generated": timezone.now(), "for_pdf": for_pdf,
+    })
+
+
+def _pdf(audit, audience: str, html: str) -> bytes:
+    """WeasyPrint takes a few ms per table row: the PDF is made once per audit and audience, then cached."""
+    path = services.report_path_for(audit, f"-{audience}.pdf")
+    if not path.is_file():
+        from weasyprint import HTML
+
+        path.write_bytes(HTML(string=html, base_url=None).write_pdf())
+    return path.read_bytes()
+
+
+@login_required
+@require_GET
+def audit_report(request, uuid):
+    """?audience=technical (the engine's report, default) or management; ?format=html (default) or pdf."""
+    audit = _audit(request, uuid)
+    if audit.status != Audit.Status.DONE:
+        raise Http404
+    audience = "management" if request.GET.get("audience") == "management" else "technical"
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "html"
+    if audience == "technical":
+        path = services.media(audit.report_file) if audit.report_file else None
+        if path is None or not path.is_file():
+            raise Http404
+        html = path.read_text(encoding="utf-8")
+    else:
+        html = management_html(audit, for_pdf=fmt == "pdf")
+    name = f"audit-ad-{audit.directory.domain}-{timezone.localtime(audit.finished_at):%Y%m%d}-{audience}"
+    if fmt == "pdf":
+        response = HttpResponse(_pdf(audit, audience, html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{name}.html"'
+    return response

@@ -1,0 +1,1 @@
+"""Pages of exercises (plan, RETEX, validity), scenarios and the live run."""

@@ -1,0 +1,21 @@
+"""What the exercise pages share: scoped lookups (404 outside what the user may do) and redirects."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from vigie.accounts.scoping import can, scoped
+
+from ..forms_exercises import where_user_may
+
+
+def get_scoped_or_404(queryset, request, uuid, action: str = "view"):
+    return get_object_or_404(scoped(queryset, request.user, action), uuid=uuid)
+
+
+def may(user, action: str, obj) -> bool:
+    return can(user, action, obj)
+
+
+def require_add(user, model) -> None:
+    if not where_user_may(user, model, "add").exists():
+        raise PermissionDenied

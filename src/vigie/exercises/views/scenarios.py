@@ -1,0 +1,121 @@
+"""The scenario library (read-only, ours) and an establishment's own scenarios, with their chronogram."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vigie.accounts.scoping import can, scoped
+
+from .. import scenarios as library_service
+from ..forms_exercises import InjectForm, ScenarioForm
+from ..models import Scenario, ScenarioInject
+from .common import get_scoped_or_404, may, require_add
+
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+@login_required
+@require_GET
+def scenario_list(request):
+    own = scoped(Scenario.objects.select_related("organisation"), request.user, "view")
+    return render(request, "exercises/exercises/scenario_list.html", {
+        "scenarios": own[:200], "library": library_service.library().values()})
+
+
+@login_required
+@require_GET
+def library_detail(request, key):
+    scenario = library_service.library().get(key)
+    if scenario is None:
+        raise Http404
+    return render(request, "exercises/exercises/library_detail.html", {"scenario": scenario})
+
+
+@login_required
+@get_or_post
+def scenario_create(request):
+    require_add(request.user, Scenario)
+    form = ScenarioForm(request.POST or None, instance=Scenario(), user=request.user,
+                        initial={"source": request.GET.get("from", "")})
+    if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data.get("source")
+        if source:
+            scenario = library_service.copy_to(form.cleaned_data["organisation"], source)
+            if form.cleaned_data.get("title"):
+                Scenario.objects.filter(pk=scenario.pk).update(title=form.cleaned_data["title"])
+        else:
+            scenario = form.save()
+        if not can(request.user, "change", scenario):
+            raise Http404
+        messages.success(request, _("The scenario was created; edit its chronogram below."))
+        return redirect(scenario)
+    return render(request, "exercises/exercises/scenario_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_GET
+def scenario_detail(request, uuid):
+    scenario = get_scoped_or_404(Scenario.objects.select_related("organisation"), request, uuid)
+    return render(request, "exercises/exercises/scenario_detail.html", {
+        "scenario": scenario, "injects": scenario.injects.all(), "can_change": may(request.user, "change", scenario),
+        "inject_form": InjectForm()})
+
+
+@login_required
+@get_or_post
+def scenario_edit(request, uuid):
+    scenario = get_scoped_or_404(Scenario.objects.select_related("organisation"), request, uuid, "change")
+    form = ScenarioForm(request.POST or None, instance=scenario, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(scenario)
+    return render(request, "exercises/exercises/scenario_form.html", {"form": form, "scenario": scenario})
+
+
+@login_required
+@require_POST
+def inject_add(request, uuid):
+    scenario = get_scoped_or_404(Scenario.objects.all(), request, uuid, "change")
+    form = InjectForm(request.POST, instance=ScenarioInject(scenario=scenario,
+                                                           position=scenario.injects.count()))
+    if form.is_valid():
+        form.save()
+        library_service.renumber(scenario)
+        messages.success(request, _("Inject added."))
+    else:
+        messages.error(request, _("Check the inject: every field but the reactions is needed."))
+    return redirect(scenario)
+
+
+@login_required
+@get_or_post
+def inject_edit(request, uuid):
+    inject = get_scoped_or_404(ScenarioInject.objects.select_related("scenario__organisation"), request, uuid,
+                               "change")
+    form = InjectForm(request.POST or None, instance=inject)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        library_service.renumber(inject.scenario)
+        return redirect(inject.scenario)
+    return render(request, "exercises/exercises/inject_form.html", {"form": form, "inject": inject})
+
+
+@login_required
+@require_POST
+def inject_move(request, uuid):
+    inject = get_scoped_or_404(ScenarioInject.objects.select_related("scenario"), request, uuid, "change")
+    library_service.move(inject, -1 if request.POST.get("direction") == "up" else 1)
+    return redirect(inject.scenario)
+
+
+@login_required
+@require_POST
+def inject_delete(request, uuid):
+    inject = get_scoped_or_404(ScenarioInject.objects.select_related("scenario"), request, uuid, "delete")
+    scenario = inject.scenario
+    inject.delete()
+    library_service.renumber(scenario)
+    return redirect(scenario)
