@@ -40,3 +40,21 @@ def test_it_takes_up_a_job_left_running_by_a_dead_worker(world):
     assert stale.uuid in RUNS
     stale.refresh_from_db()
     assert stale.status == Job.Status.DONE
+
+
+@jobs.handler("tests.page")
+def page_result(job, progress):
+    return jobs.JobResult(url="/organisations/")
+
+
+def test_a_job_can_point_to_the_page_of_its_result(client, world):
+    from tests.conftest import login
+
+    job = make(world)
+    job.kind = "tests.page"
+    job.save()
+    jobs.run(str(job.uuid))
+    job.refresh_from_db()
+    assert (job.status, job.result_url, job.result_name) == (Job.Status.DONE, "/organisations/", "")
+    body = login(client, world.alice).get(job.get_absolute_url()).content.decode()
+    assert 'href="/organisations/"' in body

@@ -19,8 +19,11 @@ from .models import Job
 
 @dataclass(frozen=True, slots=True)
 class JobResult:
-    filename: str
-    content: bytes
+    """What a job produced: a file to download, and/or the page where its result lives."""
+
+    filename: str = ""
+    content: bytes = b""
+    url: str = ""
 
 
 Progress = Callable[[int, str], None]
@@ -79,7 +82,9 @@ def run(job_uuid: str) -> None:
         )
         raise
     fields = {"status": Job.Status.DONE, "progress": 100, "finished_at": timezone.now()}
-    if result is not None:
+    if result is not None and result.url:
+        fields["result_url"] = result.url
+    if result is not None and result.filename:
         job.result_name = result.filename
         path = result_path(job)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,7 @@ class Job(TenantModel):
     message = models.CharField(_("message"), max_length=300, blank=True)
     result_file = models.CharField(max_length=300, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
+    result_url = models.CharField(max_length=300, blank=True)  # a page of the app showing the result
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from vigie.core.jobs import handler
+from vigie.core.jobs import JobResult, handler
 
 from .models import Audit
 from .services import JOB_KIND, run_audit
@@ -15,3 +15,4 @@ def audit_job(job, progress):
     if audit is None:
         raise LookupError(_("The audit of this job no longer exists."))
     run_audit(audit, progress)
+    return JobResult(url=audit.get_absolute_url())

@@ -57,6 +57,10 @@ class LibraryScenario:
     def duration_minutes(self) -> int:
         return self.injects[-1].offset_minutes if self.injects else 0
 
+    @property
+    def kit_level_label(self) -> str:
+        return str(KitLevel(self.kit_level).label)
+
 
 def _text(where: str, data: dict, field: str) -> str:
     value = data.get(field)

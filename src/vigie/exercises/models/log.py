@@ -49,6 +49,20 @@ class CrisisLog(TenantModel):
     def get_absolute_url(self) -> str:
         return reverse("exercises:log_detail", args=[self.uuid])
 
+    @classmethod
+    def scope_queryset(cls, queryset, user, action: str):
+        """As every tenant model, plus: the players of a running exercise see and write its log whatever
+        their role on the platform (the director or a doctor playing is often only a reader)."""
+        from vigie.accounts.scoping import visibility
+
+        minimum = cls.required_role(action)
+        condition = visibility(user, minimum, cls.tenant_path) if minimum is not None else None
+        allowed = queryset.filter(condition) if condition is not None else queryset.none()
+        if action in ("view", "add") and user.is_authenticated and user.is_active:
+            playing = queryset.filter(exercise__participants__user=user, exercise__status__in=("running", "paused"))
+            allowed = (allowed | playing).distinct()
+        return allowed
+
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
