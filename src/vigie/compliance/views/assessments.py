@@ -126,30 +126,28 @@ def answer_review(request, uuid):
     return _row_response(request, answer) if is_htmx(request) else redirect(answer)
 
 
-@login_required
-@require_POST
-def assessment_submit(request, uuid):
-    assessment = fetch(request, _assessments(), uuid, "change")
+def _step(request, uuid, action: str, step, done: str):
+    """A workflow step without its own page: the service decides, the messages tell the outcome."""
+    assessment = fetch(request, _assessments(), uuid, action)
     try:
-        services.submit(assessment)
+        step(assessment)
     except services.Refused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The assessment was submitted for review."))
+        messages.success(request, done)
     return redirect(assessment)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, uuid):
+    return _step(request, uuid, "change", services.submit, _("The assessment was submitted for review."))
 
 
 @login_required
 @require_POST
 def assessment_send_back(request, uuid):
-    assessment = fetch(request, _assessments(), uuid, "approve")
-    try:
-        services.send_back(assessment)
-    except services.Refused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The assessment is a draft again."))
-    return redirect(assessment)
+    return _step(request, uuid, "approve", services.send_back, _("The assessment is a draft again."))
 
 
 @login_required
