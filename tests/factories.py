@@ -539,3 +539,8 @@ def _exercise_inject(world, side):
 def _exercise_payload(world, side):
     return {"organisation": str(hospital(world, side).uuid), "title": f"Nouvel exercice {side.upper()}",
             "format": "simulation", "kit_level": "intermediate"}
+
+
+# The newer apps keep their factories beside their tests; importing them registers them here.
+from tests.exposure import factories as _exposure_factories  # noqa: E402,F401
+from tests.continuity import factories as _continuity_factories  # noqa: E402,F401

@@ -78,6 +78,8 @@ from vigie.compliance.api import router as compliance_router  # noqa: E402
 from vigie.actions.api import router as actions_router  # noqa: E402
 from vigie.directory.api import router as directory_router  # noqa: E402
 from vigie.exercises.api import router as exercises_router  # noqa: E402
+from vigie.exposure.api import router as exposure_router  # noqa: E402
+from vigie.continuity.api import router as continuity_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/contacts", contacts_router)
@@ -89,3 +91,5 @@ api.add_router("/compliance", compliance_router)
 api.add_router("/actions", actions_router)
 api.add_router("/directory", directory_router)
 api.add_router("/exercises", exercises_router)
+api.add_router("/exposure", exposure_router)
+api.add_router("/continuity", continuity_router)

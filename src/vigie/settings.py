@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "vigie.actions",
     "vigie.directory",
     "vigie.exercises",
+    "vigie.exposure",
+    "vigie.continuity",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("actions/", include("vigie.actions.urls")),
     path("directory/", include("vigie.directory.urls")),
     path("exercises/", include("vigie.exercises.urls")),
+    path("exposure/", include("vigie.exposure.urls")),
+    path("continuity/", include("vigie.continuity.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,1 @@
+"""Factories of the exposure app's models for the tenant-isolation test (registered with tests.factories.factory)."""
