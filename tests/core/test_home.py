@@ -1,3 +1,5 @@
+import re
+
 from tests.conftest import login
 from vigie.core.registry import Module, registry
 
@@ -43,3 +45,16 @@ def test_it_is_french_by_default_and_english_on_request(client, world):
     response = client.get("/")
     assert response["Content-Language"] == "en"
     assert ">Home<" in response.content.decode()
+
+
+def test_it_groups_the_modules_of_the_menu(client, world, monkeypatch):
+    login(client, world.alice)
+    monkeypatch.setattr(registry, "modules", {})
+    monkeypatch.setitem(registry.modules, "a", Module("a", "Audit A", "", "core:glossary", group="audits"))
+    monkeypatch.setitem(registry.modules, "b", Module("b", "Loose B", "", "core:home"))
+    nav = client.get("/").content.decode().split("<nav", 1)[1].split("</nav>", 1)[0]
+    audits = nav.split("<summary>Audits techniques</summary>", 1)[1].split("</details>", 1)[0]
+    assert 'href="/glossary/">Audit A<' in audits.replace("\n", "")
+    assert "<summary>Programme</summary>" not in nav  # an empty group is not shown
+    outside_groups = re.sub(r"<details.*?</details>", "", nav, flags=re.S)
+    assert ">Loose B</a>" in outside_groups  # a module without a group stays at the top level

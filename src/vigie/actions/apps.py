@@ -18,12 +18,12 @@ class ActionsConfig(AppConfig):
         catalogue()  # a malformed deadlines file stops Vigie at start-up, naming the file, deadline and field
         audit.connect(Action, ActionNote, DeadlineCompletion, CalendarFeed)
         registry.module(Module(
-            key="actions", title=_("Action plan (PAQ)"), url_name="actions:list", order=50,
+            key="actions", group="programme", title=_("Action plan (PAQ)"), url_name="actions:list", order=50,
             description=_("Every finding, gap and lesson becomes an action: owner, due date, priority, "
                           "progress; list, board, calendar and exports for the quality system."),
         ))
         registry.module(Module(
-            key="deadlines", title=_("CaRE deadlines"), url_name="actions:deadlines", order=51,
+            key="deadlines", group="programme", title=_("CaRE deadlines"), url_name="actions:deadlines", order=51,
             description=_("The programme's recurring and fixed deadlines, done, due or late for each of your "
                           "organisations; calendar feed and e-mail reminders."),
         ))

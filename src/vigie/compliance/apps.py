@@ -23,6 +23,6 @@ class ComplianceConfig(AppConfig):
         audit.connect(Assessment, Answer, Evidence, CallDate, Declaration, IdentityApplication, IdentityIndicators,
                       BudgetDeclaration)
         registry.module(Module(
-            key="compliance", title=_("CaRE compliance"), url_name="compliance:assessment_list", order=20,
+            key="compliance", group="programme", title=_("CaRE compliance"), url_name="compliance:assessment_list", order=20,
             description=_("Frameworks, assessments, evidence and coverage of the CaRE programme."),
         ))

@@ -25,6 +25,7 @@ class Module:
     description: str
     url_name: str
     order: int = 100
+    group: str = ""  # the menu group it is listed under (core.context_processors.MENU_GROUPS); "": top level
 
 
 @dataclass

@@ -19,7 +19,7 @@ class DirectoryConfig(AppConfig):
         audit.connect(Directory)
         register()
         registry.module(Module(
-            key="directory", title=_("Audit Active Directory"), url_name="directory:list", order=30,
+            key="directory", group="audits", title=_("Audit Active Directory"), url_name="directory:list", order=30,
             description=_("ANSSI checkpoints of your Active Directory domains: level 1 to 5, what to fix to "
                           "reach the next level, quarterly audits and trends."),
         ))

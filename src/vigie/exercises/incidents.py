@@ -187,7 +187,7 @@ def register_crisis() -> None:
     catalogue()  # a malformed cert_sante.yaml stops Vigie at start-up, naming the file and the entry
     audit.connect(CrisisLog, Incident)
     registry.module(Module(
-        key="crisis", title=_("Crisis and incidents"), url_name="exercises:incident_list", order=61,
+        key="crisis", group="resilience", title=_("Crisis and incidents"), url_name="exercises:incident_list", order=61,
         description=_("The crisis cell's time-stamped log (main courante), shared live and exported to PDF; "
                       "incidents and their CERT Santé declaration, with the delay since detection."),
     ))

@@ -27,7 +27,7 @@ def register() -> None:
     library()
     audit.connect(Exercise, Participant, Lesson, Observation, Scenario, ScenarioInject)
     registry.module(Module(
-        key="exercises", title=_("Crisis exercises"), url_name="exercises:exercise_list", order=50,
+        key="exercises", group="resilience", title=_("Crisis exercises"), url_name="exercises:exercise_list", order=50,
         description=_("Plan, run and debrief the yearly cyber-crisis exercise; scenario library; RETEX."),
     ))
     register_provider("exercises.crisis", ["dns-2025-12:A1", "care-d2:D2.O1.D"], validity.evidence,
