@@ -7,6 +7,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.accounts.models import RoleAssignment, User
+from vigie.core.registry import registry
 from vigie.core.roles import Role
 from vigie.organisations.finess import with_key
 from vigie.organisations.models import Contact, Kind, LegalStatus, Organisation
@@ -117,6 +118,8 @@ def load_demo() -> tuple[bool, list[DemoLogin]]:
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
         logins.append(DemoLogin(spec, _base32(device.bin_key)))
+    for load_module_demo in registry.demos.values():  # after the users: demo records may name them
+        load_module_demo(nodes)
     return created, logins
 
 

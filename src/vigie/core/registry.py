@@ -4,8 +4,11 @@
   or self-service with a reason. The tenant-isolation test walks the URL resolver and requires each route
   to be here, so no route escapes it.
 - `modules`: the capabilities shown on the home page, added by each app when it exists.
+- `demos`: functions that add an app's demo records to the demo tree (`vigie demo`); each takes the demo
+  nodes (`region`, `ght`, `brume`…) and must be idempotent, since `vigie demo` can run again.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -32,6 +35,7 @@ class Module:
 class Registry:
     routes: dict[str, Route] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)
+    demos: dict[str, Callable[[dict], None]] = field(default_factory=dict)
 
     def route(self, name: str, model: type | None, action: str, kind: str = "object", reason: str = "") -> None:
         if kind == "exempt" and not reason:
@@ -40,6 +44,9 @@ class Registry:
 
     def module(self, module: Module) -> None:
         self.modules[module.key] = module
+
+    def demo(self, key: str, load: Callable[[dict], None]) -> None:
+        self.demos[key] = load
 
 
 registry = Registry()
