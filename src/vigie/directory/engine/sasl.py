@@ -115,6 +115,7 @@ def kerberos_context(host: str, username: str, password: str, *, layer: bool,
     try:
         import gssapi
         import gssapi.raw
+        from gssapi.raw.misc import GSSError
     except ImportError:
         raise UnsupportedMechanism("Kerberos needs the 'gssapi' package (pip install 'vigie[kerberos]', "
                                    "with libkrb5)") from None
@@ -131,7 +132,7 @@ def kerberos_context(host: str, username: str, password: str, *, layer: bool,
         ctx = gssapi.SecurityContext(name=gssapi.Name(f"ldap@{host}", gssapi.NameType.hostbased_service),
                                      mech=gssapi.MechType.kerberos, creds=creds, flags=flags, usage="initiate",
                                      channel_bindings=bindings)
-    except gssapi.exceptions.GSSError as exc:
+    except GSSError as exc:
         who = username or "the ticket cache"
         raise AuthenticationFailed(f"Kerberos: cannot obtain a ticket for {who}: {_gss_text(exc)}") from None
     return _Kerberos(ctx)
