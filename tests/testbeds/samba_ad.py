@@ -169,11 +169,11 @@ def _run(*cmd: str, input_text: str | None = None, faketime: str | None = None) 
     return p.stdout
 
 
-def provision(d: Path, address: str) -> Path:
-    """Provision a new domain into ``d``; return the smb.conf path."""
+def provision(d: Path, address: str, *extra: str) -> Path:
+    """Provision a new domain into ``d`` (``extra`` options go to samba-tool); return the smb.conf path."""
     _run("samba-tool", "domain", "provision", "--use-rfc2307", f"--realm={REALM}", f"--domain={DOMAIN}",
          "--server-role=dc", "--dns-backend=SAMBA_INTERNAL", f"--adminpass={ADMIN_PW}", f"--targetdir={d}",
-         f"--option=interfaces={address}", "--option=bind interfaces only=yes", "--option=netbios name=DC1", "--host-name=dc1")
+         f"--option=interfaces={address}", "--option=bind interfaces only=yes", "--option=netbios name=DC1", "--host-name=dc1", *extra)
     conf = d / "etc" / "smb.conf"
     _harden(conf, d)
     for sub in ("log", "run", "cache"):
