@@ -17,15 +17,6 @@ from vigie.directory.engine.sasl import SaslSocket
 
 
 @pytest.fixture
-def krb5(samba, monkeypatch, tmp_path):
-    """The test bed's krb5.conf (KDC on 127.0.0.1, no DNS) and a ticket cache of this test only."""
-    pytest.importorskip("gssapi")
-    monkeypatch.setenv("KRB5_CONFIG", str(samba.krb5_conf))
-    monkeypatch.setenv("KRB5CCNAME", f"FILE:{tmp_path}/ccache")
-    return samba
-
-
-@pytest.fixture
 def kerberos_settings(krb5, reader_settings):
     return dataclasses.replace(reader_settings, security="plain-signed", port=krb5.ldap_port, auth="kerberos",
                                username="auditor@TEST.LOCAL", kerberos_host=krb5.kerberos_host)
