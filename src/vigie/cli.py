@@ -11,6 +11,7 @@ USAGE = """usage: vigie COMMAND [options]
   demo         load the demo organisations and one demo user per role
   createadmin  create a platform administrator (asks for the password, enrols TOTP at first login)
   manage …     any Django management command (migrate, shell, dbshell, …)
+  audit ad …   audit an Active Directory with the engine alone (simple, NTLM or Kerberos bind; --help)
 
 Settings come from VIGIE_* environment variables; see README.md."""
 

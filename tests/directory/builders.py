@@ -58,19 +58,20 @@ def trust(name: str, direction: int, attributes: int) -> DirectoryObject:
                trustattributes=attributes, trusttype=2)
 
 
-def build(*, large: int = 55) -> Snapshot:
+def build(*, large: int = 55, functional_level: int = 2) -> Snapshot:
     info = SnapshotInfo(None, "vigie-ad-snapshot", 1, NOW, "example.local", BASE, DOM, "dc1.example.local",
                         {"users": 0})
     bob_sid, carol_sid = f"{DOM}-2001", f"{DOM}-2002"
     big = [f"bulk{i}" for i in range(large)]
     objects = [
         DirectoryObject(BASE, "domain", {"objectclass": ("top", "domain", "domainDNS"), "objectsid": (DOM,),
-                                         "msds-behavior-version": ("2",), "ms-ds-machineaccountquota": ("0",)},
+                                         "msds-behavior-version": (str(functional_level),), "ms-ds-machineaccountquota": ("0",)},
                         sd(f"{DOM}-512", Ace(5, 0, 0x100, carol_sid, "1131f6aa-9c07-11d1-f79f-00c04fc2dcd2"),
                            Ace(5, 0, 0x100, f"{DOM}-516", "1131f6ad-9c07-11d1-f79f-00c04fc2dcd2"),
                            Ace(0, 0x0A, 0xF01FF, bob_sid))),  # inherit-only: does not apply to the root
         DirectoryObject(f"CN=Partitions,CN=Configuration,{BASE}", "configuration",
-                        {"objectclass": ("crossRefContainer",), "cn": ("Partitions",), "msds-behavior-version": ("2",)}),
+                        {"objectclass": ("crossRefContainer",), "cn": ("Partitions",),
+                         "msds-behavior-version": (str(functional_level),)}),
         DirectoryObject(f"CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,{BASE}", "configuration",
                         {"objectclass": ("nTDSService",), "cn": ("Directory Service",),
                          "dsheuristics": ("000000000100000f",)}),

@@ -32,3 +32,31 @@ def test_it_audits_the_test_domain_controller(samba, world):
     assert "admin2" in {o["name"] for o in spn.affected}
     assert Action.objects.filter(organisation=world.hospital_a, source="audit_check").count() == len(rules)
     assert DeadlineCompletion.objects.filter(organisation=world.hospital_a, deadline="ad-audit").exists()
+
+
+@pytest.mark.parametrize("auth, user", [("kerberos", "auditor@TEST.LOCAL"), ("ntlm", "TEST\\auditor")])
+def test_kerberos_and_ntlm_directories(samba, world, request, auth, user):
+    """A directory set to Kerberos (the DC's KDC from krb5.conf) or NTLM on sealed LDAP audits like LDAPS."""
+    if auth == "kerberos":
+        request.getfixturevalue("krb5")
+    directory = Directory(organisation=world.hospital_a, name=f"Samba {auth}", domain="test.local",
+                          server=samba.address, port=samba.ldap_port, security="plain-signed", auth_method=auth,
+                          username=user, kerberos_host=samba.kerberos_host if auth == "kerberos" else "")
+    directory.set_password(samba.reader_password)
+    directory.full_clean()
+    directory.save()
+    audit = services.start_audit(directory, world.alice)
+    run_jobs()
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.DONE, audit.message
+    assert "privileged_spn" in set(audit.findings.values_list("rule_id", flat=True))
+
+
+def test_simple_bind_without_tls_is_refused_by_the_form_rules(world):
+    from django.core.exceptions import ValidationError
+
+    directory = Directory(organisation=world.hospital_a, name="x", domain="x.local", server="127.0.0.1",
+                          security="plain-signed", auth_method="simple")
+    with pytest.raises(ValidationError) as refused:
+        directory.full_clean()
+    assert "NTLM ou Kerberos" in refused.value.message_dict["security"][0]  # French first

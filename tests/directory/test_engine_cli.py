@@ -52,3 +52,22 @@ def test_cli_bad_snapshot_is_a_clear_error(tmp_path):
     path.write_bytes(b"not gzip")
     with pytest.raises(CommandError, match=str(path)):
         call_command("audit", "ad", "--from-snapshot", str(path))
+
+
+def test_cli_kerberos_sealed(krb5, samba, tmp_path, capsys):
+    """`--auth kerberos --security plain-signed --kerberos-host …` against the DC's own KDC."""
+    pw = tmp_path / "pw"
+    pw.write_text(samba.reader_password + "\n")
+    call_command("audit", "ad", "--server", samba.address, "--security", "plain-signed", "--auth", "kerberos",
+                 "--kerberos-host", samba.kerberos_host, "--user", "auditor@TEST.LOCAL", "--password-file",
+                 str(pw), "--format", "json", "--progress", "never")
+    data = json.loads(capsys.readouterr().out)
+    assert data["domain"] == "test.local" and "privileged_spn" in {f["rule_id"] for f in data["findings"]}
+
+
+def test_cli_refused_bind_is_a_clear_error(samba, tmp_path):
+    pw = tmp_path / "pw"
+    pw.write_text("wrong\n")
+    with pytest.raises(CommandError, match="NTLM bind refused: invalidCredentials"):
+        call_command("audit", "ad", "--server", samba.address, "--security", "plain-signed", "--auth", "ntlm",
+                     "--user", "TEST\\auditor", "--password-file", str(pw), "--progress", "never")

@@ -19,6 +19,7 @@ EXPECTED = {
     "dc_password_age": ({"DCOLD$"}, {"DC1$"}),
     "dc_inactive": ({"DCOLD$"}, {"DC1$"}),
     "server_password_90": ({"SRVOLD$"}, {"SRVOK$"}),
+    "server_password_45": ({"SRVOLD$"}, {"SRVOK$"}),
     "inactive_servers": ({"SRVOLD$"}, {"SRVOK$"}),
     "trust_account_password": ({"TRUSTED$"}, {"FRESHTRUST$"}),
     "trust_not_filtered": ({"nofilter.example"}, {"filtered.example", "forestok.example"}),
@@ -26,6 +27,8 @@ EXPECTED = {
     "trust_tgt_delegation": ({"tgtdeleg.example"}, {"tgtnodeleg.example"}),
     "pre2000_anonymous": ({"Pre-Windows 2000 Compatible Access"}, set()),
     "functional_level_l1": ({"Partitions", "example.local"}, set()),
+    "functional_level_l3": ({"Partitions", "example.local"}, set()),
+    "functional_level_l4": ({"Partitions", "example.local"}, set()),
     "dsheuristics": ({"Directory Service"}, set()),
     "acl_dc": ({"DC1$"}, {"DCOLD$"}),
     "acl_gpo_container": ({"Policies"}, set()),
@@ -73,6 +76,17 @@ def test_clean_snapshot_parts_stay_silent(result):
 def test_small_privileged_group_is_not_large():
     res = analyse(build(large=3), now=NOW)
     assert "large_privileged_groups" not in {f.rule_id for f in res.findings}
+
+
+@pytest.mark.parametrize("level, failing", [
+    (2, {"functional_level_l1", "functional_level_l3", "functional_level_l4"}),  # 2003
+    (6, {"functional_level_l4"}),  # 2012 R2
+    (7, set()),  # 2016 and later: clean
+])
+def test_functional_levels(level, failing):
+    """Each functional-level rule fires below its own threshold only."""
+    res = analyse(build(functional_level=level), now=NOW)
+    assert {f.rule_id for f in res.findings if f.rule_id.startswith("functional_level")} == failing
 
 
 def test_result_summary(result):

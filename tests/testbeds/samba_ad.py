@@ -60,7 +60,9 @@ class SambaDC:
     admin_password: str
     reader_user: str
     reader_password: str
+    krb5_conf: Path
     base_dn: str = BASE
+    kerberos_host: str = "dc1.test.local"  # the DC's ldap/ service principal (provisioned --host-name=dc1)
 
 
 def have_samba() -> bool:
@@ -167,16 +169,37 @@ def _run(*cmd: str, input_text: str | None = None, faketime: str | None = None) 
     return p.stdout
 
 
-def provision(d: Path, address: str) -> Path:
-    """Provision a new domain into ``d``; return the smb.conf path."""
+def provision(d: Path, address: str, *extra: str) -> Path:
+    """Provision a new domain into ``d`` (``extra`` options go to samba-tool); return the smb.conf path."""
     _run("samba-tool", "domain", "provision", "--use-rfc2307", f"--realm={REALM}", f"--domain={DOMAIN}",
          "--server-role=dc", "--dns-backend=SAMBA_INTERNAL", f"--adminpass={ADMIN_PW}", f"--targetdir={d}",
-         f"--option=interfaces={address}", "--option=bind interfaces only=yes", "--option=netbios name=DC1")
+         f"--option=interfaces={address}", "--option=bind interfaces only=yes", "--option=netbios name=DC1", "--host-name=dc1", *extra)
     conf = d / "etc" / "smb.conf"
     _harden(conf, d)
     for sub in ("log", "run", "cache"):
         (d / sub).mkdir(exist_ok=True)
     return conf
+
+
+def write_krb5_conf(d: Path, address: str) -> Path:
+    """A krb5.conf for the clients: Samba's KDC on ``address``, no DNS look-up of any kind."""
+    path = d / "krb5.conf"
+    path.write_text(f"""[libdefaults]
+    default_realm = {REALM}
+    dns_lookup_realm = false
+    dns_lookup_kdc = false
+    dns_canonicalize_hostname = false
+    rdns = false
+    udp_preference_limit = 1
+[realms]
+    {REALM} = {{
+        kdc = {address}:88
+    }}
+[domain_realm]
+    .test.local = {REALM}
+    test.local = {REALM}
+""")
+    return path
 
 
 def laps_schema(sam: Path) -> None:
@@ -299,7 +322,7 @@ def _running(workdir: Path, address: str) -> Iterator[SambaDC]:
                 raise RuntimeError(f"samba did not start; see {workdir}/log")
             time.sleep(0.2)
         yield SambaDC(address, 636, 389, workdir, "Administrator@test.local", ADMIN_PW,
-                      "auditor@test.local", USER_PW)
+                      "auditor@test.local", USER_PW, write_krb5_conf(workdir, address))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -37,6 +37,7 @@ class DirectoryOut(Schema):
     security: str
     auth_method: str
     username: str
+    kerberos_host: str
     base_dn: str
     ca_certificate: str
     verify_certificate: bool
@@ -70,6 +71,7 @@ class DirectoryIn(Schema):
     auth_method: AuthMethod = AuthMethod.SIMPLE
     username: str = ""
     password: str | None = None  # write-only
+    kerberos_host: str = ""
     base_dn: str = ""
     ca_certificate: str = ""
     verify_certificate: bool = True
@@ -88,6 +90,7 @@ class DirectoryPatch(Schema):
     auth_method: AuthMethod | None = None
     username: str | None = None
     password: str | None = None  # write-only; "" removes it
+    kerberos_host: str | None = None
     base_dn: str | None = None
     ca_certificate: str | None = None
     verify_certificate: bool | None = None

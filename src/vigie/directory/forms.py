@@ -20,7 +20,7 @@ class DirectoryForm(forms.ModelForm):
     class Meta:
         model = Directory
         fields = ["organisation", "name", "domain", "dedicated_backup", "server", "port", "security", "auth_method",
-                  "username", "base_dn", "ca_certificate", "verify_certificate", "scheduled", "audit_every_months",
+                  "username", "kerberos_host", "base_dn", "ca_certificate", "verify_certificate", "scheduled", "audit_every_months",
                   "next_due"]
         widgets = {"ca_certificate": forms.Textarea(attrs={"rows": 4}),
                    "next_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -25,7 +25,7 @@ from . import crypto
 class Security(models.TextChoices):
     LDAPS = "ldaps", _("LDAPS (TLS, port 636)")
     STARTTLS = "starttls", _("StartTLS (port 389)")
-    PLAIN_SIGNED = "plain-signed", _("LDAP with signing (no TLS)")
+    PLAIN_SIGNED = "plain-signed", _("LDAP signed and sealed by NTLM or Kerberos (port 389)")
 
 
 class AuthMethod(models.TextChoices):
@@ -59,6 +59,10 @@ class Directory(TenantModel):
     # records only that it changed.
     password = models.TextField(_("password (encrypted)"), blank=True, editable=False)
     base_dn = models.CharField(_("base DN"), max_length=500, blank=True)
+    kerberos_host = models.CharField(
+        _("Kerberos host name"), max_length=253, blank=True,
+        help_text=_("Host name of the domain controller in its ldap/ service principal, when the server is "
+                    "given as an address. Empty: the server."))
     ca_certificate = models.TextField(_("CA certificate (PEM)"), blank=True)
     verify_certificate = models.BooleanField(_("verify the server certificate"), default=True)
     scheduled = models.BooleanField(_("scheduled audits"), default=True)
@@ -87,6 +91,9 @@ class Directory(TenantModel):
             raise ValidationError({"port": _("A port is between 0 and 65535.")})
         if not 1 <= self.audit_every_months <= 12:
             raise ValidationError({"audit_every_months": _("Between 1 and 12 months.")})
+        if self.security == Security.PLAIN_SIGNED and self.auth_method == AuthMethod.SIMPLE:
+            raise ValidationError({"security": _("LDAP without TLS needs NTLM or Kerberos, which sign and seal "
+                                                 "the session; a simple bind needs LDAPS or StartTLS.")})
         pem = self.ca_certificate.strip()
         if pem and "-----BEGIN CERTIFICATE-----" not in pem:
             raise ValidationError({"ca_certificate": _("Paste the certificate in PEM format (-----BEGIN CERTIFICATE-----).")})

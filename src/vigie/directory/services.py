@@ -142,7 +142,7 @@ def connection_settings(directory: Directory, ca_file: Path | None):
     return ConnectionSettings(
         server=directory.server, port=directory.port, security=directory.security, auth=directory.auth_method,
         username=directory.username, password=directory.get_password(), base_dn=directory.base_dn or None,
-        ca_file=ca_file, verify_tls=directory.verify_certificate,
+        ca_file=ca_file, verify_tls=directory.verify_certificate, kerberos_host=directory.kerberos_host or None,
     )
 
 

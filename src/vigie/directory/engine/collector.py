@@ -15,7 +15,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import AuthenticationFailed, CollectionError, ConnectionFailed, UnsupportedMechanism
+from . import sasl
+from .errors import (AuthenticationFailed, CollectionError, ConnectionFailed, DirectoryError,
+                     UnsupportedMechanism)
 from .model import PRIVILEGED_BUILTIN, PRIVILEGED_RIDS, UAC, DirectoryObject, SnapshotInfo
 from .sd import parse_sd, parse_sid
 from .settings import ConnectionSettings
@@ -68,16 +70,9 @@ def open_connection(settings: ConnectionSettings) -> Any:
     kw: dict[str, Any] = {"read_only": True, "receive_timeout": max(1, int(settings.receive_timeout)),
                           "raise_exceptions": False, "return_empty_attributes": False}
     if settings.auth == "simple":
-        kw.update(user=settings.username, password=settings.password, authentication=ldap3.SIMPLE)
-    elif settings.auth == "ntlm":
-        kw.update(user=settings.username, password=settings.password, authentication=ldap3.NTLM)
         if settings.security == "plain-signed":
-            kw["session_security"] = ldap3.ENCRYPT
-    else:
-        kw.update(authentication=ldap3.SASL, sasl_mechanism=ldap3.KERBEROS,
-                  sasl_credentials=(settings.kerberos_host or settings.server, None, _kerberos_creds(settings)))
-    if settings.security == "plain-signed" and settings.auth == "simple":
-        raise UnsupportedMechanism("plain LDAP with signing needs NTLM or Kerberos; use ldaps or starttls")
+            raise UnsupportedMechanism("plain LDAP with signing needs NTLM or Kerberos; use ldaps or starttls")
+        kw.update(user=settings.username, password=settings.password, authentication=ldap3.SIMPLE)
     conn = ldap3.Connection(server, **kw)
     try:
         conn.open()
@@ -87,34 +82,35 @@ def open_connection(settings: ConnectionSettings) -> Any:
         raise ConnectionFailed(f"cannot connect to {settings.server}:{settings.effective_port}: {exc}") from None
     except (OSError, ssl.SSLError) as exc:
         raise ConnectionFailed(f"cannot connect to {settings.server}:{settings.effective_port}: {exc}") from None
+    if settings.auth != "simple":
+        # ldap3's own GSSAPI bind has no security layer and its NTLM bind is Microsoft's "Sicily" one,
+        # which Samba drops: both go through our SASL driver (engine/sasl.py)
+        mechanism, make = (("GSSAPI", sasl.kerberos_context) if settings.auth == "kerberos"
+                           else ("NTLM", sasl.ntlm_context))
+        try:
+            sasl.sasl_bind(conn, mechanism, make, settings.kerberos_host or settings.server, settings.username,
+                           settings.password)
+        except lx.LDAPException as exc:
+            raise AuthenticationFailed(f"{mechanism} bind failed: {exc}") from None
+        except DirectoryError:
+            _close(conn)
+            raise
+        return conn
     try:
         ok = conn.bind()
     except lx.LDAPException as exc:
         raise AuthenticationFailed(f"bind failed: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - GSSAPI errors come from the gssapi package, not ldap3
-        if settings.auth != "kerberos":
-            raise
-        raise AuthenticationFailed(f"Kerberos bind failed: {exc}") from None
     if not ok:
         r = conn.result or {}
         raise AuthenticationFailed(f"bind refused: {r.get('description')} {r.get('message', '')}".strip())
     return conn
 
 
-def _kerberos_creds(settings: ConnectionSettings) -> Any:
-    """Initiator credentials: from the password when given (kept in memory), else the ticket cache."""
+def _close(conn: Any) -> None:
     try:
-        import gssapi
-        import gssapi.raw
-    except ImportError:
-        raise UnsupportedMechanism("Kerberos needs the 'gssapi' package (and libkrb5)") from None
-    if not settings.password:
-        return None
-    try:
-        name = gssapi.Name(settings.username, gssapi.NameType.user)
-        return gssapi.raw.acquire_cred_with_password(name, settings.password.encode(), usage="initiate").creds
-    except gssapi.exceptions.GSSError as exc:
-        raise AuthenticationFailed(f"Kerberos: cannot obtain a ticket for {settings.username}: {exc}") from None
+        conn.unbind()
+    except Exception:  # noqa: BLE001 - closing a dead socket must not hide the real error
+        pass
 
 
 def _decode(name: str, values: list[bytes]) -> tuple[str, ...]:
@@ -291,7 +287,4 @@ def collect(settings: ConnectionSettings, snapshot_path: Path, *,
             on_progress(0, 0, "connected")
         return collect_from(conn, settings, snapshot_path, on_progress=on_progress)
     finally:
-        try:
-            conn.unbind()
-        except Exception:  # noqa: BLE001 - closing a dead socket must not hide the real error
-            pass
+        _close(conn)

@@ -99,7 +99,14 @@ class DirectoryObject:
 
     @property
     def uac(self) -> int:
-        return self.integer("useraccountcontrol")
+        # the hottest attribute of the analysis (every rule filters on it): read without the generic path
+        v = self.attrs.get("useraccountcontrol")
+        if not v:
+            return 0
+        try:
+            return int(v[0])
+        except ValueError:
+            return 0
 
     @property
     def enabled(self) -> bool:

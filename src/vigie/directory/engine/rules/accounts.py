@@ -31,8 +31,9 @@ def _when_created(value: str | None) -> datetime | None:
       recommendation="Disable these accounts, then delete them after a grace period; review the joiners and "
                      "leavers process.")
 def dormant(d: Directory, now: datetime) -> Iterator[AffectedObject]:
+    builtin = (d.rid(502), d.rid(501))  # krbtgt, Guest
     for u in d.users:
-        if not u.enabled or u.uac & UAC.INTERDOMAIN_TRUST_ACCOUNT or u.sid in (d.rid(502), d.rid(501)):
+        if not u.enabled or u.uac & UAC.INTERDOMAIN_TRUST_ACCOUNT or u.sid in builtin:
             continue
         last = u.time("lastlogontimestamp")
         if last is not None:

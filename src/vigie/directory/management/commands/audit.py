@@ -2,6 +2,8 @@
 
     vigie audit ad --server dc1.example --port 636 --security ldaps --user audit@example \\
         --password-file pw.txt [--ca-file ca.pem | --insecure] [--snapshot out.jsonl.gz] --format json
+    vigie audit ad --server 10.0.0.5 --security plain-signed --auth kerberos --kerberos-host dc1.example \
+        --user audit@EXAMPLE --password-file pw.txt     # or no password: the kinit ticket cache
     vigie audit ad --from-snapshot ad.jsonl.gz --format html
 
 Progress goes to stderr, the report to stdout (or --output).
@@ -72,6 +74,8 @@ class Command(BaseCommand):
         ad.add_argument("--user", default="")
         ad.add_argument("--password-file", type=Path, help="file holding the password (first line)")
         ad.add_argument("--base-dn")
+        ad.add_argument("--kerberos-host", help="DC host name of the ldap/ service principal when --server is "
+                                                "an address (the KDC comes from krb5.conf, KRB5_CONFIG)")
         tls = ad.add_mutually_exclusive_group()
         tls.add_argument("--ca-file", type=Path)
         tls.add_argument("--insecure", action="store_true", help="accept any server certificate")
@@ -109,7 +113,8 @@ class Command(BaseCommand):
                     raise CommandError(f"cannot read the password file: {exc}") from None
             settings = ConnectionSettings(
                 o["server"], port=o["port"], security=o["security"], auth=o["auth"], username=o["user"],
-                password=password, base_dn=o["base_dn"], ca_file=o["ca_file"], verify_tls=not o["insecure"])
+                password=password, base_dn=o["base_dn"], ca_file=o["ca_file"], verify_tls=not o["insecure"],
+                kerberos_host=o["kerberos_host"])
             with tempfile.TemporaryDirectory(prefix="vigie-audit-") as tmp:
                 path = o["snapshot"] or Path(tmp) / "snapshot.jsonl.gz"
                 collect(settings, path, on_progress=progress)
