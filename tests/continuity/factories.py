@@ -1,1 +1,88 @@
 """Factories of the continuity app's models for the tenant-isolation test (registered with tests.factories.factory)."""
+
+import datetime
+
+from tests.factories import factory, hospital
+
+
+@factory("continuity.Activity")
+def _activity(world, side):
+    from vigie.continuity.models import Activity
+
+    n = Activity.objects.filter(organisation=hospital(world, side)).count()
+    return Activity.objects.create(organisation=hospital(world, side), name=f"Urgences {side.upper()} Capybara {n}",
+                                   category="care_service", owner=f"Chef de service {side.upper()} Capybara")
+
+
+@factory("continuity.DegradedProcedure")
+def _procedure(world, side):
+    from vigie.continuity.models import DegradedProcedure
+
+    return DegradedProcedure.objects.create(activity=_activity(world, side), title=f"Mode papier {side.upper()} Capybara",
+                                            triggered_by="cadre de garde", trigger_when="DPI indisponible 30 min",
+                                            steps="Sortir les fiches papier\nTracer les admissions")
+
+
+@factory("continuity.Team")
+def _team(world, side):
+    from vigie.continuity.models import Team
+
+    n = Team.objects.filter(organisation=hospital(world, side)).count()
+    return Team.objects.create(organisation=hospital(world, side), name=f"Équipe {side.upper()} Capybara {n}", capacity=2)
+
+
+@factory("continuity.Supplier")
+def _supplier(world, side):
+    from vigie.continuity.models import Supplier
+
+    n = Supplier.objects.filter(organisation=hospital(world, side)).count()
+    return Supplier.objects.create(organisation=hospital(world, side), name=f"Éditeur {side.upper()} Capybara {n}",
+                                   phone="01 23 45 67 89")
+
+
+@factory("continuity.Component")
+def _component(world, side):
+    from vigie.continuity.models import Component
+
+    n = Component.objects.filter(organisation=hospital(world, side)).count()
+    return Component.objects.create(organisation=hospital(world, side), name=f"SRV-{side.upper()}-Capybara-{n}",
+                                    kind="server", platform="windows", data_size_gb=200)
+
+
+@factory("continuity.Application")
+def _application(world, side):
+    from vigie.continuity.models import Application
+
+    n = Application.objects.filter(organisation=hospital(world, side)).count()
+    application = Application.objects.create(organisation=hospital(world, side),
+                                             name=f"DPI {side.upper()} Capybara {n}")
+    application.components.add(_component(world, side))
+    return application
+
+
+@factory("continuity.BackupPolicy")
+def _policy(world, side):
+    from vigie.continuity.models import BackupPolicy
+
+    return BackupPolicy.objects.create(organisation=hospital(world, side), title=f"Politique {side.upper()} Capybara",
+                                       approved_on=datetime.date(2025, 3, 1))
+
+
+@factory("continuity.BackupPlan")
+def _plan(world, side):
+    from vigie.continuity.models import BackupPlan
+
+    component = _component(world, side)
+    return BackupPlan.objects.create(organisation=component.organisation, component=component,
+                                     name=f"Sauvegarde {side.upper()} Capybara", scope="Image complète",
+                                     media=["disk", "tape"], backup_copies=2, offsite_copies=1, immutable_copy=True)
+
+
+@factory("continuity.RestoreTest")
+def _restore_test(world, side):
+    from vigie.continuity.models import RestoreTest
+
+    plan = _plan(world, side)
+    return RestoreTest.objects.create(organisation=plan.organisation, plan=plan, tested_on=datetime.date(2025, 5, 2),
+                                      scope=f"Restauration {side.upper()} Capybara", duration_minutes=90,
+                                      volume_gb=200, referent="cadre de santé", validated=True)

@@ -1,0 +1,12 @@
+"""Continuity models, by family: the BIA (bia.py), the inventory and its dependencies (inventory.py),
+backups and restore tests (backups.py), recovery scenarios and the offline crisis kit (plans.py)."""
+
+from .backups import BackupPlan, BackupPolicy, Medium, RestoreTest
+from .bia import Activity, Category, DegradedProcedure, Dimension, Impact, ImpactTable
+from .inventory import Application, Component, ComponentKind, Hosting, Platform, Supplier, SupplierKind, Team
+
+__all__ = [
+    "Activity", "Application", "BackupPlan", "BackupPolicy", "Category", "Component", "ComponentKind",
+    "DegradedProcedure", "Dimension", "Hosting", "Impact", "ImpactTable", "Medium", "Platform", "RestoreTest",
+    "Supplier", "SupplierKind", "Team",
+]
