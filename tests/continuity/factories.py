@@ -86,3 +86,11 @@ def _restore_test(world, side):
     return RestoreTest.objects.create(organisation=plan.organisation, plan=plan, tested_on=datetime.date(2025, 5, 2),
                                       scope=f"Restauration {side.upper()} Capybara", duration_minutes=90,
                                       volume_gb=200, referent="cadre de santé", validated=True)
+
+
+@factory("continuity.Scenario")
+def _scenario(world, side):
+    from vigie.continuity.models import Scenario
+
+    return Scenario.objects.create(organisation=hospital(world, side), name=f"Rançongiciel {side.upper()} Capybara",
+                                   builtin="ransomware", time_limit_s=2)

@@ -11,7 +11,7 @@ class ContinuityConfig(AppConfig):
         from vigie.accounts import audit
         from vigie.core.registry import Module, registry
 
-        from . import models
+        from . import models, planning  # noqa: F401  (planning registers the job handler)
         from .providers import register
 
         audit.connect(models.Activity, models.DegradedProcedure, models.Application, models.Component,

@@ -9,7 +9,7 @@ from vigie.organisations.models import Kind, Organisation
 from . import services
 from .models import (
     Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, Dimension, ImpactTable,
-    Medium, RestoreTest, Supplier, Team,
+    Medium, RestoreTest, Scenario, Supplier, Team,
 )
 from .models.bia import LEVELS, WINDOW_FIELDS, WINDOW_LABELS
 
@@ -221,3 +221,16 @@ class WorkbookUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_for(user, Activity)
+
+
+class ScenarioForm(OwnedForm):
+    class Meta:
+        model = Scenario
+        fields = ["organisation", "name", "builtin", "description", "method", "time_limit_s"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_time_limit_s(self):
+        value = self.cleaned_data["time_limit_s"]
+        if not 0 < value <= 120:
+            raise forms.ValidationError(_("Between 0 and 120 seconds."))
+        return value

@@ -1,8 +1,8 @@
 from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
-from .models import Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, RestoreTest, Supplier, Team
-from .views import backups, bia, inventory, workbook
+from .models import Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, RestoreTest, Scenario, Supplier, Team
+from .views import backups, bia, inventory, plans, workbook
 
 app_name = "continuity"
 
@@ -58,4 +58,11 @@ urlpatterns = [
     _page("restore-tests/<uuid:uuid>/", backups.test_detail, "test_detail", RestoreTest, "view"),
     _page("restore-tests/<uuid:uuid>/edit/", backups.test_edit, "test_edit", RestoreTest, "change"),
     _page("restore-tests/<uuid:uuid>/delete/", backups.test_delete, "test_delete", RestoreTest, "delete"),
+    _page("activities/<uuid:uuid>/pcra/", plans.activity_pcra, "activity_pcra", Activity, "view"),
+    _page("scenarios/", plans.scenario_list, "scenario_list", Scenario, "view", "list"),
+    _page("scenarios/new/", plans.scenario_create, "scenario_create", Scenario, "add", "create"),
+    _page("scenarios/<uuid:uuid>/", plans.scenario_detail, "scenario_detail", Scenario, "view"),
+    _page("scenarios/<uuid:uuid>/edit/", plans.scenario_edit, "scenario_edit", Scenario, "change"),
+    _page("scenarios/<uuid:uuid>/delete/", plans.scenario_delete, "scenario_delete", Scenario, "delete"),
+    _page("scenarios/<uuid:uuid>/run/", plans.scenario_run, "scenario_run", Scenario, "change"),
 ]
