@@ -94,3 +94,20 @@ def _scenario(world, side):
 
     return Scenario.objects.create(organisation=hospital(world, side), name=f"Rançongiciel {side.upper()} Capybara",
                                    builtin="ransomware", time_limit_s=2)
+
+
+# --- API bodies ---------------------------------------------------------------------------------------------
+
+from tests.factories import _payload  # noqa: E402
+
+
+@_payload("continuity.Activity", {"name": "Renommé par un intrus", "owner": "intrus"})
+def _activity_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "name": f"Nouvelle activité {side.upper()}",
+            "category": "administrative"}
+
+
+@_payload("continuity.RestoreTest", {})
+def _restore_test_payload(world, side):
+    return {"plan": str(_plan(world, side).uuid), "tested_on": "2025-06-01", "scope": f"Test {side.upper()}",
+            "duration_minutes": 45, "volume_gb": 10}
