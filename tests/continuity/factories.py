@@ -111,3 +111,26 @@ def _activity_payload(world, side):
 def _restore_test_payload(world, side):
     return {"plan": str(_plan(world, side).uuid), "tested_on": "2025-06-01", "scope": f"Test {side.upper()}",
             "duration_minutes": 45, "volume_gb": 10}
+
+
+@factory("continuity.CrisisKit")
+def _crisis_kit(world, side):
+    """A kit with a (small, fake) archive in place, so its page and its download answer."""
+    import hashlib
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from vigie.continuity.kit import archive_path
+    from vigie.continuity.models import CrisisKit
+
+    kit = CrisisKit.objects.create(organisation=hospital(world, side), meeting_place=f"Salle {side.upper()} Capybara")
+    content = b"PK fake kit " + side.encode()
+    path = archive_path(kit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    CrisisKit.objects.filter(pk=kit.pk).update(built_at=timezone.now(), stale=False,
+                                               archive=str(path.relative_to(settings.MEDIA_ROOT)),
+                                               sha256=hashlib.sha256(content).hexdigest())
+    kit.refresh_from_db()
+    return kit

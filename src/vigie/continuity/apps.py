@@ -11,12 +11,13 @@ class ContinuityConfig(AppConfig):
         from vigie.accounts import audit
         from vigie.core.registry import Module, registry
 
-        from . import models, planning  # noqa: F401  (planning registers the job handler)
+        from . import kit, models, planning  # noqa: F401  (kit and planning register their job handlers)
         from .providers import register
 
         audit.connect(models.Activity, models.DegradedProcedure, models.Application, models.Component,
                       models.Supplier, models.Team, models.BackupPolicy, models.BackupPlan, models.RestoreTest)
         register()
+        kit.connect()
         registry.module(Module(
             key="continuity", title=_("Continuity and recovery"), url_name="continuity:index", order=40,
             description=_("Business impact analysis, dependencies, backups (3-2-1-1-0) and restore tests, "

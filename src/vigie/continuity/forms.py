@@ -8,7 +8,7 @@ from vigie.organisations.models import Kind, Organisation
 
 from . import services
 from .models import (
-    Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, Dimension, ImpactTable,
+    Activity, Application, BackupPlan, BackupPolicy, Component, CrisisKit, DegradedProcedure, Dimension, ImpactTable,
     Medium, RestoreTest, Scenario, Supplier, Team,
 )
 from .models.bia import LEVELS, WINDOW_FIELDS, WINDOW_LABELS
@@ -234,3 +234,10 @@ class ScenarioForm(OwnedForm):
         if not 0 < value <= 120:
             raise forms.ValidationError(_("Between 0 and 120 seconds."))
         return value
+
+
+class KitForm(OwnedForm):
+    class Meta:
+        model = CrisisKit
+        fields = ["organisation", "meeting_place", "backup_meeting_place", "conference_bridge", "activation"]
+        widgets = {"activation": forms.Textarea(attrs={"rows": 3})}

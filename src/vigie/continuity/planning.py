@@ -107,6 +107,9 @@ def plan_job(job, progress):
     except planner.PlanningError as exc:
         result = {"error": str(exc)}
     Scenario.objects.filter(pk=scenario.pk).update(result=result, computed_at=timezone.now())
+    from .kit import mark_stale
+
+    mark_stale(scenario.organisation)  # the kit prints this runbook
     return JobResult(url=scenario.get_absolute_url())
 
 

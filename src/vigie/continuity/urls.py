@@ -1,8 +1,8 @@
 from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
-from .models import Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, RestoreTest, Scenario, Supplier, Team
-from .views import backups, bia, inventory, plans, workbook
+from .models import Activity, Application, BackupPlan, BackupPolicy, Component, CrisisKit, DegradedProcedure, RestoreTest, Scenario, Supplier, Team
+from .views import backups, bia, inventory, kit, plans, workbook
 
 app_name = "continuity"
 
@@ -65,4 +65,10 @@ urlpatterns = [
     _page("scenarios/<uuid:uuid>/edit/", plans.scenario_edit, "scenario_edit", Scenario, "change"),
     _page("scenarios/<uuid:uuid>/delete/", plans.scenario_delete, "scenario_delete", Scenario, "delete"),
     _page("scenarios/<uuid:uuid>/run/", plans.scenario_run, "scenario_run", Scenario, "change"),
+    _page("kits/", kit.kit_list, "kit_list", CrisisKit, "view", "list"),
+    _page("kits/new/", kit.kit_create, "kit_create", CrisisKit, "add", "create"),
+    _page("kits/<uuid:uuid>/", kit.kit_detail, "kit_detail", CrisisKit, "view"),
+    _page("kits/<uuid:uuid>/edit/", kit.kit_edit, "kit_edit", CrisisKit, "change"),
+    _page("kits/<uuid:uuid>/build/", kit.kit_build, "kit_build", CrisisKit, "change"),
+    _page("kits/<uuid:uuid>/download/", kit.kit_download, "kit_download", CrisisKit, "view"),
 ]

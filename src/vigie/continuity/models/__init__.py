@@ -3,11 +3,11 @@ backups and restore tests (backups.py), recovery scenarios and the offline crisi
 
 from .backups import BackupPlan, BackupPolicy, Medium, RestoreTest
 from .bia import Activity, Category, DegradedProcedure, Dimension, Impact, ImpactTable
-from .plans import Builtin, Scenario
+from .plans import Builtin, CrisisKit, Scenario
 from .inventory import Application, Component, ComponentKind, Hosting, Platform, Supplier, SupplierKind, Team
 
 __all__ = [
-    "Activity", "Application", "Builtin", "Scenario", "BackupPlan", "BackupPolicy", "Category", "Component", "ComponentKind",
+    "Activity", "Application", "Builtin", "CrisisKit", "Scenario", "BackupPlan", "BackupPolicy", "Category", "Component", "ComponentKind",
     "DegradedProcedure", "Dimension", "Hosting", "Impact", "ImpactTable", "Medium", "Platform", "RestoreTest",
     "Supplier", "SupplierKind", "Team",
 ]

@@ -39,3 +39,34 @@ class Scenario(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("continuity:scenario_detail", args=[self.uuid])
+
+
+class CrisisKit(TenantModel):
+    """The organisation's offline crisis kit: the crisis cell details it prints, and the last build (a ZIP
+    under MEDIA_ROOT). `stale` is set whenever the data it holds changes; a job rebuilds it."""
+
+    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE, related_name="+",
+                                        verbose_name=_("organisation"))
+    meeting_place = models.CharField(_("crisis cell meeting place"), max_length=300)
+    backup_meeting_place = models.CharField(_("backup meeting place"), max_length=300, blank=True)
+    conference_bridge = models.CharField(_("audio bridge"), max_length=200, blank=True,
+                                         help_text=_("Number and code of a bridge that does not depend on the IS."))
+    activation = models.TextField(_("who activates the cell, and when"), blank=True)
+    stale = models.BooleanField(_("out of date"), default=True, editable=False)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    built_at = models.DateTimeField(_("built"), null=True, blank=True, editable=False)
+    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True, editable=False)
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    archive = models.CharField(max_length=300, blank=True, editable=False)  # relative to MEDIA_ROOT
+    sha256 = models.CharField(_("ZIP SHA-256"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["organisation__path"]
+        verbose_name = _("crisis kit")
+        verbose_name_plural = _("crisis kits")
+
+    def __str__(self) -> str:
+        return str(_("Crisis kit of %(org)s") % {"org": self.organisation.name})
+
+    def get_absolute_url(self) -> str:
+        return reverse("continuity:kit_detail", args=[self.uuid])
