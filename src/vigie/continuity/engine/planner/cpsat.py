@@ -16,6 +16,8 @@ from ortools.sat.python import cp_model
 
 from .problem import Problem, bits
 
+__all__ = ["Solution", "solve"]
+
 
 @dataclass(frozen=True, slots=True)
 class Solution:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 
 from .problem import Problem, bits
 
+__all__ = ["Profile", "greedy", "left_justify", "serial"]
+
 
 class Profile:
     """How many steps a team runs over time: a step function on sorted breakpoints."""

@@ -13,6 +13,8 @@ from .problem import Problem, build
 from .scenarios import Scenario, impact
 from .validation import check_activities, check_assignments, check_components, check_teams
 
+__all__ = ["ProgressCallback", "plan"]
+
 ProgressCallback = Callable[[int, int, str], None]
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from .model import Activity, Component, Team
 
+__all__ = ["Problem", "bits", "build"]
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -9,6 +9,15 @@ from .errors import DependencyCycle, DuplicateKey, InvalidValue, UnknownReferenc
 from .model import KINDS, Activity, Component, Team
 from .scenarios import Scenario
 
+__all__ = [
+    "check_activities",
+    "check_assignments",
+    "check_components",
+    "check_scenario",
+    "check_teams",
+    "find_cycle",
+]
+
 
 T = TypeVar("T", Component, Team, Activity)
 
