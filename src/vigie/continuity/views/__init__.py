@@ -1,0 +1,1 @@
+"""Continuity pages, by family (bia, inventory, backups, workbook)."""

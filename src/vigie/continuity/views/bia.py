@@ -1,0 +1,171 @@
+"""Pages of the BIA: the module's home, activities with their impact grids and degraded-mode procedures,
+the dependency graph, and the BIA/PCRA coverage against the 66 % rule."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from vigie.accounts.scoping import can, scoped
+from vigie.organisations.models import Organisation
+
+from .. import services
+from ..forms import ActivityForm, ImpactForm, ProcedureForm
+from ..models import Activity, Category, DegradedProcedure, Dimension, ImpactTable
+from ..models.bia import WINDOW_LABELS
+from . import generic
+
+
+def _activities(request):
+    return generic.visible(request, Activity.objects.select_related("organisation"))
+
+
+@login_required
+@require_GET
+def index(request):
+    activities = list(_activities(request))
+    coverages = [c for c in (services.coverage(o) for o in services.coverage_candidates(request.user)[:20]) if c]
+    return render(request, "continuity/index.html", {
+        "activities": activities, "by_category": [(c, [a for a in activities if a.category == c]) for c in Category],
+        "coverages": coverages, "may_add": generic.may_add(request.user, Activity),
+    })
+
+
+@login_required
+@require_GET
+def activity_list(request):
+    activities = _activities(request)
+    category = request.GET.get("category")
+    if category in Category.values:
+        activities = activities.filter(category=category)
+    chosen = request.GET.get("organisation", "")
+    if len(chosen) == 36:
+        org = scoped(Organisation.objects.all(), request.user, "view").filter(uuid=chosen).first()
+        activities = activities.filter(organisation__path__startswith=org.path) if org else activities.none()
+    return render(request, "continuity/activity_list.html", {
+        "activities": activities, "categories": Category.choices, "category": category,
+        "may_add": generic.may_add(request.user, Activity)})
+
+
+@login_required
+@generic.get_or_post
+def activity_create(request):
+    return generic.create(request, ActivityForm, title=_("New activity"), cancel=reverse("continuity:activity_list"))
+
+
+@login_required
+@generic.get_or_post
+def activity_edit(request, uuid):
+    activity = generic.fetch(request, Activity.objects.all(), uuid, "change")
+    return generic.edit(request, activity, ActivityForm, title=_("Edit %(name)s") % {"name": activity.name},
+                        user=request.user)
+
+
+@login_required
+@generic.get_or_post
+def activity_delete(request, uuid):
+    activity = generic.fetch(request, Activity.objects.all(), uuid, "delete")
+    return generic.delete(request, activity, back=reverse("continuity:activity_list"),
+                          cancel=activity.get_absolute_url())
+
+
+def impact_rows(activity):
+    tables = services.impact_tables(activity)
+    return [(table, [(dimension, tables[table.value][dimension.value]) for dimension in Dimension])
+            for table in ImpactTable]
+
+
+@login_required
+@require_GET
+def activity_detail(request, uuid):
+    activity = generic.fetch(request, Activity.objects.select_related("organisation"), uuid)
+    components = services.components_needed(activity)
+    statuses = [services.target_status(c) for c in components if c.holds_data]
+    alerts = {services._key(s.target) for s in statuses if s.gaps}
+    svg = services.graph_svg([activity], _("What %(name)s needs") % {"name": activity.name}, alerts)
+    tests = [t for s in statuses for p in s.plans for t in p.restore_tests.all()[:5]]
+    return render(request, "continuity/activity_detail.html", {
+        "activity": activity, "impacts": impact_rows(activity), "windows": list(WINDOW_LABELS.values()),
+        "procedures": activity.procedures.all(), "applications": activity.applications.all(),
+        "statuses": statuses, "graph": mark_safe(svg),  # built by engine.graph with every text escaped
+        "tests": sorted(tests, key=lambda t: t.tested_on, reverse=True),
+        "can_change": can(request.user, "change", activity),
+        "dmia": services.hours_label(activity.dmia_hours), "pdma": services.hours_label(activity.pdma_hours),
+        "rto": services.hours_label(activity.rto_hours), "rpo": services.hours_label(activity.rpo_hours),
+        "dmia_driver": Dimension(activity.dmia_driver).label if activity.dmia_driver else "",
+        "pdma_driver": Dimension(activity.pdma_driver).label if activity.pdma_driver else "",
+    })
+
+
+@login_required
+@generic.get_or_post
+def activity_impacts(request, uuid):
+    activity = generic.fetch(request, Activity.objects.all(), uuid, "change")
+    form = ImpactForm(request.POST or None, tables=services.impact_tables(activity))
+    if request.method == "POST" and form.is_valid():
+        try:
+            derivation = services.save_impacts(activity, form.tables())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Impacts saved: DMIA %(dmia)s, PDMA %(pdma)s.") % {
+                "dmia": services.hours_label(derivation.dmia_hours), "pdma": services.hours_label(derivation.pdma_hours)})
+            return redirect(activity)
+    return render(request, "continuity/impacts.html", {"activity": activity, "form": form,
+                                                       "windows": list(WINDOW_LABELS.values())})
+
+
+@login_required
+@generic.get_or_post
+def procedure_create(request, uuid):
+    activity = generic.fetch(request, Activity.objects.all(), uuid, "change")
+    form = ProcedureForm(request.POST or None, instance=DegradedProcedure(activity=activity))
+    if request.method == "POST" and form.is_valid():
+        procedure = generic.save_form(request, form, "change")
+        messages.success(request, _("“%(name)s” was created.") % {"name": procedure})
+        return redirect(activity)
+    return render(request, "continuity/form.html", {
+        "form": form, "title": _("New degraded-mode procedure for %(name)s") % {"name": activity.name},
+        "cancel": activity.get_absolute_url()})
+
+
+@login_required
+@generic.get_or_post
+def procedure_edit(request, uuid):
+    procedure = generic.fetch(request, DegradedProcedure.objects.select_related("activity"), uuid, "change")
+    return generic.edit(request, procedure, ProcedureForm, title=_("Edit %(name)s") % {"name": procedure.title})
+
+
+@login_required
+@generic.get_or_post
+def procedure_delete(request, uuid):
+    procedure = generic.fetch(request, DegradedProcedure.objects.select_related("activity"), uuid, "delete")
+    back = procedure.activity.get_absolute_url()
+    return generic.delete(request, procedure, back=back, cancel=back)
+
+
+@login_required
+@require_GET
+def graph(request):
+    """The whole dependency graph of the activities the user may see, or of one organisation's."""
+    activities = _activities(request)
+    organisations = scoped(Organisation.objects.all(), request.user, "view").order_by("path")
+    chosen = request.GET.get("organisation")
+    if chosen and len(chosen) == 36:
+        org = get_object_or_404(organisations, uuid=chosen)
+        activities = activities.filter(organisation__path__startswith=org.path)
+    activities = list(activities[:200])
+    svg = services.graph_svg(activities, _("Dependencies"))
+    return render(request, "continuity/graph.html", {"graph": mark_safe(svg), "organisations": organisations,
+                                                     "chosen": chosen, "activities": activities})
+
+
+@login_required
+@require_GET
+def coverage(request):
+    rows = [c for c in (services.coverage(o) for o in services.coverage_candidates(request.user)) if c]
+    return render(request, "continuity/coverage.html", {"coverages": rows, "threshold": services.COVERAGE_THRESHOLD})

@@ -1,0 +1,52 @@
+"""The BIA workbook: download the template (empty, or filled with an organisation's BIA) and import it back."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from vigie.accounts.scoping import scoped
+from vigie.organisations.models import Organisation
+
+from .. import workbook
+from ..forms import WorkbookUploadForm
+from ..models import Activity
+from . import generic
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def workbook_download(request):
+    """?organisation=<uuid>: that organisation's BIA (to edit and import back); otherwise the empty template."""
+    organisation = None
+    chosen = request.GET.get("organisation")
+    if chosen:
+        organisation = get_object_or_404(scoped(Organisation.objects.all(), request.user, "export"),
+                                         uuid=chosen if len(chosen) == 36 else None)
+    response = HttpResponse(workbook.build_workbook(organisation), content_type=XLSX)
+    name = f"bia-{organisation.finess or organisation.pk}" if organisation else "bia-modele"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+@generic.get_or_post
+def workbook_import(request):
+    if not generic.may_add(request.user, Activity):
+        raise PermissionDenied
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = workbook.import_workbook(form.cleaned_data["workbook"], form.cleaned_data["organisation"])
+        if report.ok:
+            counts = ", ".join(f"{sheet}: {n}" for sheet, n in report.counts.items())
+            messages.success(request, _("Workbook imported (%(counts)s).") % {"counts": counts})
+            return redirect("continuity:activity_list")
+    organisations = scoped(Organisation.objects.exclude(kind="national"), request.user, "export").order_by("path")[:100]
+    return render(request, "continuity/workbook.html", {"form": form, "report": report, "sheets": workbook.SHEETS,
+                                                         "organisations": organisations})

@@ -1,0 +1,87 @@
+"""Coverage of the group's activity by a BIA and a PCRA against 66 %, in the continuity pages and through the
+evidence providers in the compliance module's coverage; restore tests as D2.O4 evidence."""
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+
+from tests.conftest import login, make_org
+from tests.continuity.builders import activity, good_plan, stack
+from vigie.continuity import services
+from vigie.continuity.models import Activity, RestoreTest
+from vigie.organisations.finess import with_key
+
+VALIDATED = datetime.date(2025, 5, 1)
+
+
+def cover(org, pcra=VALIDATED):
+    activity(org, f"Urgences {org.pk}", "care_service", pcra=pcra)
+    activity(org, f"Paie {org.pk}", "administrative", pcra=pcra)
+    activity(org, f"Pharmacie {org.pk}", "technical_platform", pcra=pcra)
+
+
+def second_hospital(world, share="30"):
+    return make_org(kind="legal_entity", name="CH A2", parent=world.ght_a, finess=with_key("75000011"),
+                    legal_status="public", activity_share=share)
+
+
+def test_share_against_66(client, world):
+    other = second_hospital(world)
+    cover(world.hospital_a, pcra=None)
+    result = services.coverage(world.ght_a)
+    assert result.bia_share == Decimal("60") and result.pcra_share == 0 and result.met is False
+    Activity.objects.filter(organisation=world.hospital_a).update(pcra_validated_on=VALIDATED)
+    assert services.coverage(world.ght_a).pcra_share == Decimal("60")
+    assert services.coverage(world.ght_a).met is False  # 60 % < 66 %
+    cover(other)
+    result = services.coverage(world.ght_a)
+    assert result.bia_share == result.pcra_share == Decimal("90") and result.met is True
+    login(client, world.alice)
+    assert client.get(reverse("continuity:coverage")).status_code == 200
+
+
+def test_a_missing_category_leaves_the_unit_uncovered(world):
+    activity(world.hospital_a, "Urgences", "care_service", pcra=VALIDATED)
+    activity(world.hospital_a, "Paie", "administrative", pcra=VALIDATED)
+    bia, pcra, missing = services.unit_status(world.hospital_a)
+    assert (bia, pcra) == (False, False) and len(missing) == 1
+
+
+def test_compliance_coverage_uses_the_provider(world):
+    from vigie.compliance.coverage import coverage
+    from vigie.compliance.library import ensure_bundled
+    from vigie.compliance.models import FrameworkVersion
+
+    ensure_bundled()
+    version = FrameworkVersion.objects.filter(framework__key="care-d2").latest("loaded_at")
+    second_hospital(world)
+    cover(world.hospital_a)
+
+    def d2_o1_c():
+        return next(r for r in coverage(world.ght_a, version, datetime.date(2025, 6, 1))
+                    if r.requirement.code == "D2.O1.C")
+
+    row = d2_o1_c()
+    assert row.covered == Decimal("60") and row.met is False
+    cover(world.ght_a.children.get(name="CH A2"))
+    assert d2_o1_c().covered == Decimal("90") and d2_o1_c().met is True
+
+
+def test_restore_tests_are_d2_o4_evidence(world):
+    from vigie.compliance.providers import providers
+
+    _act, _app, database, _server = stack(world.hospital_a)
+    plan = good_plan(database)
+    RestoreTest.objects.create(organisation=plan.organisation, plan=plan, tested_on=datetime.date(2025, 6, 1),
+                               scope="base", duration_minutes=60, to_production=True, referent="cadre", validated=True)
+    RestoreTest.objects.create(organisation=plan.organisation, plan=plan, tested_on=datetime.date(2025, 6, 2),
+                               scope="recette", duration_minutes=60, to_production=False, referent="cadre",
+                               validated=True)
+
+    class Requirement:
+        reference, code = "care-d2:D2.O4", "D2.O4"
+
+    records = providers.records(world.hospital_a, Requirement(), datetime.date(2025, 12, 1))
+    assert len(records) == 1 and records[0].date == datetime.date(2025, 6, 1)
+    assert providers.records(world.hospital_b, Requirement(), datetime.date(2025, 12, 1)) == []
