@@ -31,6 +31,11 @@ def _script(char: str) -> str:
         return "UNKNOWN"
 
 
+def _scripts(label: str) -> set[str]:
+    """The scripts of a label's letters (ASCII letters are Latin)."""
+    return {"LATIN" if c.isascii() else _script(c) for c in label if c.isalpha()}
+
+
 def normalise_name(name: str, *, entry: str | None = None) -> str:
     """The ASCII (punycode) lower-case form of a host name, or ScopeError naming what is wrong."""
     where = entry if entry is not None else name
@@ -40,9 +45,7 @@ def normalise_name(name: str, *, entry: str | None = None) -> str:
     if len(text) > 253:
         raise ScopeError(where, "name longer than 253 characters")
     for label in text.split("."):
-        letters = {_script(c) for c in label if c.isalpha() and not c.isascii()}
-        ascii_letters = any(c.isascii() and c.isalpha() for c in label)
-        if len(letters) > 1 or (letters and ascii_letters):
+        if len(_scripts(label)) > 1:
             raise ScopeError(where, f"label {label!r} mixes scripts (look-alike characters)")
     try:
         ascii_name = idna.encode(text, uts46=True).decode("ascii")
@@ -55,8 +58,7 @@ def normalise_name(name: str, *, entry: str | None = None) -> str:
                 decoded = idna.decode(label)
             except idna.IDNAError as exc:
                 raise ScopeError(where, f"invalid punycode label {label!r} ({exc})") from None
-            scripts = {_script(c) for c in decoded if c.isalpha() and not c.isascii()}
-            if len(scripts) > 1 or (scripts and any(c.isascii() and c.isalpha() for c in decoded)):
+            if len(_scripts(decoded)) > 1:
                 raise ScopeError(where, f"label {label!r} mixes scripts (look-alike characters)")
         elif not all(c.isalnum() or c in "-_" for c in label) or label.startswith("-") or label.endswith("-"):
             raise ScopeError(where, f"label {label!r} is not a valid host-name label")

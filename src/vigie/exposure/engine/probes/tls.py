@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import ssl
+import warnings
 from datetime import timezone
 
 from cryptography import x509
@@ -29,8 +30,10 @@ def _context(version: ssl.TLSVersion | None = None, ciphers: str = "ALL:@SECLEVE
     context.verify_mode = ssl.CERT_NONE
     context.set_ciphers(ciphers)
     if version is not None:
-        context.minimum_version = version
-        context.maximum_version = version
+        with warnings.catch_warnings():  # TLS 1.0/1.1 are deprecated: offering them is what we test
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = version
+            context.maximum_version = version
     return context
 
 
@@ -119,7 +122,9 @@ def probe_tls(connector: Connector, address: str, port: int, server_name: str, l
 
 def _weak_context() -> ssl.SSLContext:
     context = _context(None, WEAK_CIPHERS + ":@SECLEVEL=0")
-    context.minimum_version = ssl.TLSVersion.TLSv1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
     context.maximum_version = ssl.TLSVersion.TLSv1_2
     return context
 
