@@ -78,9 +78,11 @@ def _read_json(path: Path) -> Any:
         except (EOFError, gzip.BadGzipFile, zlib.error) as error:
             raise VulnDBError(name, f"damaged or truncated gzip file ({error})") from error
     try:
-        return json.loads(raw)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise VulnDBError(name, "not a UTF-8 text file") from error
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise VulnDBError(name, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
 
