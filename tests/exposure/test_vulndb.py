@@ -1,15 +1,13 @@
 import gzip
 import re
 import json
-import shutil
+import copy
 from pathlib import Path
 
 import pytest
-import yaml
-
 from vigie.exposure.engine import VulnDBError
 from vigie.exposure.engine.vulndb import VulnDB
-from vigie.exposure.engine.vulndb._db import load_starter
+from vigie.exposure.engine.vulndb._db import check_starter, load_starter
 
 DATA = Path(__file__).parent / "data"
 NVD = DATA / "nvd-sample.json"
@@ -158,10 +156,15 @@ def test_every_starter_kev_flag_is_in_the_cisa_catalogue_of_2025_08_25():
         assert 0 < entry["cvss"] <= 10 and entry["ranges"], entry["cve"]
 
 
-def test_starter_versions_must_be_strings(tmp_path, monkeypatch):
-    import vigie.exposure.engine.vulndb._db as module
-
-    source = Path(module.__file__).parent / "data" / "starter.yaml"
-    data = yaml.safe_load(source.read_text())
-    assert all(isinstance(value, str) for e in data["vulnerabilities"] for r in e["ranges"] for value in r.values())
-    shutil.copy(source, tmp_path / "copy.yaml")
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda e: e["ranges"].append({"from": "9.10", "before": 9.12}), "quote the versions"),
+    (lambda e: e["ranges"].append({"after": "1.0"}), "a range is"),
+    (lambda e: e.update(cvss=11), "cvss must be"),
+    (lambda e: e.update(cve="CVE-2024-3400"), "listed twice"),
+    (lambda e: e.pop("title"), "expected the keys"),
+])
+def test_starter_set_is_validated_on_load(change, message):
+    entries = copy.deepcopy(load_starter())
+    change(entries[0])
+    with pytest.raises(ValueError, match=message):
+        check_starter(entries)
