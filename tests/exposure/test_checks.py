@@ -226,6 +226,7 @@ def test_known_vulnerable_version_from_the_starter_set():
     new = replace(old, version="9.8p1", cpe="cpe:2.3:a:openbsd:openssh:9.8p1:*:*:*:*:*:*:*")
     assert fired(new, "vuln.known") == []
     assert run(replace(old, cpe=""), "vuln.known")[1] == set(), "no CPE: not judged"
+    assert run(replace(old, cpe="openssh 9.2p1"), "vuln.known")[1] == set(), "malformed CPE: not judged"
 
 
 def test_distribution_build_is_to_confirm():
