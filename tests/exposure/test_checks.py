@@ -160,6 +160,11 @@ def test_no_https_redirect():
     assert fired(http_service(elsewhere), "http.no_https_redirect")
 
 
+def test_http_checks_judge_web_services_only():
+    api = replace(http_service(HttpResponse("http://es.example.test:9200/", 200, ())), name="elasticsearch", port=9200)
+    assert run(api, "http.no_https_redirect")[1] == set()
+
+
 def test_missing_hsts_on_https():
     bare = HttpResponse("https://intranet.example.test/", 200, (("Server", "nginx"),))
     assert fired(http_service(bare, tls=True), "http.no_hsts")
