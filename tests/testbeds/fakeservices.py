@@ -29,6 +29,19 @@ def _http(body: str, *, status: str = "200 OK", server: str = "nginx/1.22.1", he
     return handle
 
 
+def _pages(pages: dict[str, tuple[str, str, str]], server: str = "nginx/1.22.1") -> Handler:
+    """A web server with a page per path: path -> (status, extra header lines, body); others 404."""
+    def handle(conn: socket.socket) -> None:
+        request = conn.recv(4096)
+        parts = request.split(b" ")
+        path = parts[1].decode("latin-1") if request.startswith(b"GET") and len(parts) > 1 else ""
+        status, headers, body = pages.get(path, ("404 Not Found", "", "<html><title>Not found</title></html>"))
+        data = body.encode()
+        conn.sendall(f"HTTP/1.1 {status}\r\nServer: {server}\r\nContent-Type: text/html; charset=utf-8\r\n{headers}"
+                     f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
+    return handle
+
+
 def _banner(text: bytes, reply: bytes = b"") -> Handler:
     def handle(conn: socket.socket) -> None:
         conn.sendall(text)
@@ -164,15 +177,30 @@ SERVERS: dict[str, Handler] = {
     "vnc": _banner(b"RFB 003.008\n"),
     "ftp": _banner(b"220 (vsFTPd 3.0.3)\r\n", b"530 Please login with USER and PASS.\r\n"),
     "smtp": _banner(b"220 mail.ch-test.test ESMTP Postfix (Debian/GNU)\r\n", b"250 mail.ch-test.test\r\n"),
+    # the weak and clean web hosts of the checks tests
+    "http-weak": _pages({
+        "/": ("200 OK", "", '<html><head><title>Intranet</title></head><body><form method="post">'
+                            '<input name="login"><input type="password" name="pw"></form></body></html>'),
+        "/backup/": ("200 OK", "", "<html><head><title>Index of /backup</title></head><body>"
+                                   '<a href="dump.sql">dump.sql</a></body></html>'),
+        "/phpmyadmin/": ("200 OK", "", "<html><head><title>phpMyAdmin</title></head></html>"),
+    }, server="Apache/2.4.49 (Unix)"),
+    "http-redirect": _pages({"/": ("301 Moved Permanently", "Location: https://securise.ch-test.test/\r\n", "")}),
+    "https-strict": _pages({"/": ("200 OK", "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n",
+                                  "<html><head><title>Portail s\u00e9curis\u00e9</title></head><body>Bienvenue</body></html>")}),
 }
-TLS_KINDS = ("https-good", "https-expired", "https-self")
+TLS_KINDS = ("https-good", "https-expired", "https-self", "https-strict", "https-legacy")
+LEGACY_TLS = ("https-legacy",)  # offers TLS 1.0/1.1 and weak suites (OpenSSL security level 0)
 
 
 def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.ThreadingTCPServer:
-    handler = SERVERS["http"] if kind.startswith("https") else SERVERS[kind]
+    handler = SERVERS.get(kind, SERVERS["http"]) if kind.startswith("https") else SERVERS[kind]
     context: ssl.SSLContext | None = None
     if kind.startswith("https"):
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if kind in LEGACY_TLS:
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.set_ciphers("ALL:@SECLEVEL=0")
         context.load_cert_chain(f"{certdir}/{kind}.pem")
 
     class Handle(socketserver.BaseRequestHandler):

@@ -21,15 +21,17 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE = "ch-test.test"  # SPF, DMARC, CAA, open AXFR on ns1
 BARE_ZONE = "autre-test.test"  # MX but no SPF nor DMARC
+CLEAN_ZONE = "propre-test.test"  # MX, SPF, DMARC, served by ns2 only (zone transfer refused)
 OUTSIDE = "127.0.0.9"  # what `dehors.ch-test.test` resolves to: out of scope, harmless loopback
 
 
@@ -58,6 +60,10 @@ HOSTS: list[TestHost] = [
     TestHost("annuaire", ((389, "ldap"),)),
     TestHost("pacs", ((104, "dicom"), (11112, "dicom"), (2575, "hl7"))),
     TestHost("mail", ((21, "ftp"), (25, "smtp"))),
+    # the checks tests' weak and clean web and TLS hosts
+    TestHost("intranet", ((80, "http-weak"),)),  # login over HTTP, listing, phpMyAdmin, Apache 2.4.49
+    TestHost("securise", ((80, "http-redirect"), (443, "https-strict"))),  # redirect, HSTS, good certificate
+    TestHost("ancien", ((443, "https-legacy"),)),  # TLS 1.0/1.1, RSA 1024, other name, expiring soon
 ]
 
 
@@ -162,7 +168,8 @@ class Testbed:
             self._spawn(ns, sys.executable, "-m", "tests.testbeds.fakeservices", listen, str(self.workdir), *specs)
         if host.dns:
             zones = [f"{self.workdir / ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
-                     f"{self.workdir / BARE_ZONE}.zone" + (":axfr" if host.dns == "axfr" else "")]
+                     f"{self.workdir / BARE_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
+                     f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else "")]
             self._spawn(ns, sys.executable, "-m", "tests.testbeds.dnsserver", self.address(host.name), *zones)
         if host.ssh_port or any(kind == "ssh-fake" for _, kind in host.services):
             key = self.workdir / f"ssh_host_{host.name}"
@@ -201,6 +208,10 @@ class Testbed:
         bare = [f"$ORIGIN {BARE_ZONE}.", "$TTL 60", "@ SOA ns1.ch-test.test. hostmaster.ch-test.test. 1 3600 600 86400 60",
                 "@ NS ns1.ch-test.test.", "@ MX 10 mail.ch-test.test.", f"www A {self.address('web')}"]
         (self.workdir / f"{BARE_ZONE}.zone").write_text("\n".join(bare) + "\n")
+        clean = [f"$ORIGIN {CLEAN_ZONE}.", "$TTL 60", "@ SOA ns2.ch-test.test. hostmaster.ch-test.test. 1 3600 600 86400 60",
+                 "@ NS ns2.ch-test.test.", "@ MX 10 mail.ch-test.test.", '@ TXT "v=spf1 mx -all"',
+                 '_dmarc TXT "v=DMARC1; p=reject"']
+        (self.workdir / f"{CLEAN_ZONE}.zone").write_text("\n".join(clean) + "\n")
 
     def _certificates(self) -> None:
         now = dt.datetime.now(dt.timezone.utc)
@@ -216,10 +227,13 @@ class Testbed:
             "https-good": ("web", now - dt.timedelta(days=1), now + dt.timedelta(days=365), False),
             "https-expired": ("expire", now - dt.timedelta(days=400), now - dt.timedelta(days=10), False),
             "https-self": ("autosigne", now - dt.timedelta(days=1), now + dt.timedelta(days=365), True),
+            "https-strict": ("securise", now - dt.timedelta(days=1), now + dt.timedelta(days=365), False),
+            "https-legacy": ("ancien", now - dt.timedelta(days=300), now + dt.timedelta(days=10), False),
         }
         for kind, (host, start, end, self_signed) in specs.items():
-            key = ec.generate_private_key(ec.SECP256R1())
-            names = (self.fqdn(host), *(extra if kind == "https-good" else ()))
+            legacy = kind == "https-legacy"  # RSA 1024, a name that is not the host's
+            key: Any = rsa.generate_private_key(65537, 1024) if legacy else ec.generate_private_key(ec.SECP256R1())
+            names = ("vieux-nom.ch-test.test",) if legacy else (self.fqdn(host), *(extra if kind == "https-good" else ()))
             subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
             builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject if self_signed else ca_name)
                        .public_key(key.public_key()).serial_number(x509.random_serial_number())
