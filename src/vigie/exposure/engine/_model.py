@@ -93,7 +93,7 @@ class Service:
     tls: TlsInfo | None = None
     http: tuple[HttpResponse, ...] = ()  # "/" and the paths the checks asked for (checks.http_paths())
     auth_required: bool | None = None  # answered a data command without credentials: False; None: not determined
-    facts: Mapping[str, str] = field(default=_EMPTY)  # protocol details (smb dialect, rdp nla, ldap naming contexts…)
+    facts: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # protocol details (smb dialect, rdp nla, ldap naming contexts…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,7 @@ class Finding:
     hostname: str = ""
     domain: str = ""  # for domain-level findings
     confidence: Confidence = "certain"
-    details: Mapping[str, str] = field(default=_EMPTY)  # e.g. cve, kev, cvss, expires
+    details: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # e.g. cve, kev, cvss, expires
 
     @property
     def key(self) -> tuple[str, int | None, str, str]:
