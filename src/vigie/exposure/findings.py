@@ -144,12 +144,12 @@ def apply_findings(scan: Scan, result) -> dict:
 # --- changes by people -----------------------------------------------------------------------------------
 
 
-def accept_risk(finding: Finding, *, user, reason: str, until: datetime.date) -> Finding:
+def accept_risk(finding: Finding, *, user, reason: str, until: datetime.date | None) -> Finding:
     """Accept the risk until `until` (at most ACCEPT_MAX_DAYS ahead), with a justification."""
     if not reason.strip():
         raise ValidationError({"acceptance_reason": _("Explain why the risk is accepted.")})
     today = timezone.localdate()
-    if until <= today:
+    if until is None or until <= today:
         raise ValidationError({"accepted_until": _("The acceptance must end after today.")})
     if until > today + datetime.timedelta(days=ACCEPT_MAX_DAYS):
         raise ValidationError({"accepted_until": _("A risk is accepted for at most %(days)s days; accept it again "

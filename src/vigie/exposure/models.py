@@ -57,7 +57,7 @@ class ScopeEntry(TenantModel):
         IPV6 = "ipv6", _("IPv6 address")
         CIDR = "cidr", _("Address range (CIDR)")
 
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, blank=True)  # from the value, in clean()
     value = models.CharField(_("value"), max_length=253,
                              help_text=_("ch-exemple.fr, vpn.ch-exemple.fr, 192.0.2.10, 2001:db8::1 or 192.0.2.0/28"))
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -87,7 +87,7 @@ class ScopeEntry(TenantModel):
     def clean(self) -> None:
         from .scope import normalise_entry
 
-        self.kind, self.value = normalise_entry(self.value)
+        self.kind, self.value = normalise_entry(self.value, self.kind)
 
     def is_attested(self, on: datetime.date | None = None) -> bool:
         on = on or today()

@@ -83,7 +83,7 @@ def attest(entries, *, user, name: str, function: str, until: datetime.date) -> 
     """Record the attestation on each entry (the view has asked for a fresh second factor)."""
     if not name.strip() or not function.strip():
         raise ValidationError(_("Name the person who attests and their function."))
-    if until <= timezone.localdate():
+    if until is None or until <= timezone.localdate():
         raise ValidationError({"attested_until": _("The attestation must expire after today.")})
     now = timezone.now()
     count = 0

@@ -247,7 +247,8 @@ def asset_list(request, uuid):
     org = _org(request, uuid)
     assets = (Asset.objects.filter(organisation=org)
               .annotate(open_services=Count("services", filter=Q(services__open=True)),
-                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN))))
+                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN)))
+              .order_by("kind", "value", "id"))
     page = Paginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "exposure/assets.html", {"org": org, "page": page})
 
