@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from django.utils import timezone
 
 from vigie.exposure.engine import Certificate, Coverage, Finding, Host, PortState, ScanResult, Service, TlsInfo
@@ -77,3 +79,12 @@ def run_jobs():
 
     for job in Job.objects.filter(status=Job.Status.QUEUED).order_by("id"):
         run(str(job.uuid))
+
+
+@pytest.fixture
+def english():
+    """Messages in English, as the assertions read them (the interface is French by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -6,12 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tests.exposure.app_builders import english  # noqa: F401
 from tests.exposure.app_builders import ADDRESS, covered, finding, result, store
 from vigie.actions.models import Action
 from vigie.exposure import findings as lifecycle
 from vigie.exposure.models import Finding, FindingEvent, Service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = Finding.Status
 
 
