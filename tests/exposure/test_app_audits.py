@@ -137,3 +137,17 @@ def test_a_mapping_naming_a_missing_column_is_refused(world):
                                         title="x", mapping={**audits.PRESETS["ans"], "asset": "Hôte"})
     assert made is None
     assert any("Hôte" in str(e) and "no such column" in str(e) for e in report.errors)
+
+
+def test_the_demo_data_loads_once_with_a_held_pair(world):
+    from vigie.exposure.demo import load_demo
+    from vigie.exposure.models import Finding, Scan
+
+    load_demo({"brume": world.hospital_a})
+    load_demo({"brume": world.hospital_a})
+    org = world.hospital_a
+    assert Scan.objects.filter(organisation=org).count() == 4
+    pair = audits.care_pair(org)
+    assert pair is not None and pair.days == 50
+    assert Finding.objects.get(organisation=org, check_id="rdp-exposed").status == "verified"
+    assert Finding.objects.get(organisation=org, check_id="http-no-hsts").status == "accepted"

@@ -154,7 +154,7 @@ def store_inventory(scan: Scan, result) -> dict:
     return {"hosts": new_hosts, "services": new_services}
 
 
-def store_result(scan: Scan, result) -> Scan:
+def store_result(scan: Scan, result, *, alert: bool = True) -> Scan:
     """File the engine's ScanResult: inventory, findings, counts; then the diff, alert and audit of a full
     scan. All or nothing."""
     from .findings import apply_findings
@@ -182,7 +182,7 @@ def store_result(scan: Scan, result) -> Scan:
             from .audits import audit_from_scan
 
             audit_from_scan(scan)
-    if scan.kind == Scan.Kind.SCAN and previous is not None and scan.diff.get("count"):
+    if alert and scan.kind == Scan.Kind.SCAN and previous is not None and scan.diff.get("count"):
         from .alerts import alert_managers
 
         transaction.on_commit(lambda: alert_managers(scan))
