@@ -1,0 +1,132 @@
+"""TLS problems of an endpoint: certificate validity, names, self-signature, protocol versions,
+cipher suites, key size and signature hash. All judged on the leaf certificate the server sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from .._model import Certificate, Service
+from ._registry import Context, Hit, check
+
+_ANSSI_TLS = "ANSSI, Recommandations de sécurité relatives à TLS (ANSSI-PA-035)"
+_EXPIRY_WARNING = timedelta(days=30)
+_OLD_VERSIONS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+
+
+def _leaf(service: Service) -> Certificate | None:
+    return service.tls.chain[0] if service.tls and service.tls.chain else None
+
+
+@check(id="tls.expired", family="tls", title_fr="Certificat expiré", title_en="Expired certificate",
+       severity="high", reference=_ANSSI_TLS,
+       remediation_fr="Renouvelez le certificat et installez-le avec sa chaîne ; automatisez le renouvellement.",
+       remediation_en="Renew the certificate and install it with its chain; automate renewal.",
+       needs=("tls",))
+def expired(service: Service, context: Context) -> Iterable[Hit] | None:
+    leaf = _leaf(service)
+    if leaf is None:
+        return None
+    if leaf.not_after <= context.now:
+        return (Hit(leaf.sha256, f"certificate {leaf.subject} expired on {leaf.not_after:%Y-%m-%d}",
+                    details={"expires": leaf.not_after.isoformat()}),)
+    if leaf.not_before > context.now:
+        return (Hit(leaf.sha256, f"certificate {leaf.subject} not valid before {leaf.not_before:%Y-%m-%d}",
+                    details={"not_before": leaf.not_before.isoformat()}),)
+    return ()
+
+
+@check(id="tls.expiring", family="tls", title_fr="Certificat expirant dans moins de 30 jours",
+       title_en="Certificate expiring within 30 days", severity="medium", reference=_ANSSI_TLS,
+       remediation_fr="Renouvelez le certificat avant son échéance.",
+       remediation_en="Renew the certificate before it expires.", needs=("tls",))
+def expiring(service: Service, context: Context) -> Iterable[Hit] | None:
+    leaf = _leaf(service)
+    if leaf is None:
+        return None
+    if context.now < leaf.not_after <= context.now + _EXPIRY_WARNING:
+        days = (leaf.not_after - context.now).days
+        return (Hit(leaf.sha256, f"certificate {leaf.subject} expires on {leaf.not_after:%Y-%m-%d} ({days} days)",
+                    details={"expires": leaf.not_after.isoformat()}),)
+    return ()
+
+
+@check(id="tls.self_signed", family="tls", title_fr="Certificat auto-signé", title_en="Self-signed certificate",
+       severity="medium", reference=_ANSSI_TLS,
+       remediation_fr="Remplacez le certificat par un certificat émis par une autorité reconnue.",
+       remediation_en="Replace the certificate with one issued by a recognised authority.", needs=("tls",))
+def self_signed(service: Service, context: Context) -> Iterable[Hit] | None:
+    leaf = _leaf(service)
+    if leaf is None:
+        return None
+    if leaf.self_signed:
+        return (Hit(leaf.sha256, f"certificate {leaf.subject} is signed by itself"),)
+    return ()
+
+
+def name_matches(hostname: str, pattern: str) -> bool:
+    """RFC 6125 matching: exact, or one leftmost wildcard label covering exactly one label."""
+    hostname, pattern = hostname.lower().rstrip("."), pattern.lower().rstrip(".")
+    if pattern.startswith("*."):
+        head, _, rest = hostname.partition(".")
+        return bool(head) and rest == pattern[2:]
+    return hostname == pattern
+
+
+@check(id="tls.name_mismatch", family="tls", title_fr="Certificat ne correspondant pas au nom du serveur",
+       title_en="Certificate does not match the server name", severity="medium", reference=_ANSSI_TLS,
+       remediation_fr="Émettez un certificat qui porte ce nom dans son extension subjectAltName.",
+       remediation_en="Issue a certificate carrying this name in its subjectAltName extension.", needs=("tls",))
+def name_mismatch(service: Service, context: Context) -> Iterable[Hit] | None:
+    leaf = _leaf(service)
+    if leaf is None or not service.hostname:
+        return None
+    if any(name_matches(service.hostname, name) for name in leaf.names):
+        return ()
+    names = ", ".join(leaf.names) or "none"
+    return (Hit(service.hostname, f"{service.hostname} is not among the certificate's names ({names})"),)
+
+
+@check(id="tls.old_protocol", family="tls", title_fr="Versions obsolètes de TLS acceptées (TLS 1.0/1.1)",
+       title_en="Obsolete TLS versions offered (TLS 1.0/1.1)", severity="medium",
+       reference=f"{_ANSSI_TLS} ; RFC 8996",
+       remediation_fr="Désactivez SSL, TLS 1.0 et TLS 1.1 ; n'acceptez que TLS 1.2 et TLS 1.3.",
+       remediation_en="Disable SSL, TLS 1.0 and TLS 1.1; accept only TLS 1.2 and TLS 1.3.", needs=("tls",))
+def old_protocol(service: Service, context: Context) -> Iterable[Hit] | None:
+    assert service.tls is not None
+    if not service.tls.versions:
+        return None
+    return tuple(Hit(version, f"{version} offered") for version in _OLD_VERSIONS if version in service.tls.versions)
+
+
+@check(id="tls.weak_cipher", family="tls", title_fr="Suites de chiffrement faibles acceptées",
+       title_en="Weak cipher suites accepted", severity="medium", reference=_ANSSI_TLS,
+       remediation_fr="Retirez RC4, 3DES, les suites NULL, EXPORT et anonymes de la configuration TLS.",
+       remediation_en="Remove RC4, 3DES, NULL, EXPORT and anonymous suites from the TLS configuration.",
+       needs=("tls",))
+def weak_cipher(service: Service, context: Context) -> Iterable[Hit] | None:
+    assert service.tls is not None
+    return tuple(Hit(suite, f"cipher suite {suite} accepted") for suite in service.tls.weak_ciphers)
+
+
+_MIN_BITS = {"RSA": 2048, "DSA": 2048, "EC": 256}
+
+
+@check(id="tls.weak_key", family="tls", title_fr="Clé trop courte ou signature SHA-1",
+       title_en="Key too short or SHA-1 signature", severity="medium", reference=_ANSSI_TLS,
+       remediation_fr="Émettez un nouveau certificat avec une clé RSA d'au moins 2048 bits (ou ECDSA P-256) "
+                      "signé en SHA-256 ou mieux.",
+       remediation_en="Issue a new certificate with an RSA key of at least 2048 bits (or ECDSA P-256) "
+                      "signed with SHA-256 or better.", needs=("tls",))
+def weak_key(service: Service, context: Context) -> Iterable[Hit] | None:
+    leaf = _leaf(service)
+    if leaf is None:
+        return None
+    hits: list[Hit] = []
+    minimum = _MIN_BITS.get(leaf.key_type.upper())
+    if minimum and 0 < leaf.key_bits < minimum:
+        hits.append(Hit(f"key:{leaf.key_type}{leaf.key_bits}", f"{leaf.key_type} key of {leaf.key_bits} bits"))
+    signature = leaf.signature_algorithm.lower()
+    if not leaf.self_signed and ("sha1" in signature or "md5" in signature):
+        hits.append(Hit(f"signature:{leaf.signature_algorithm}", f"signed with {leaf.signature_algorithm}"))
+    return hits
