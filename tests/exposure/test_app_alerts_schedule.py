@@ -36,7 +36,7 @@ def test_new_exposure_is_listed_and_mailed_to_the_managers(world, smtp_sink):  #
     assert len(received) == 1
     body = received[0].get_content()
     assert "198.18.0.10:3389" in body and "198.18.0.11" in body and str(scan.uuid) in body
-    assert received[0]["Subject"].startswith("[Vigie] CH A")
+    assert str(received[0]["Subject"]).strip().startswith("[Vigie] CH A")
     assert smtp_sink.to(world.alice.email)  # administrator of the hospital
     assert not smtp_sink.to(world.national_admin.email) and not smtp_sink.to(world.auditor_a.email)
     assert not smtp_sink.to(world.bob.email)

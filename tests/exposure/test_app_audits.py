@@ -149,5 +149,5 @@ def test_the_demo_data_loads_once_with_a_held_pair(world):
     assert Scan.objects.filter(organisation=org).count() == 4
     pair = audits.care_pair(org)
     assert pair is not None and pair.days == 50
-    assert Finding.objects.get(organisation=org, check_id="rdp-exposed").status == "verified"
-    assert Finding.objects.get(organisation=org, check_id="http-no-hsts").status == "accepted"
+    assert Finding.objects.get(organisation=org, check_id="service.rdp").status == "verified"
+    assert Finding.objects.get(organisation=org, check_id="http.no_hsts").status == "accepted"

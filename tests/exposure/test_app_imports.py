@@ -139,3 +139,19 @@ def test_a_bad_scope_csv_names_lines_and_imports_nothing(world):
     assert any(m.startswith("line 3, column value") and "4096" in m for m in messages), messages
     assert any(m.startswith("line 4, column value") and "already" in m for m in messages), messages
     assert any(m.startswith("line 5, column kind") for m in messages), messages
+
+
+def test_an_nmap_file_runs_the_checks_catalogue_on_what_it_saw(world):
+    from vigie.exposure.models import Finding
+
+    org = world.hospital_a
+    attest_scope(org, "198.18.0.0/28")
+    rdp = NMAP.replace(b'portid="3389"><state state="filtered"/>',
+                       b'portid="3389"><state state="open"/><service name="ms-wbt-server"/>')
+    services.import_nmap(xml_upload(rdp, "first.xml"), org, world.alice)
+    exposed = Finding.objects.get(organisation=org, port=3389)
+    assert exposed.check_id.startswith("service.") and exposed.status == "open"
+    assert exposed.title_fr and exposed.title_fr != exposed.check_id  # titles from the catalogue
+    services.import_nmap(xml_upload(NMAP, "second.xml"), org, world.alice)  # 3389 filtered now
+    exposed.refresh_from_db()
+    assert exposed.status == "fixed"

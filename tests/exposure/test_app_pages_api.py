@@ -52,7 +52,7 @@ def test_the_page_adds_a_domain_and_refuses_a_bad_range(client, world):
     login(client, world.alice)
     url = reverse("exposure:scope_create", kwargs={"uuid": world.hospital_a.uuid})
     response = client.post(url, {"value": "10.0.0.0/8"})
-    assert response.status_code == 200 and "at most 4096" in response.content.decode()
+    assert response.status_code == 200 and "4096" in response.content.decode()
     response = client.post(url, {"value": "CH-A.test", "is_domain": "on"})
     assert response.status_code == 302
     assert ScopeEntry.objects.get().kind == "domain"

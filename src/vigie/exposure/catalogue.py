@@ -57,7 +57,7 @@ def catalogue() -> dict[str, CheckMeta]:
         from vigie.exposure.engine.checks import CHECKS
     except ImportError:  # an engine without its catalogue: findings keep the titles they were stored with
         return {}
-    items = CHECKS.values() if isinstance(CHECKS, dict) else CHECKS
+    items = CHECKS.values() if hasattr(CHECKS, "values") else CHECKS
     found = {}
     for check in items:
         meta = _from_check(check)

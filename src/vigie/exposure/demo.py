@@ -48,13 +48,13 @@ def _hosts(now, rdp_open: bool) -> tuple[Host, ...]:
 
 
 FINDINGS = {
-    "rdp": Finding("rdp-exposed", "critical", VPN, 3389, "", "RDP (3389/tcp) answers from the internet"),
-    "tls10": Finding("tls-old-version", "medium", PORTAL, 443, "TLSv1", "TLSv1 offered"),
-    "hsts": Finding("http-no-hsts", "low", PORTAL, 443, "", "GET / -> 200 without Strict-Transport-Security",
+    "rdp": Finding("service.rdp", "critical", VPN, 3389, "", "RDP (3389/tcp) answers from the internet"),
+    "tls10": Finding("tls.old_protocol", "medium", PORTAL, 443, "TLSv1", "TLSv1 offered"),
+    "hsts": Finding("http.no_hsts", "low", PORTAL, 443, "", "GET / -> 200 without Strict-Transport-Security",
                     hostname=f"portail.{DOMAIN}"),
-    "expiring": Finding("tls-cert-expiring", "medium", PORTAL, 443, "", "certificate expires in 40 days",
+    "expiring": Finding("tls.expiring", "medium", PORTAL, 443, "", "certificate expires in 40 days",
                         hostname=f"portail.{DOMAIN}"),
-    "dmarc": Finding("mail-no-dmarc", "medium", "", None, DOMAIN, "no v=DMARC1 record at _dmarc." + DOMAIN,
+    "dmarc": Finding("mail.no_dmarc", "medium", "", None, DOMAIN, "no v=DMARC1 record at _dmarc." + DOMAIN,
                      domain=DOMAIN),
 }
 
@@ -96,13 +96,13 @@ def load_demo(nodes) -> None:
         store_result(scan, _result(when, keys, rdp_open), alert=False)
         Scan.objects.filter(pk=scan.pk).update(created_at=when)
         if days == 70:  # the fix of the remote desktop, verified by a one-click retest the next day
-            rdp, later = org_finding(org, "rdp-exposed"), when + datetime.timedelta(days=1)
+            rdp, later = org_finding(org, "service.rdp"), when + datetime.timedelta(days=1)
             retest = Scan.objects.create(organisation=org, kind=Scan.Kind.RETEST, finding=rdp, status=Scan.Status.DONE,
                                          targets=[VPN], started_at=later)
             store_result(retest, ScanResult(started=later, finished=later, targets=(VPN,),
-                                            coverage=(Coverage("rdp-exposed", VPN, 3389),), ports_probed=1))
+                                            coverage=(Coverage("service.rdp", VPN, 3389),), ports_probed=1))
             Scan.objects.filter(pk=retest.pk).update(created_at=later)
-    hsts = org_finding(org, "http-no-hsts")
+    hsts = org_finding(org, "http.no_hsts")
     lifecycle.accept_risk(hsts, user=None, reason="Portail remplacé par la nouvelle plateforme en début d'année prochaine.",
                           until=today + datetime.timedelta(days=120))
     Audit.objects.create(

@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from .engine import Host, PortState, ScanResult, Service
 
 MAX_SCRIPT_OUTPUT = 2000
+# nmap's service names (nmap-services) that the engine's probes name otherwise, so the same checks apply.
+NAMES = {"ms-wbt-server": "rdp", "microsoft-ds": "smb", "netbios-ssn": "smb", "ms-sql-s": "mssql",
+         "oracle-tns": "oracle", "mongod": "mongodb", "wsman": "winrm", "wsmans": "winrm", "mbap": "modbus",
+         "dicom": "dicom", "vnc": "vnc", "postgres": "postgresql"}
 
 
 class NmapError(Exception):
@@ -51,6 +55,7 @@ def _service(address: str, port: int, element, hostname: str) -> Service:
     found = element.find("service")
     if found is not None:
         name = found.get("name") or "unknown"
+        name = NAMES.get(name, name)
         if found.get("tunnel") == "ssl" and name == "http":
             name = "https"
         product, version = found.get("product", ""), found.get("version", "")

@@ -28,9 +28,22 @@ def execute(scan, progress):
 
 
 def evaluate_observations(result):
-    """The result with the findings and coverage of the engine's checks over its hosts, when the engine
-    can evaluate observations it did not make itself."""
-    from . import engine
+    """The result with the findings and coverage of the checks catalogue over its hosts: used for imported
+    files (nmap), whose observations the engine did not make itself. A port the file shows shut covers every
+    service check there, as in a scan."""
+    import dataclasses
+    import datetime
 
-    evaluate = getattr(engine, "evaluate", None)
-    return evaluate(result) if evaluate is not None else result
+    from .engine.checks import Context, closed_port_coverage, evaluate_service
+
+    context = Context(now=datetime.datetime.now(datetime.UTC))
+    findings, coverage = list(result.findings), list(result.coverage)
+    for host in result.hosts:
+        for service in host.services:
+            found, covered = evaluate_service(service, context)
+            findings += found
+            coverage += covered
+        for port in host.ports:
+            if port.state != "open":
+                coverage += closed_port_coverage(host.address, port.port, context)
+    return dataclasses.replace(result, findings=tuple(findings), coverage=tuple(coverage))
