@@ -78,7 +78,11 @@ def run_scan(scan: Scan, progress) -> Scan:
         fail(scan, str(exc))
         raise
     progress(92, _("Storing the results…"))
-    return store_result(scan, result)
+    try:
+        return store_result(scan, result)
+    except Exception as exc:  # the scan row must not stay "running"; the job reports the error too
+        fail(scan, str(exc))
+        raise
 
 
 def fail(scan: Scan, message: str) -> None:
