@@ -38,7 +38,7 @@ class AttestForm(forms.Form):
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = Schedule
-        fields = ["scheduled", "every_months", "next_due", "ports"]
+        fields = ["scheduled", "every_months", "next_due", "ports", "nameservers"]
         widgets = {"next_due": DATE}
 
 

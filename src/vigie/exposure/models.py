@@ -100,6 +100,10 @@ class Schedule(TenantModel):
     next_due = models.DateField(_("next scan due"), default=today, null=True, blank=True)
     ports = models.CharField(_("ports"), max_length=500, blank=True,
                              help_text=_("Empty: the engine's default list. Otherwise e.g. 22,80,443,8000-8100."))
+    nameservers = models.CharField(
+        _("name servers"), max_length=300, blank=True,
+        help_text=_("Addresses of the DNS servers that resolve the scope's names, separated by commas. Empty: "
+                    "the server's configured ones (VIGIE_EXPOSURE_NAMESERVERS); none: names are not resolved."))
 
     required_roles = MANAGERS
 
@@ -114,6 +118,39 @@ class Schedule(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("exposure:organisation", args=[self.organisation.uuid])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not 1 <= self.every_months <= 12:
+            raise ValidationError({"every_months": _("Between 1 and 12 months.")})
+        try:
+            self.port_list()
+        except ValueError:
+            raise ValidationError({"ports": _("Write ports and ranges between 1 and 65535, separated by commas: "
+                                              "22,80,443,8000-8100.")}) from None
+        try:
+            self.nameserver_list()
+        except ValueError:
+            raise ValidationError({"nameservers": _("Write IP addresses separated by commas.")}) from None
+
+    def port_list(self) -> tuple[int, ...] | None:
+        """The ports to scan, None for the engine's default list; ValueError when malformed."""
+        if not self.ports.strip():
+            return None
+        found: list[int] = []
+        for part in self.ports.replace(" ", "").split(","):
+            low, _sep, high = part.partition("-")
+            first, last = int(low), int(high or low)
+            if not 1 <= first <= last <= 65535:
+                raise ValueError(part)
+            found.extend(range(first, last + 1))
+        return tuple(dict.fromkeys(found))
+
+    def nameserver_list(self) -> tuple[str, ...]:
+        import ipaddress
+
+        return tuple(str(ipaddress.ip_address(v.strip())) for v in self.nameservers.split(",") if v.strip())
 
     def following_due(self, after: datetime.date) -> datetime.date:
         month = after.month - 1 + max(1, self.every_months)

@@ -1,9 +1,46 @@
 """The one place the app calls the engine: a full scan or a retest of one finding, on the attested scope
-only, with the job's progress; and the checks run over imported observations (nmap files)."""
+only, with the job's progress; and the checks run over imported observations (nmap files).
 
+Names are resolved by the name servers of the organisation's schedule, else those of the setting
+`VIGIE_EXPOSURE_NAMESERVERS` (a tuple of addresses); never by the system's resolver. Without any, names
+are reported as not resolved and only addresses and ranges are scanned. The vulnerability knowledge base
+is the file `VIGIE_EXPOSURE_VULNDB` when set and present, else the curated starter set of the engine.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import scope
+from .models import ScopeEntry
+
+
+def engine_scope(organisation):
+    """The engine's Scope of the attested, unexpired entries (a host name is exact: "=name")."""
+    from .engine import Scope
+
+    entries = [("=" + value) if kind == ScopeEntry.Kind.HOST else value
+               for kind, value in scope.targets_for(organisation)]
+    return Scope.from_entries(entries)
+
+
+def _resolver(organisation):
+    from .engine import Resolver
+
+    schedule = scope.ensure_schedule(organisation)
+    servers = schedule.nameserver_list() or tuple(getattr(settings, "VIGIE_EXPOSURE_NAMESERVERS", ()) or ())
+    port = int(getattr(settings, "VIGIE_EXPOSURE_DNS_PORT", 53))
+    return (Resolver(tuple(servers), port=port) if servers else None), schedule
+
+
+def _kb():
+    path = getattr(settings, "VIGIE_EXPOSURE_VULNDB", "")
+    if path and Path(path).is_file():
+        from .engine.vulndb import VulnDB
+
+        return VulnDB.open(path)
+    return None
 
 
 def _on_progress(progress):
@@ -18,13 +55,30 @@ def execute(scan, progress):
     """Run the engine for `scan` (a full scan, or a retest of `scan.finding`) and return its ScanResult."""
     from . import engine
 
-    targets = scope.targets_for(scan.organisation)
     progress(2, _("Checking the attested scope…"))
+    attested = engine_scope(scan.organisation)
+    resolver, schedule = _resolver(scan.organisation)
+    kb = _kb()
+    limits = getattr(settings, "VIGIE_EXPOSURE_LIMITS", None) or engine.Limits()
     if scan.kind == scan.Kind.RETEST:
         finding = scan.finding
-        return engine.retest(targets, check_id=finding.check_id, address=finding.target, port=finding.port,
-                             hostname=finding.hostname, on_progress=_on_progress(progress))
-    return engine.scan(targets, on_progress=_on_progress(progress))
+        is_domain = finding.port is None and not _is_address(finding.target)
+        return engine.retest(finding.target, finding.port, finding.check_id, hostname=finding.hostname,
+                             scope=attested, limits=limits, resolver=resolver, kb=kb,
+                             domain=finding.target if is_domain else "")
+    targets = [value for _kind, value in scope.targets_for(scan.organisation)]
+    return engine.scan(targets, scope=attested, ports=schedule.port_list(), limits=limits, resolver=resolver,
+                       kb=kb, on_progress=_on_progress(progress))
+
+
+def _is_address(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def evaluate_observations(result):
