@@ -17,9 +17,14 @@ from ._model import (
     TlsInfo,
 )
 from .errors import ExposureError, OutOfScope, ScopeError, TargetError, VulnDBError
+from .limits import Limits
+from .net import Connector, Resolver, ScopedConnector, SocketConnector
+from .scan import default_ports, retest, scan
+from .scope import Scope
 
 __all__ = [
     "SEVERITIES", "Certificate", "Coverage", "DnsRecord", "DomainInfo", "Finding", "Host", "HttpResponse",
     "PortState", "Refusal", "ScanResult", "Service", "Severity", "TlsInfo",
     "ExposureError", "OutOfScope", "ScopeError", "TargetError", "VulnDBError",
+    "Limits", "Connector", "Resolver", "ScopedConnector", "SocketConnector", "Scope", "scan", "retest", "default_ports",
 ]

@@ -1,0 +1,152 @@
+"""The one seam through which the engine reaches the network.
+
+Every TCP connection starts in a `Connector`, every DNS question goes through a `Resolver` that asks only
+the name servers it was given. `ScopedConnector` wraps any connector and checks the scope before each
+connect, so a test can wrap a counting connector and prove that no attempt reaches an out-of-scope target.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import dns.exception
+import dns.message
+import dns.name
+import dns.query
+import dns.rdatatype
+import dns.resolver
+import dns.reversename
+import dns.zone
+
+from .errors import OutOfScope
+from .scope import Scope
+
+
+class Connector(Protocol):
+    def start(self, address: str, port: int) -> socket.socket:
+        """A non-blocking TCP socket whose connect to (address, port) has been started."""
+        ...
+
+    def connect(self, address: str, port: int, timeout: float) -> socket.socket:
+        """A connected blocking socket with `timeout` set, or OSError."""
+        ...
+
+
+class SocketConnector:
+    """Plain sockets, no scope knowledge: always used behind ScopedConnector."""
+
+    def start(self, address: str, port: int) -> socket.socket:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        # no TIME_WAIT pile-up on scans of thousands of ports: close with RST
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        err = sock.connect_ex((address, port))
+        if err not in (0, 115, 11):  # EINPROGRESS, EAGAIN
+            sock.close()
+            raise OSError(err, "connect failed")
+        return sock
+
+    def connect(self, address: str, port: int, timeout: float) -> socket.socket:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect((address, port))
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+
+@dataclass
+class ScopedConnector:
+    """Checks `scope` before handing a connect to `inner`; raises OutOfScope otherwise (nothing sent)."""
+
+    scope: Scope
+    inner: Connector = field(default_factory=SocketConnector)
+
+    def start(self, address: str, port: int) -> socket.socket:
+        self.scope.check_address(address)
+        return self.inner.start(address, port)
+
+    def connect(self, address: str, port: int, timeout: float) -> socket.socket:
+        self.scope.check_address(address)
+        return self.inner.connect(address, port, timeout)
+
+
+class Resolver:
+    """DNS questions to explicit name servers only (never the system resolver)."""
+
+    def __init__(self, nameservers: tuple[str, ...], *, port: int = 53, timeout: float = 2.0) -> None:
+        if not nameservers:
+            raise ValueError("a Resolver needs explicit name servers")
+        self.nameservers = nameservers
+        self.port = port
+        self.timeout = timeout
+        self._resolver = dns.resolver.Resolver(configure=False)
+        self._resolver.nameservers = list(nameservers)
+        self._resolver.port = port
+        self._resolver.timeout = timeout
+        self._resolver.lifetime = timeout * 2
+
+    def query(self, name: str, rdtype: str) -> tuple[str, ...]:
+        """The answer's values as text (no CNAME following: CNAMEs are asked for explicitly)."""
+        try:
+            answer = self._resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoNameservers, dns.resolver.NoAnswer):
+            return ()
+        except dns.exception.Timeout:
+            return ()
+        if answer.rrset is None:
+            return ()
+        wanted = dns.rdatatype.from_text(rdtype)
+        if answer.rrset.rdtype != wanted:
+            return ()
+        return tuple(rdata.to_text() for rdata in answer.rrset)
+
+    def cname(self, name: str) -> str:
+        """The CNAME target of `name` (one step), or ""."""
+        query = dns.message.make_query(name, "CNAME")
+        try:
+            response = dns.query.udp(query, self.nameservers[0], timeout=self.timeout, port=self.port)
+        except (dns.exception.DNSException, OSError):
+            return ""
+        for rrset in response.answer:
+            if rrset.rdtype == dns.rdatatype.CNAME and rrset.name == dns.name.from_text(name):
+                return str(next(iter(rrset)).target).rstrip(".").lower()
+        return ""
+
+    def reverse(self, address: str) -> str:
+        values = self.query(str(dns.reversename.from_address(address)), "PTR")
+        return values[0].rstrip(".").lower() if values else ""
+
+    def axfr(self, zone: str, nameserver: str, port: int | None = None) -> tuple[tuple[str, str, str], ...] | None:
+        """The (name, type, value) records of a zone transfer from `nameserver`, None when refused.
+        The caller checks that `nameserver` is in scope or one of the configured servers."""
+        try:
+            transferred = dns.zone.from_xfr(
+                dns.query.xfr(nameserver, zone, port=port or self.port, timeout=self.timeout, lifetime=self.timeout * 3)
+            )
+        except (dns.exception.DNSException, OSError, EOFError):
+            return None
+        records: list[tuple[str, str, str]] = []
+        origin = transferred.origin
+        for rel, node in transferred.nodes.items():
+            absolute = rel.derelativize(origin) if origin is not None else rel
+            for rdataset in node.rdatasets:
+                for rdata in rdataset:
+                    records.append((absolute.to_text().rstrip(".").lower(), dns.rdatatype.to_text(rdataset.rdtype),
+                                    rdata.to_text(origin=origin, relativize=False)))
+        return tuple(records)
+
+
+def check_connect(scope: Scope, address: str) -> OutOfScope | None:
+    """The refusal for `address`, or None when it may be reached."""
+    try:
+        scope.check_address(address)
+    except OutOfScope as exc:
+        return exc
+    return None
