@@ -155,3 +155,11 @@ def test_an_nmap_file_runs_the_checks_catalogue_on_what_it_saw(world):
     services.import_nmap(xml_upload(NMAP, "second.xml"), org, world.alice)  # 3389 filtered now
     exposed.refresh_from_db()
     assert exposed.status == "fixed"
+
+
+@pytest.mark.parametrize("value", ["pаypal.com", "fd00::/116"])  # a Cyrillic "а"; an IPv6 range over /120
+def test_the_engines_reading_of_an_entry_is_the_last_check(value):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="refused by the scanner"):
+        scope.normalise_entry(value)

@@ -4,7 +4,8 @@ given to the engine (attested, unexpired entries only).
 An entry's kind follows from its value: an address, a CIDR range, or a name. A name is a host name unless
 declared a domain (a domain's DNS records are read and its subdomains looked for). Names are stored in
 their ASCII (IDNA) form, so a look-alike Unicode name cannot pass for another. Ranges are limited to
-MAX_ADDRESSES addresses: a scan of a whole /8 is a mistake, not a scope.
+MAX_ADDRESSES addresses (and to what the engine accepts: /20 in IPv4, /120 in IPv6): a scan of a whole /8
+is a mistake, not a scope. The engine's own reading of each entry is the last check.
 """
 
 import datetime
@@ -53,6 +54,12 @@ def normalise_entry(value: str, kind: str = "") -> tuple[str, str]:
             raise ValidationError({"value": _("The range %(value)s holds %(count)s addresses; at most %(max)s are "
                                               "allowed per entry.") % {"value": value, "count": network.num_addresses,
                                                                       "max": MAX_ADDRESSES}})
+        from .engine import Scope, ScopeError
+
+        try:
+            Scope.from_entries([str(network)])
+        except ScopeError as exc:
+            raise _engine_refusal(value, exc.reason) from None
         if network.num_addresses == 1:
             return (ScopeEntry.Kind.IPV4 if network.version == 4 else ScopeEntry.Kind.IPV6), str(network.network_address)
         return ScopeEntry.Kind.CIDR, str(network)
@@ -64,8 +71,24 @@ def normalise_entry(value: str, kind: str = "") -> tuple[str, str]:
         return (ScopeEntry.Kind.IPV4 if address.version == 4 else ScopeEntry.Kind.IPV6), str(address)
     name = _name(text)
     if kind == ScopeEntry.Kind.DOMAIN:
-        return ScopeEntry.Kind.DOMAIN, name
-    return ScopeEntry.Kind.HOST, name
+        return ScopeEntry.Kind.DOMAIN, _engine_name(value, name, domain=True)
+    return ScopeEntry.Kind.HOST, _engine_name(value, name, domain=False)
+
+
+def _engine_refusal(value: str, reason: str) -> ValidationError:
+    return ValidationError({"value": _("“%(value)s” is refused by the scanner: %(reason)s") % {
+        "value": value, "reason": reason}})
+
+
+def _engine_name(value: str, name: str, domain: bool) -> str:
+    """The name as the engine reads it (IDNA 2008; names mixing scripts, look-alikes, are refused)."""
+    from .engine import Scope, ScopeError
+
+    try:
+        parsed = Scope.from_entries([name if domain else "=" + name])
+    except ScopeError as exc:
+        raise _engine_refusal(value, exc.reason) from None
+    return (parsed.domains or parsed.names)[0]
 
 
 def entry_from(organisation, value: str, kind: str = "", note: str = "") -> ScopeEntry:
