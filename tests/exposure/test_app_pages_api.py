@@ -139,3 +139,32 @@ def test_the_report_downloads_as_pdf(client, world):
     login(client, world.alice)
     response = client.get(reverse("exposure:report", kwargs={"uuid": world.hospital_a.uuid}) + "?format=pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_large_report_is_built_as_pdf_in_a_job(client, world, monkeypatch):
+    from tests.exposure.app_builders import run_jobs
+    from vigie.core.jobs import result_path
+    from vigie.core.models import Job
+    from vigie.exposure import report
+
+    monkeypatch.setattr(report, "LARGE", 0)
+    store(world.hospital_a, result([finding()]))
+    login(client, world.alice)
+    response = client.get(reverse("exposure:report", kwargs={"uuid": world.hospital_a.uuid}) + "?format=pdf")
+    job = Job.objects.get(kind="exposure.report")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and result_path(job).read_bytes().startswith(b"%PDF")
+
+
+def test_the_api_launches_a_scan_of_the_attested_scope_only(client, world):
+    login(client, world.alice)
+    url = reverse("api:exposure_scan_launch", kwargs={"uuid": world.hospital_a.uuid})
+    assert client.post(url).status_code == 409  # nothing attested yet
+    attest_scope(world.hospital_a, "198.18.0.10")
+    response = client.post(url)
+    assert response.status_code == 202
+    assert Scan.objects.get().targets == ["198.18.0.10"]
+    login(client, world.auditor_a)
+    assert client.post(url).status_code == 403
