@@ -1,6 +1,7 @@
 """CPE 2.3 names: building one for an identified product, parsing one, and comparing versions.
 
-`make_cpe` is what the probes call once they know a product and its version; `parse_cpe`,
+`make_cpe` is what the probes call once they know a product and its version (their table of products is
+probes/products.py); `parse_cpe`,
 `compare_versions` and `version_in_range` are what the knowledge base uses to match a service's CPE
 against the vulnerable ranges of a feed (NVD `cpeMatch` entries).
 

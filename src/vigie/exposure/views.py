@@ -1,0 +1,398 @@
+"""Pages: the organisations' exposure, scope (attesting needs a fresh second factor), scans on demand and
+their results, assets, findings (retest, accept the risk, mark fixed), audits, imports, report, export."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vigie.accounts.recent import confirm_first
+from vigie.accounts.scoping import can, scoped
+from vigie.core.imports import escape_formula
+from vigie.organisations.models import Organisation
+
+from . import audits, findings, scope, services
+from .forms import AcceptRiskForm, AttestForm, FileForm, ReportImportForm, ScheduleForm, ScopeEntryForm
+from .models import Asset, Audit, Finding, Scan, ScopeEntry, Severity
+
+get_or_post = require_http_methods(["GET", "POST"])
+PER_PAGE = 50
+
+
+def _org(request, uuid, action="view") -> Organisation:
+    return get_object_or_404(scoped(Organisation.objects.all(), request.user, action), uuid=uuid)
+
+
+def _get(request, model, uuid, action="view", related=("organisation",)):
+    return get_object_or_404(scoped(model.objects.select_related(*related), request.user, action), uuid=uuid)
+
+
+def _severity_counts(queryset) -> dict:
+    rows = queryset.values("severity").annotate(n=Count("id"))
+    return {row["severity"]: row["n"] for row in rows}
+
+
+@login_required
+@require_GET
+def exposure_list(request):
+    """The organisations the user sees that have a scope, with their open findings and last audit."""
+    entries = scoped(ScopeEntry.objects.all(), request.user, "view")
+    orgs = Organisation.objects.filter(pk__in=entries.values("organisation")).order_by("path")
+    rows = []
+    for org in orgs[:200]:
+        open_findings = Finding.objects.filter(organisation=org, status=Finding.Status.OPEN)
+        rows.append({"org": org, "counts": _severity_counts(open_findings),
+                     "last_scan": Scan.objects.filter(organisation=org, kind=Scan.Kind.SCAN,
+                                                      status=Scan.Status.DONE).order_by("-finished_at").first(),
+                     "audit": Audit.objects.filter(organisation=org).order_by("-performed_on").first(),
+                     "pair": audits.care_pair(org)})
+    managed = scoped(Organisation.objects.all(), request.user, "change").filter(
+        kind__in=["ght", "legal_entity", "site"]).order_by("path")[:200]
+    return render(request, "exposure/list.html", {"rows": rows, "managed": managed, "severities": Severity.choices})
+
+
+@login_required
+@require_GET
+def organisation_detail(request, uuid):
+    org = _org(request, uuid)
+    entries = ScopeEntry.objects.filter(organisation=org)
+    open_findings = Finding.objects.filter(organisation=org, status=Finding.Status.OPEN)
+    return render(request, "exposure/organisation.html", {
+        "org": org, "entries": entries, "today": timezone.localdate(),
+        "schedule": org_schedule(org), "can_change": can(request.user, "change", org),
+        "scans": Scan.objects.filter(organisation=org).select_related("job", "finding")[:20],
+        "counts": _severity_counts(open_findings), "severities": Severity.choices,
+        "accepted": Finding.objects.filter(organisation=org, status=Finding.Status.ACCEPTED).count(),
+        "hosts": Asset.objects.filter(organisation=org, kind=Asset.Kind.HOST).count(),
+        "audits": Audit.objects.filter(organisation=org)[:12], "pair": audits.care_pair(org),
+        "min_level": audits.MIN_LEVEL, "levels": audits.LEVELS,
+    })
+
+
+def org_schedule(org):
+    from .models import Schedule
+
+    return Schedule.objects.filter(organisation=org).first()
+
+
+# --- scope -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@get_or_post
+def scope_create(request, uuid):
+    org = _org(request, uuid, "change")
+    form = ScopeEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = scope.entry_from(org, form.cleaned_data["value"], "domain" if form.cleaned_data["is_domain"] else "",
+                                     form.cleaned_data["note"])
+            entry.validate_constraints()
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("value", message)
+        else:
+            entry.save()
+            scope.ensure_schedule(org)
+            messages.success(request, _("%(value)s was added to the scope: attest it before it is scanned.") % {
+                "value": entry.value})
+            return redirect("exposure:scope_attest", uuid=org.uuid)
+    return render(request, "exposure/form.html", {"org": org, "form": form, "title": _("Add to the scope")})
+
+
+@login_required
+@get_or_post
+def scope_import(request, uuid):
+    org = _org(request, uuid, "change")
+    form = FileForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = scope.import_entries(form.cleaned_data["file"], org)
+        if report.ok:
+            messages.success(request, _("%(count)s entries imported: attest them before they are scanned.") % {
+                "count": report.created})
+            return redirect("exposure:scope_attest", uuid=org.uuid)
+    return render(request, "exposure/import.html", {
+        "org": org, "form": form, "report": report, "title": _("Import scope entries (CSV)"),
+        "columns": scope.COLUMNS})
+
+
+@login_required
+@get_or_post
+def scope_attest(request, uuid):
+    org = _org(request, uuid, "change")
+    if (confirm := confirm_first(request)) is not None:  # attesting a scope is a sensitive action
+        return confirm
+    form = AttestForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = scope.attest(form.cleaned_data["entries"], user=request.user, name=form.cleaned_data["name"],
+                                 function=form.cleaned_data["function"], until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(count)s entries attested.") % {"count": count})
+            return redirect("exposure:organisation", uuid=org.uuid)
+    return render(request, "exposure/attest.html", {"org": org, "form": form})
+
+
+@login_required
+@require_GET
+def scope_detail(request, uuid):
+    entry = _get(request, ScopeEntry, uuid, related=("organisation", "attested_user"))
+    return render(request, "exposure/scope_detail.html", {
+        "entry": entry, "org": entry.organisation, "can_change": can(request.user, "change", entry),
+        "attested": entry.is_attested()})
+
+
+@login_required
+@require_POST
+def scope_delete(request, uuid):
+    entry = _get(request, ScopeEntry, uuid, "delete")
+    org = entry.organisation
+    entry.delete()
+    messages.success(request, _("%(value)s was removed from the scope.") % {"value": entry.value})
+    return redirect("exposure:organisation", uuid=org.uuid)
+
+
+@login_required
+@get_or_post
+def schedule_edit(request, uuid):
+    org = _org(request, uuid, "change")
+    form = ScheduleForm(request.POST or None, instance=scope.ensure_schedule(org))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The schedule was saved."))
+        return redirect("exposure:organisation", uuid=org.uuid)
+    return render(request, "exposure/form.html", {"org": org, "form": form, "title": _("Scan schedule")})
+
+
+# --- scans and imports -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def scan_start(request, uuid):
+    org = _org(request, uuid, "change")
+    try:
+        scan = services.start_scan(org, request.user)
+    except services.ScanRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("exposure:organisation", uuid=org.uuid)
+    return redirect(scan.job)
+
+
+@login_required
+@require_GET
+def scan_detail(request, uuid):
+    scan = _get(request, Scan, uuid, related=("organisation", "job", "finding", "created_by"))
+    return render(request, "exposure/scan.html", {
+        "scan": scan, "org": scan.organisation, "diff": scan.diff or {},
+        "audit": Audit.objects.filter(scan=scan).first(), "levels": audits.LEVELS,
+        "sightings": scan.sightings.filter(service__isnull=False).select_related("asset", "service")[:500],
+    })
+
+
+@login_required
+@get_or_post
+def nmap_import(request, uuid):
+    from .nmap import NmapError
+
+    org = _org(request, uuid, "change")
+    form = FileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scan = services.import_nmap(form.cleaned_data["file"], org, request.user)
+        except NmapError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("The nmap file was imported: %(hosts)s hosts, %(services)s open ports.") % {
+                "hosts": scan.hosts_count, "services": scan.services_count})
+            return redirect(scan)
+    return render(request, "exposure/import.html", {"org": org, "form": form, "title": _("Import an nmap XML file")})
+
+
+@login_required
+@get_or_post
+def audit_import(request, uuid):
+    org = _org(request, uuid, "change")
+    form = ReportImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report, audit = audits.import_report(data["file"], org, mapping=form.mapping(), provider=data["provider"],
+                                             performed_on=data["performed_on"], title=data["title"], user=request.user)
+        if audit is not None:
+            messages.success(request, _("The report was imported: %(count)s items.") % {"count": len(audit.items)})
+            return redirect(audit)
+    return render(request, "exposure/import.html", {"org": org, "form": form, "report": report,
+                                                    "title": _("Import a third-party exposure report")})
+
+
+# --- inventory and findings ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def asset_list(request, uuid):
+    org = _org(request, uuid)
+    assets = (Asset.objects.filter(organisation=org)
+              .annotate(open_services=Count("services", filter=Q(services__open=True)),
+                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN)))
+              .order_by("kind", "value", "id"))
+    page = Paginator(assets, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "exposure/assets.html", {"org": org, "page": page})
+
+
+@login_required
+@require_GET
+def asset_detail(request, uuid):
+    asset = _get(request, Asset, uuid)
+    services_ = asset.services.prefetch_related("certificates")
+    history = asset.sightings.select_related("scan", "service").order_by("-scan__created_at", "port")[:200]
+    return render(request, "exposure/asset.html", {
+        "asset": asset, "org": asset.organisation, "services": services_, "history": history,
+        "findings": asset.findings.order_by("status", "-last_seen")})
+
+
+def _filtered_findings(request, org):
+    rows = Finding.objects.filter(organisation=org).select_related("asset")
+    status, severity = request.GET.get("status", "open"), request.GET.get("severity", "")
+    if status in Finding.Status.values:
+        rows = rows.filter(status=status)
+    if severity in Severity.values:
+        rows = rows.filter(severity=severity)
+    return rows, status, severity
+
+
+@login_required
+@require_GET
+def finding_list(request, uuid):
+    org = _org(request, uuid)
+    rows, status, severity = _filtered_findings(request, org)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "exposure/findings.html", {
+        "org": org, "page": page, "status": status, "severity": severity, "statuses": Finding.Status.choices,
+        "severities": Severity.choices})
+
+
+EXPORT_COLUMNS = ["target", "port", "hostname", "check_id", "evidence_key", "severity", "status", "title",
+                  "evidence", "first_seen", "last_seen", "accepted_until", "uuid"]
+
+
+@login_required
+@require_GET
+def finding_export(request, uuid):
+    """All the organisation's findings as CSV: a bulk export, behind a fresh second factor."""
+    org = _org(request, uuid, "export")
+    if (confirm := confirm_first(request)) is not None:
+        return confirm
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(EXPORT_COLUMNS)
+    for f in Finding.objects.filter(organisation=org).order_by("target", "port", "check_id").iterator():
+        writer.writerow([escape_formula(v) for v in (
+            f.target, f.port or "", f.hostname, f.check_id, f.evidence_key, f.severity, f.status, f.title_fr,
+            f.evidence, f.first_seen.isoformat(), f.last_seen.isoformat(),
+            f.accepted_until.isoformat() if f.accepted_until else "", str(f.uuid))])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="findings-{org.pk}-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def finding_detail(request, uuid):
+    from .catalogue import meta
+
+    finding = _get(request, Finding, uuid, related=("organisation", "asset", "accepted_by"))
+    return render(request, "exposure/finding.html", {
+        "finding": finding, "org": finding.organisation, "check": meta(finding.check_id),
+        "events": finding.events.select_related("user", "scan")[:100],
+        "retests": finding.retests.select_related("job").order_by("-created_at")[:10],
+        "can_change": can(request.user, "change", finding), "accept_form": AcceptRiskForm()})
+
+
+@login_required
+@require_POST
+def finding_retest(request, uuid):
+    finding = _get(request, Finding, uuid, "change")
+    try:
+        scan = services.start_retest(finding, request.user)
+    except services.ScanRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(finding)
+    return redirect(scan.job)
+
+
+@login_required
+@get_or_post
+def finding_accept(request, uuid):
+    finding = _get(request, Finding, uuid, "change")
+    form = AcceptRiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            findings.accept_risk(finding, user=request.user, reason=form.cleaned_data["reason"],
+                                 until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The risk is accepted until %(until)s.") % {
+                "until": form.cleaned_data["until"].isoformat()})
+            return redirect(finding)
+    return render(request, "exposure/form.html", {"org": finding.organisation, "form": form, "finding": finding,
+                                                  "title": _("Accept the risk")})
+
+
+@login_required
+@require_POST
+def finding_fixed(request, uuid):
+    finding = _get(request, Finding, uuid, "change")
+    try:
+        findings.mark_fixed(finding, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked fixed: run a retest to verify it."))
+    return redirect(finding)
+
+
+# --- audits and report ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def audit_detail(request, uuid):
+    audit = _get(request, Audit, uuid, related=("organisation", "scan", "created_by"))
+    return render(request, "exposure/audit.html", {
+        "audit": audit, "org": audit.organisation, "label": audits.level_label(audit.level),
+        "min_level": audits.MIN_LEVEL, "severities": Severity.choices})
+
+
+@login_required
+@require_GET
+def report(request, uuid):
+    """The exposure report: HTML page; ?format=pdf gives the PDF (built in a job when it is large)."""
+    from . import report as reports
+
+    org = _org(request, uuid)
+    if request.GET.get("format") == "pdf":
+        if reports.is_large(org):
+            from vigie.core.jobs import enqueue
+
+            job = enqueue(services.JOB_REPORT, organisation=org, user=request.user)
+            return redirect(job)
+        response = HttpResponse(reports.report_pdf(org), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{reports.pdf_filename(org)}"'
+        return response
+    return render(request, "exposure/report.html", reports.context(org))

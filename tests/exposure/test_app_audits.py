@@ -1,0 +1,153 @@
+"""Exposure audits: their level, the D1.O2.B pair 45 to 60 days apart, the evidence provider, third-party
+reports imported from CSV with a column mapping."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.exposure.app_builders import english  # noqa: F401
+from tests.exposure.app_builders import finding, host, result, store
+from vigie.exposure import audits
+from vigie.exposure.models import Audit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+DAY = datetime.date(2026, 3, 1)
+
+
+def audit(org, days_after, level, provider="silene"):
+    return Audit.objects.create(organisation=org, title=f"Audit J+{days_after}", provider=provider,
+                                performed_on=DAY + datetime.timedelta(days=days_after), level=level)
+
+
+@pytest.mark.parametrize("counts, dangerous, level", [
+    ({"critical": 1}, 0, 1), ({}, 1, 1), ({"high": 2, "medium": 1}, 0, 2), ({"medium": 3, "low": 1}, 0, 3),
+    ({"low": 4, "info": 9}, 0, 4), ({}, 0, 4)])
+def test_the_level_follows_critical_high_findings_and_dangerous_services(counts, dangerous, level):
+    assert audits.level_of(counts, dangerous) == level
+
+
+def test_a_full_scan_becomes_an_audit_with_its_dangerous_services(world):
+    scan = store(world.hospital_a, result([finding("tls-weak", 443, "medium")], hosts=(host(open_ports=(3389, 443)),)))
+    made = Audit.objects.get(scan=scan)
+    assert made.level == 1 and made.counts["medium"] == 1
+    assert made.dangerous_services == ["198.18.0.10:3389 rdp"]
+    clean = store(world.hospital_a, result([finding("tls-weak", 443, "medium")], hosts=(host(open_ports=(443,)),)))
+    assert Audit.objects.get(scan=clean).level == 3
+
+
+def test_a_retest_is_not_an_audit(world):
+    store(world.hospital_a, result([finding()]))
+    from vigie.exposure.models import Finding
+
+    store(world.hospital_a, result([], hosts=()), kind="retest", finding=Finding.objects.get())
+    assert Audit.objects.count() == 1
+
+
+@pytest.mark.parametrize("gap, paired", [(44, False), (45, True), (52, True), (60, True), (61, False)])
+def test_the_pair_needs_45_to_60_days(world, gap, paired):
+    org = world.hospital_a
+    first, second = audit(org, 0, 3), audit(org, gap, 4)
+    pair = audits.care_pair(org, DAY + datetime.timedelta(days=90))
+    assert (pair is not None) is paired
+    if paired:
+        assert (pair.first, pair.second, pair.days) == (first, second, gap)
+
+
+def test_the_pair_needs_the_level_held_in_both_audits(world):
+    org = world.hospital_a
+    audit(org, 0, 2)
+    audit(org, 50, 3)
+    assert audits.care_pair(org, DAY + datetime.timedelta(days=90)) is None
+    audit(org, 100, 3)
+    pair = audits.care_pair(org, DAY + datetime.timedelta(days=120))
+    assert (pair.first.performed_on, pair.second.performed_on) == (DAY + datetime.timedelta(days=50),
+                                                                   DAY + datetime.timedelta(days=100))
+
+
+def test_the_pair_is_the_most_recent_and_never_after_the_reference_date(world):
+    org = world.hospital_a
+    audit(org, 0, 3), audit(org, 30, 3), audit(org, 80, 3), audit(org, 200, 4)
+    pair = audits.care_pair(org, DAY + datetime.timedelta(days=150))
+    assert pair.second.performed_on == DAY + datetime.timedelta(days=80)
+    assert pair.first.performed_on == DAY + datetime.timedelta(days=30)
+
+
+def test_the_evidence_provider_proves_d1_o2_b_with_the_compliance_rules(world):
+    from vigie.compliance.library import ensure_bundled
+    from vigie.compliance.models import Requirement
+    from vigie.compliance.providers import providers
+    from vigie.compliance.rules import Item, check_set
+
+    ensure_bundled()
+    requirement = (Requirement.objects.filter(version__framework__key="care-d1", code="D1.O2.B")
+                   .order_by("-version__loaded_at").first())
+    org, as_of = world.hospital_a, DAY + datetime.timedelta(days=70)
+    audit(org, 0, 2)
+    audit(org, 10, 3)
+    audit(org, 62, 4)
+    audit(world.hospital_b, 20, 4)
+    records = providers.records(org, requirement, as_of)
+    assert [r.value for r in records] == [4.0, 3.0]  # level 2 is not evidence the level held; B's is not A's
+    assert "52" in records[0].detail
+    items = [Item(title=r.title, date=r.date, value=r.value) for r in records]
+    assert check_set(items, requirement.freshness, as_of).valid is True
+
+
+# --- third-party reports ---------------------------------------------------------------------------------
+
+ANS_CSV = ("Criticité;Système concerné;Port;Vulnérabilité;Description;Recommandation;Catégorie;Référence interne\n"
+           "Critique;vpn.ch-a.test;443;Fortinet SSL-VPN vulnérable;CVE-2024-21762;Mettre à jour FortiOS;Vuln;R1\n"
+           "Moyenne;www.ch-a.test;;HSTS absent;;Ajouter l'en-tête;Config;R2\n")
+
+
+def upload(text, name="rapport.csv"):
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def test_an_ans_report_imports_with_its_preset_mapping_and_extra_columns(world):
+    report, made = audits.import_report(upload(ANS_CSV), world.hospital_a, mapping=audits.PRESETS["ans"],
+                                        provider="ans", performed_on=DAY, title="Cybersurveillance mars")
+    assert report.ok, report.errors
+    assert made.level == 1 and made.counts["critical"] == 1 and made.counts["medium"] == 1
+    assert made.items[0]["asset"] == "vpn.ch-a.test" and made.items[0]["port"] == 443
+    assert made.items[1]["port"] is None
+
+
+def test_a_custom_mapping_reads_another_providers_columns(world):
+    text = "Risk,Host,Issue\nhigh,198.18.0.5,Exposed admin console\nlow,198.18.0.6,Banner disclosure\n"
+    report, made = audits.import_report(upload(text), world.hospital_a, provider="other", performed_on=DAY,
+                                        title="Prestataire", mapping={"severity": "Risk", "asset": "Host",
+                                                                      "title": "Issue"})
+    assert report.ok and made.level == 2 and len(made.items) == 2
+
+
+def test_a_bad_report_names_line_and_column_and_imports_nothing(world):
+    bad = ANS_CSV + "Grave;srv.ch-a.test;99999;Titre;;;;\n"
+    report, made = audits.import_report(upload(bad), world.hospital_a, mapping=audits.PRESETS["ans"],
+                                        provider="ans", performed_on=DAY, title="Mauvais")
+    assert made is None and Audit.objects.count() == 0
+    messages = [str(e) for e in report.errors]
+    assert any("line 4" in m and "Criticité" in m and "Grave" in m for m in messages), messages
+    assert any("line 4" in m and "Port" in m for m in messages), messages
+
+
+def test_a_mapping_naming_a_missing_column_is_refused(world):
+    report, made = audits.import_report(upload(ANS_CSV), world.hospital_a, provider="ans", performed_on=DAY,
+                                        title="x", mapping={**audits.PRESETS["ans"], "asset": "Hôte"})
+    assert made is None
+    assert any("Hôte" in str(e) and "no such column" in str(e) for e in report.errors)
+
+
+def test_the_demo_data_loads_once_with_a_held_pair(world):
+    from vigie.exposure.demo import load_demo
+    from vigie.exposure.models import Finding, Scan
+
+    load_demo({"brume": world.hospital_a})
+    load_demo({"brume": world.hospital_a})
+    org = world.hospital_a
+    assert Scan.objects.filter(organisation=org).count() == 4
+    pair = audits.care_pair(org)
+    assert pair is not None and pair.days == 50
+    assert Finding.objects.get(organisation=org, check_id="service.rdp").status == "verified"
+    assert Finding.objects.get(organisation=org, check_id="http.no_hsts").status == "accepted"

@@ -1,0 +1,170 @@
+"""Pages and API of the exposure app: attesting and bulk exports need a fresh second factor, retests and
+risk acceptance through the API, the report as HTML and PDF."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import login
+from tests.exposure.app_builders import attest_scope, english, finding, result, store  # noqa: F401
+from vigie.accounts.recent import RECENT_KEY
+from vigie.exposure.models import Finding, Scan, ScopeEntry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def stale(client):
+    session = client.session
+    session[RECENT_KEY] = 0
+    session.save()
+
+
+def test_attesting_the_scope_asks_for_a_fresh_second_factor(client, world):
+    org = world.hospital_a
+    entry = ScopeEntry.objects.create(organisation=org, kind="host", value="vpn.ch-a.test")
+    login(client, world.alice)
+    stale(client)
+    url = reverse("exposure:scope_attest", kwargs={"uuid": org.uuid})
+    response = client.post(url, {"entries": [entry.pk], "name": "Dir", "function": "Directeur",
+                                 "until": "2099-01-01", "confirm": "on"})
+    assert response.status_code == 302 and reverse("accounts:confirm") in response["Location"]
+    entry.refresh_from_db()
+    assert entry.attested_at is None
+    login(client, world.alice)
+    response = client.post(url, {"entries": [entry.pk], "name": "Diane Directrice", "function": "Directrice",
+                                 "until": (timezone.localdate() + datetime.timedelta(days=200)).isoformat(),
+                                 "confirm": "on"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.is_attested() and entry.attested_by == "Diane Directrice" and entry.attested_user == world.alice
+
+
+def test_a_contributor_cannot_add_to_the_scope(client, world):
+    login(client, world.contributor_a)
+    response = client.post(reverse("exposure:scope_create", kwargs={"uuid": world.hospital_a.uuid}),
+                           {"value": "ch-a.test"})
+    assert response.status_code == 404 and not ScopeEntry.objects.exists()
+
+
+def test_the_page_adds_a_domain_and_refuses_a_bad_range(client, world):
+    login(client, world.alice)
+    url = reverse("exposure:scope_create", kwargs={"uuid": world.hospital_a.uuid})
+    response = client.post(url, {"value": "10.0.0.0/8"})
+    assert response.status_code == 200 and "4096" in response.content.decode()
+    response = client.post(url, {"value": "CH-A.test", "is_domain": "on"})
+    assert response.status_code == 302
+    assert ScopeEntry.objects.get().kind == "domain"
+
+
+def test_the_bulk_export_needs_a_fresh_second_factor_on_the_page_and_the_api(client, world):
+    store(world.hospital_a, result([finding()]))
+    login(client, world.alice)
+    stale(client)
+    page = reverse("exposure:finding_export", kwargs={"uuid": world.hospital_a.uuid})
+    api = reverse("api:exposure_finding_export")
+    assert client.get(page).status_code == 302
+    assert client.get(api).status_code == 403
+    login(client, world.alice)
+    response = client.get(page)
+    assert response.status_code == 200 and "rdp-exposed" in response.content.decode()
+    response = client.get(api)
+    assert response.status_code == 200 and response.json()[0]["check_id"] == "rdp-exposed"
+
+
+def test_the_api_launches_a_retest_of_one_finding_and_answers_its_job(client, world):
+    attest_scope(world.hospital_a, "198.18.0.10")
+    store(world.hospital_a, result([finding()]))
+    row = Finding.objects.get()
+    login(client, world.alice)
+    response = client.post(reverse("api:exposure_finding_retest", kwargs={"uuid": row.uuid}))
+    assert response.status_code == 202
+    scan = Scan.objects.get(kind="retest")
+    assert scan.finding == row and scan.targets == ["198.18.0.10"] and response.json()["uuid"] == str(scan.job.uuid)
+
+
+def test_a_retest_outside_the_attested_scope_is_refused(client, world):
+    store(world.hospital_a, result([finding()]))
+    login(client, world.alice)
+    response = client.post(reverse("api:exposure_finding_retest", kwargs={"uuid": Finding.objects.get().uuid}))
+    assert response.status_code == 409 and not Scan.objects.filter(kind="retest").exists()
+
+
+def test_the_api_accepts_a_risk_and_refuses_a_reader(client, world):
+    store(world.hospital_a, result([finding()]))
+    row = Finding.objects.get()
+    url = reverse("api:exposure_finding_accept", kwargs={"uuid": row.uuid})
+    body = {"reason": "Serveur décommissionné en juin", "until": (timezone.localdate() + datetime.timedelta(days=60)).isoformat()}
+    login(client, world.auditor_a)
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    login(client, world.alice)
+    assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 422
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "accepted"
+
+
+def test_the_api_creates_and_attests_a_scope_entry(client, world):
+    login(client, world.alice)
+    response = client.post(reverse("api:exposure_scope_create"), {"organisation": str(world.hospital_a.uuid),
+                                                                   "value": "198.18.0.0/29"},
+                           content_type="application/json")
+    assert response.status_code == 201 and response.json()["kind"] == "cidr" and not response.json()["attested"]
+    url = reverse("api:exposure_scope_attest", kwargs={"uuid": response.json()["uuid"]})
+    stale(client)
+    body = {"name": "Diane", "function": "Directrice", "until": "2099-12-31"}
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    login(client, world.alice)
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["attested"] is True
+
+
+def test_the_pages_show_an_organisations_exposure(client, world):
+    org = world.hospital_a
+    attest_scope(org, "198.18.0.10")
+    scan = store(org, result([finding(), finding("tls-weak", 443, "medium")]))
+    row = Finding.objects.get(check_id="rdp-exposed")
+    login(client, world.auditor_a)
+    for name, uuid in [("organisation", org.uuid), ("findings", org.uuid), ("assets", org.uuid), ("report", org.uuid),
+                       ("finding_detail", row.uuid), ("asset_detail", row.asset.uuid), ("scan_detail", scan.uuid),
+                       ("audit_detail", scan.audit.uuid)]:
+        response = client.get(reverse(f"exposure:{name}", kwargs={"uuid": uuid}))
+        assert response.status_code == 200, name
+        assert "198.18.0.10" in response.content.decode(), name
+    assert "CH A" in client.get(reverse("exposure:list")).content.decode()
+
+
+def test_the_report_downloads_as_pdf(client, world):
+    store(world.hospital_a, result([finding()]))
+    login(client, world.alice)
+    response = client.get(reverse("exposure:report", kwargs={"uuid": world.hospital_a.uuid}) + "?format=pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_large_report_is_built_as_pdf_in_a_job(client, world, monkeypatch):
+    from tests.exposure.app_builders import run_jobs
+    from vigie.core.jobs import result_path
+    from vigie.core.models import Job
+    from vigie.exposure import report
+
+    monkeypatch.setattr(report, "LARGE", 0)
+    store(world.hospital_a, result([finding()]))
+    login(client, world.alice)
+    response = client.get(reverse("exposure:report", kwargs={"uuid": world.hospital_a.uuid}) + "?format=pdf")
+    job = Job.objects.get(kind="exposure.report")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and result_path(job).read_bytes().startswith(b"%PDF")
+
+
+def test_the_api_launches_a_scan_of_the_attested_scope_only(client, world):
+    login(client, world.alice)
+    url = reverse("api:exposure_scan_launch", kwargs={"uuid": world.hospital_a.uuid})
+    assert client.post(url).status_code == 409  # nothing attested yet
+    attest_scope(world.hospital_a, "198.18.0.10")
+    response = client.post(url)
+    assert response.status_code == 202
+    assert Scan.objects.get().targets == ["198.18.0.10"]
+    login(client, world.auditor_a)
+    assert client.post(url).status_code == 403
