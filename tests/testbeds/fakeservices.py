@@ -165,7 +165,7 @@ SERVERS: dict[str, Handler] = {
     "ftp": _banner(b"220 (vsFTPd 3.0.3)\r\n", b"530 Please login with USER and PASS.\r\n"),
     "smtp": _banner(b"220 mail.ch-test.test ESMTP Postfix (Debian/GNU)\r\n", b"250 mail.ch-test.test\r\n"),
 }
-TLS_KINDS = ("https-good", "https-expired", "https-self")
+TLS_KINDS = ("https-good", "https-expired", "https-self", "https-old")
 
 
 def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.ThreadingTCPServer:
@@ -173,7 +173,12 @@ def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.Thre
     context: ssl.SSLContext | None = None
     if kind.startswith("https"):
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(f"{certdir}/{kind}.pem")
+        if kind == "https-old":  # TLS 1.0 and 1.1 and every suite OpenSSL still has: the weak host
+            context.set_ciphers("ALL:@SECLEVEL=0")
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.load_cert_chain(f"{certdir}/https-good.pem")
+        else:
+            context.load_cert_chain(f"{certdir}/{kind}.pem")
 
     class Handle(socketserver.BaseRequestHandler):
         def handle(self) -> None:
