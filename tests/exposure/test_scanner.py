@@ -95,6 +95,8 @@ def test_tls_good_expired_self_signed(full, netbed):
     assert good.trusted and "TLSv1.2" in good.versions and good.server_name in ("ch-test.test", "web.ch-test.test", "www.ch-test.test")
     assert good.chain[0].names == ("web.ch-test.test", "dossier-patient.ch-test.test")
     assert not expired.trusted and expired.chain[0].not_after < full.started
+    old = _service(full, netbed.address("expire"), 8443).tls
+    assert {"TLSv1", "TLSv1.1"} <= set(old.versions) and not {"TLSv1", "TLSv1.1"} & set(good.versions)
     assert own.chain[0].self_signed and not own.trusted and not good.chain[0].self_signed
 
 

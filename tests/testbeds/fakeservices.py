@@ -189,8 +189,9 @@ SERVERS: dict[str, Handler] = {
     "https-strict": _pages({"/": ("200 OK", "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n",
                                   "<html><head><title>Portail s\u00e9curis\u00e9</title></head><body>Bienvenue</body></html>")}),
 }
-TLS_KINDS = ("https-good", "https-expired", "https-self", "https-strict", "https-legacy")
-LEGACY_TLS = ("https-legacy",)  # offers TLS 1.0/1.1 and weak suites (OpenSSL security level 0)
+TLS_KINDS = ("https-good", "https-expired", "https-self", "https-strict", "https-legacy", "https-old")
+# offer TLS 1.0/1.1 and every suite OpenSSL still has (security level 0): the weak hosts
+LEGACY_TLS = ("https-legacy", "https-old")
 
 
 def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.ThreadingTCPServer:
@@ -201,7 +202,8 @@ def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.Thre
         if kind in LEGACY_TLS:
             context.minimum_version = ssl.TLSVersion.TLSv1
             context.set_ciphers("ALL:@SECLEVEL=0")
-        context.load_cert_chain(f"{certdir}/{kind}.pem")
+        # the scanner's old-TLS host reuses the good certificate; the checks' one has its own
+        context.load_cert_chain(f"{certdir}/{'https-good' if kind == 'https-old' else kind}.pem")
 
     class Handle(socketserver.BaseRequestHandler):
         def handle(self) -> None:

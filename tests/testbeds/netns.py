@@ -50,7 +50,7 @@ HOSTS: list[TestHost] = [
     TestHost("ns2", dns="noaxfr"),
     TestHost("web", ((80, "http"), (443, "https-good"), (8080, "http-apache")), filtered=(8443, 9443),
              cert_names=("dossier-patient.ch-test.test",)),
-    TestHost("expire", ((443, "https-expired"),)),
+    TestHost("expire", ((443, "https-expired"), (8443, "https-old"))),
     TestHost("autosigne", ((443, "https-self"),)),
     TestHost("bastion", ((22, "ssh-fake"),), ssh_port=2222),
     TestHost("bdd", ((3306, "mysql"), (5432, "postgresql"), (6379, "redis"), (27017, "mongodb"),
