@@ -136,3 +136,9 @@ def test_retest_runs_one_check_on_one_port(bed):
     fine = retest(bed.address("securise"), 443, "tls.expired", hostname="securise.ch-test.test", scope=scope,
                   cafile=bed.cafile)
     assert fine.findings == () and [c.check_id for c in fine.coverage] == ["tls.expired"]
+
+
+def test_retest_of_a_shut_port_covers_the_check(bed):
+    scope = Scope.from_entries([ZONE, bed.network])
+    shut = retest(bed.address("securise"), 3389, "service.rdp", scope=scope, limits=Limits(connect_timeout=1.0))
+    assert shut.findings == () and [(c.check_id, c.port) for c in shut.coverage] == [("service.rdp", 3389)]
