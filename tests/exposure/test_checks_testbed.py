@@ -7,7 +7,6 @@ from collections import defaultdict
 
 import pytest
 
-from tests.testbeds import netns
 from tests.testbeds.netns import BARE_ZONE, CLEAN_ZONE, ZONE
 from vigie.exposure.engine import Finding
 from vigie.exposure.engine.limits import Limits
@@ -20,16 +19,9 @@ PORTS = (21, 22, 23, 25, 80, 104, 389, 443, 445, 2222, 2575, 3306, 3389, 5432, 5
 
 
 @pytest.fixture(scope="module")
-def bed(request):
-    """The shared session testbed when tests/exposure/conftest.py provides one, else our own."""
-    try:
-        yield request.getfixturevalue("testbed")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    own = netns.Testbed().start()
-    yield own
-    own.stop()
+def bed(netbed):
+    """The session testbed of tests/exposure/conftest.py (skipped without root and its tools)."""
+    return netbed
 
 
 @pytest.fixture(scope="module")
