@@ -7,7 +7,6 @@ from collections import defaultdict
 
 import pytest
 
-from tests.testbeds import netns
 from tests.testbeds.netns import BARE_ZONE, CLEAN_ZONE, ZONE
 from vigie.exposure.engine import Finding
 from vigie.exposure.engine.limits import Limits
@@ -20,16 +19,9 @@ PORTS = (21, 22, 23, 25, 80, 104, 389, 443, 445, 2222, 2575, 3306, 3389, 5432, 5
 
 
 @pytest.fixture(scope="module")
-def bed(request):
-    """The shared session testbed when tests/exposure/conftest.py provides one, else our own."""
-    try:
-        yield request.getfixturevalue("testbed")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    own = netns.Testbed().start()
-    yield own
-    own.stop()
+def bed(netbed):
+    """The session testbed of tests/exposure/conftest.py (skipped without root and its tools)."""
+    return netbed
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +128,9 @@ def test_retest_runs_one_check_on_one_port(bed):
     fine = retest(bed.address("securise"), 443, "tls.expired", hostname="securise.ch-test.test", scope=scope,
                   cafile=bed.cafile)
     assert fine.findings == () and [c.check_id for c in fine.coverage] == ["tls.expired"]
+
+
+def test_retest_of_a_shut_port_covers_the_check(bed):
+    scope = Scope.from_entries([ZONE, bed.network])
+    shut = retest(bed.address("securise"), 3389, "service.rdp", scope=scope, limits=Limits(connect_timeout=1.0))
+    assert shut.findings == () and [(c.check_id, c.port) for c in shut.coverage] == [("service.rdp", 3389)]
