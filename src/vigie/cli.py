@@ -10,6 +10,8 @@ USAGE = """usage: vigie COMMAND [options]
   worker       run a job worker (several may run, on several machines, with VIGIE_BROKER_URL)
   demo         load the demo organisations and one demo user per role
   createadmin  create a platform administrator (asks for the password, enrols TOTP at first login)
+  scan exposure TARGET… --scope ENTRY…  scan internet exposure (ports, services, TLS, DNS) to JSON or HTML
+  vulndb …     vulnerability knowledge base: import FILE… (NVD 2.0, CISA KEV), stats, lookup CPE
   manage …     any Django management command (migrate, shell, dbshell, …)
 
 Settings come from VIGIE_* environment variables; see README.md."""

@@ -83,20 +83,25 @@ def _tokens(version: str) -> list[tuple[int, int, str]]:
             out.append((0, 0, token))
         else:
             out.append((2, 0, token))
-    while out and out[-1] == (3, 0, ""):
-        out.pop()
     return out
 
 
 _END = (1, 0, "")
+_ZERO = (3, 0, "")
+
+
+def _pad(other: tuple[int, int, str]) -> tuple[int, int, str]:
+    """What a shorter version has where the longer one goes on: 0 against a number (2.4 == 2.4.0), else
+    its end (1.0 > 1.0rc1, 9.2 < 9.2p1)."""
+    return _ZERO if other[0] == 3 else _END
 
 
 def compare_versions(left: str, right: str) -> int:
     """-1, 0 or 1 as `left` is older than, the same as, or newer than `right`."""
     a, b = _tokens(left), _tokens(right)
     for index in range(max(len(a), len(b))):
-        x = a[index] if index < len(a) else _END
-        y = b[index] if index < len(b) else _END
+        x = a[index] if index < len(a) else _pad(b[index])
+        y = b[index] if index < len(b) else _pad(a[index])
         if x != y:
             return -1 if x < y else 1
     return 0

@@ -174,7 +174,7 @@ def _scan_addresses(addresses: dict[str, set[str]], scope: Scope, connector: Sco
                     limits: Limits, progress: Progress, http_paths: tuple[str, ...],
                     cafile: str | None) -> tuple[tuple[Host, ...], int, list[Refusal]]:
     refused: list[Refusal] = []
-    ordered = sorted(addresses, key=lambda a: ipaddress.ip_address(a))
+    ordered = sorted(addresses, key=lambda a: (ipaddress.ip_address(a).version, ipaddress.ip_address(a)))
     if len(ordered) > limits.max_addresses:
         refused.extend(Refusal(a, f"more than {limits.max_addresses} addresses in one scan") for a in ordered[limits.max_addresses:])
         ordered = ordered[:limits.max_addresses]

@@ -28,6 +28,9 @@ _LISTING_PATHS = ("/backup/", "/uploads/")
 _ADMIN_PATHS = ("/admin/", "/phpmyadmin/", "/manager/html", "/server-status")
 
 
+WEB_SERVICES = frozenset({"http", "https"})
+
+
 def _path(response: HttpResponse) -> str:
     return urlsplit(response.url).path or "/"
 
@@ -46,7 +49,9 @@ def _root(service: Service) -> HttpResponse | None:
                       "les mots de passe circulent aujourd'hui en clair.",
        remediation_en="Serve the login page over HTTPS only and redirect HTTP to HTTPS: passwords travel "
                       "in clear text today.", needs=("http",))
-def login_cleartext(service: Service, context: Context) -> Iterable[Hit]:
+def login_cleartext(service: Service, context: Context) -> Iterable[Hit] | None:
+    if service.name not in WEB_SERVICES:  # an API speaking HTTP (Elasticsearch, WinRM) has its own checks
+        return None
     return tuple(Hit(_path(r), f"GET {_path(r)} -> {r.status}, a password field over plain HTTP")
                  for r in service.http
                  if not _is_https(service, r) and r.status == 200 and _PASSWORD_FIELD.search(r.body))
@@ -57,6 +62,8 @@ def login_cleartext(service: Service, context: Context) -> Iterable[Hit]:
        remediation_fr="Redirigez toutes les requêtes HTTP vers HTTPS (code 301 ou 308).",
        remediation_en="Redirect every HTTP request to HTTPS (status 301 or 308).", needs=("http",))
 def no_https_redirect(service: Service, context: Context) -> Iterable[Hit] | None:
+    if service.name not in WEB_SERVICES:  # an API speaking HTTP (Elasticsearch, WinRM) has its own checks
+        return None
     root = _root(service)
     if root is None or _is_https(service, root):
         return None
@@ -72,6 +79,8 @@ def no_https_redirect(service: Service, context: Context) -> Iterable[Hit] | Non
        remediation_en="Add the Strict-Transport-Security header with a max-age of at least six months.",
        needs=("http",))
 def no_hsts(service: Service, context: Context) -> Iterable[Hit] | None:
+    if service.name not in WEB_SERVICES:  # an API speaking HTTP (Elasticsearch, WinRM) has its own checks
+        return None
     root = _root(service)
     if root is None or not _is_https(service, root):
         return None
@@ -86,7 +95,9 @@ def no_hsts(service: Service, context: Context) -> Iterable[Hit] | None:
                       "et retirez les fichiers qui n'ont pas à être publiés.",
        remediation_en="Turn off automatic directory indexes (Options -Indexes, autoindex off) and remove "
                       "files that should not be published.", needs=("http",), paths=_LISTING_PATHS)
-def directory_listing(service: Service, context: Context) -> Iterable[Hit]:
+def directory_listing(service: Service, context: Context) -> Iterable[Hit] | None:
+    if service.name not in WEB_SERVICES:  # an API speaking HTTP (Elasticsearch, WinRM) has its own checks
+        return None
     return tuple(Hit(_path(r), f"GET {_path(r)} -> {r.status}, an automatic directory index")
                  for r in service.http if r.status == 200 and _LISTING.search(r.body))
 
@@ -98,6 +109,8 @@ def directory_listing(service: Service, context: Context) -> Iterable[Hit]:
        remediation_en="Replace the default page or disable the default site: it reveals the software and "
                       "marks a server left as installed.", needs=("http",))
 def default_page(service: Service, context: Context) -> Iterable[Hit] | None:
+    if service.name not in WEB_SERVICES:  # an API speaking HTTP (Elasticsearch, WinRM) has its own checks
+        return None
     root = _root(service)
     if root is None:
         return None
@@ -131,7 +144,9 @@ def _admin_evidence(path: str, response: HttpResponse) -> str:
                       "authentification multifacteur.",
        remediation_en="Keep administration interfaces on the internal network or behind a VPN, with "
                       "multi-factor authentication.", needs=("http",), paths=_ADMIN_PATHS)
-def admin_interface(service: Service, context: Context) -> Iterable[Hit]:
+def admin_interface(service: Service, context: Context) -> Iterable[Hit] | None:
+    if service.name not in WEB_SERVICES:  # an API speaking HTTP (Elasticsearch, WinRM) has its own checks
+        return None
     hits: list[Hit] = []
     for response in service.http:
         path = _path(response)

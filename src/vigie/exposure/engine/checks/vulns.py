@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._model import SEVERITIES, Confidence, Service, Severity
+from ..errors import VulnDBError
 from ..vulndb import VulnDB, starter_db
 from ._registry import Context, Hit, check
 
@@ -42,7 +43,10 @@ def known_vulnerable(service: Service, context: Context) -> Iterable[Hit] | None
     if not service.cpe:
         return None
     kb: VulnDB = context.kb or starter_db()
-    found = kb.lookup(service.cpe)
+    try:
+        found = kb.lookup(service.cpe)
+    except VulnDBError:  # a malformed CPE cannot be judged
+        return None
     confidence: Confidence = "to_confirm" if service.distro_build else "certain"
     hits: list[Hit] = []
     for vuln in found:

@@ -161,6 +161,24 @@ def _ber_str(tag: int, value: bytes) -> bytes:
     return bytes([tag, len(value)]) + value
 
 
+def _ber_values(data: bytes, attribute: bytes) -> list[str]:
+    """The octet-string values that follow `attribute` in a SearchResultEntry (short lengths only)."""
+    at = data.find(_ber_str(0x04, attribute))
+    if at < 0:
+        return []
+    i = at + 2 + len(attribute)
+    if i + 2 > len(data) or data[i] != 0x31:
+        return []
+    end = i + 2 + data[i + 1]
+    i += 2
+    values: list[str] = []
+    while i + 2 <= min(end, len(data)) and data[i] == 0x04:
+        size = data[i + 1]
+        values.append(data[i + 2:i + 2 + size].decode("utf-8", "replace"))
+        i += 2 + size
+    return values
+
+
 def ldap(sock: socket.socket) -> Ident | None:
     attrs = b"".join(_ber_str(0x04, a) for a in (b"namingContexts", b"supportedLDAPVersion", b"vendorName",
                                                     b"vendorVersion", b"defaultNamingContext"))
@@ -176,7 +194,7 @@ def ldap(sock: socket.socket) -> Ident | None:
             break
     if not answer.startswith(b"\x30") or not re.search(rb"[\x64\x65]", answer[:12]):
         return None
-    contexts = sorted({m.decode("utf-8", "replace") for m in re.findall(rb"(?i)((?:dc|o|ou)=[\w\-]+(?:,(?:dc|o|ou)=[\w\-]+)*)", answer)})
+    contexts = _ber_values(answer, b"namingContexts")
     anonymous = b"\x64" in answer[:12]
     facts = {"naming_contexts": ";".join(contexts), "anonymous_rootdse": "yes" if anonymous else "no"}
     vendor = re.search(rb"vendorName1?.{2,6}?([\x20-\x7e]{3,})", answer)

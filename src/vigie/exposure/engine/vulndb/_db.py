@@ -78,9 +78,11 @@ def _read_json(path: Path) -> Any:
         except (EOFError, gzip.BadGzipFile, zlib.error) as error:
             raise VulnDBError(name, f"damaged or truncated gzip file ({error})") from error
     try:
-        return json.loads(raw)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise VulnDBError(name, "not a UTF-8 text file") from error
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise VulnDBError(name, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
 
@@ -295,15 +297,48 @@ class VulnDB:
         return Stats(vulns, matches, kev, by_source, row[0] if row else "")
 
 
-def load_starter() -> list[dict[str, Any]]:
-    """The curated starter set shipped with Vigie (data/starter.yaml)."""
-    text = resources.files(__package__).joinpath("data/starter.yaml").read_text(encoding="utf-8")
-    entries: list[dict[str, Any]] = yaml.safe_load(text)["vulnerabilities"]
-    for entry in entries:  # a bare 9.10 in YAML is the float 9.1: versions must be written as strings
+_ENTRY_KEYS = {"cve", "title", "part", "vendor", "product", "cvss", "kev", "ranges"}
+_RANGE_SHAPES = ({"version"}, {"before"}, {"through"}, {"from", "before"}, {"from", "through"})
+_KEV_KEYS = {"vendor", "product", "date_added", "ransomware"}
+
+
+def check_starter(entries: Any, source: str = "starter.yaml") -> list[dict[str, Any]]:
+    """Validate the starter set's shape; ValueError naming the entry and what is wrong."""
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{source}: expected a non-empty list under \"vulnerabilities\"")
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        where = f"{source}, entry {index + 1}"
+        if not isinstance(entry, dict) or not _ENTRY_KEYS - {"kev"} <= set(entry) <= _ENTRY_KEYS:
+            raise ValueError(f"{where}: expected the keys {sorted(_ENTRY_KEYS)} (kev optional)")
+        cve = entry["cve"]
+        where = f"{source}, {cve}"
+        if not isinstance(cve, str) or not cve.startswith("CVE-") or cve in seen:
+            raise ValueError(f"{where}: not a CVE id, or listed twice")
+        seen.add(cve)
+        products = entry["product"] if isinstance(entry["product"], list) else [entry["product"]]
+        if entry["part"] not in ("a", "o", "h") or not all(isinstance(p, str) and p for p in products):
+            raise ValueError(f"{where}: part must be a, o or h and product a name or a list of names")
+        if not isinstance(entry["cvss"], (int, float)) or not 0 < entry["cvss"] <= 10:
+            raise ValueError(f"{where}: cvss must be a base score between 0 and 10")
+        kev = entry.get("kev")
+        if kev is not None and (not isinstance(kev, dict) or set(kev) != _KEV_KEYS):
+            raise ValueError(f"{where}: kev must have the keys {sorted(_KEV_KEYS)}")
+        if not isinstance(entry["ranges"], list) or not entry["ranges"]:
+            raise ValueError(f"{where}: at least one range")
         for rng in entry["ranges"]:
-            if not all(isinstance(value, str) for value in rng.values()):
-                raise ValueError(f"starter set, {entry['cve']}: quote the versions of {rng}")
+            if not isinstance(rng, dict) or set(rng) not in _RANGE_SHAPES:
+                raise ValueError(f"{where}: a range is {{version}}, {{from?, before}} or {{from?, through}}: {rng}")
+            if not all(isinstance(value, str) and value for value in rng.values()):
+                # a bare 9.10 in YAML is the float 9.1: versions must be written as strings
+                raise ValueError(f"{where}: quote the versions of {rng}")
     return entries
+
+
+def load_starter() -> list[dict[str, Any]]:
+    """The curated starter set shipped with Vigie (data/starter.yaml), validated."""
+    text = resources.files(__package__).joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    return check_starter((yaml.safe_load(text) or {}).get("vulnerabilities"))
 
 
 _STARTER: VulnDB | None = None

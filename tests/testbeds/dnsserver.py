@@ -1,0 +1,132 @@
+"""A small authoritative DNS server (dnspython) for the exposure testbed, run inside a test namespace:
+
+    python -m tests.testbeds.dnsserver ADDRESS ZONEFILE[:axfr]…
+
+Answers UDP and TCP queries from the zones; AXFR over TCP only for zones marked `:axfr`, REFUSED
+otherwise. Names outside every zone get REFUSED (it is not a resolver)."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import struct
+import sys
+import threading
+
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+import dns.zone
+
+ZONES: dict[dns.name.Name, tuple[dns.zone.Zone, bool]] = {}
+
+
+def _zone_for(name: dns.name.Name) -> tuple[dns.zone.Zone, bool] | None:
+    best = None
+    for origin, entry in ZONES.items():
+        if name.is_subdomain(origin) and (best is None or len(origin) > len(best[0])):
+            best = (origin, entry)
+    return best[1] if best else None
+
+
+def answer(wire: bytes, tcp: bool) -> list[bytes]:
+    query = dns.message.from_wire(wire)
+    response = dns.message.make_response(query)
+    response.flags |= dns.flags.AA
+    question = query.question[0]
+    found = _zone_for(question.name)
+    if found is None:
+        response.set_rcode(dns.rcode.REFUSED)
+        return [response.to_wire()]
+    zone, axfr = found
+    if question.rdtype == dns.rdatatype.AXFR:
+        if not (tcp and axfr and question.name == zone.origin):
+            response.set_rcode(dns.rcode.REFUSED)
+            return [response.to_wire()]
+        soa = zone.find_rrset(zone.origin, "SOA")
+        response.answer.append(soa)
+        for name, node in zone.nodes.items():
+            for rdataset in node.rdatasets:
+                if rdataset.rdtype != dns.rdatatype.SOA or name != zone.origin:
+                    response.answer.append(zone.find_rrset(name, rdataset.rdtype))
+        response.answer.append(soa)
+        return [response.to_wire()]
+    relative = question.name
+    node = zone.get_node(relative)
+    if node is None:
+        response.set_rcode(dns.rcode.NXDOMAIN)
+        response.authority.append(zone.find_rrset(zone.origin, "SOA"))
+        return [response.to_wire()]
+    rdataset = None
+    for candidate in node.rdatasets:
+        if candidate.rdtype == question.rdtype:
+            rdataset = candidate
+    cname = next((c for c in node.rdatasets if c.rdtype == dns.rdatatype.CNAME), None)
+    if rdataset is not None:
+        response.answer.append(_absolute(zone, relative, rdataset.rdtype))
+    elif cname is not None:
+        response.answer.append(_absolute(zone, relative, dns.rdatatype.CNAME))
+    return [response.to_wire()]
+
+
+def _absolute(zone: dns.zone.Zone, relative: dns.name.Name, rdtype: int) -> dns.rrset.RRset:
+    return zone.find_rrset(relative, rdtype)
+
+
+class Udp(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        data, sock = self.request
+        for wire in answer(data, tcp=False):
+            sock.sendto(wire, self.client_address)
+
+
+class Tcp(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        conn: socket.socket = self.request
+        conn.settimeout(5)
+        try:
+            while True:
+                head = conn.recv(2)
+                if len(head) < 2:
+                    return
+                (length,) = struct.unpack("!H", head)
+                wire = b""
+                while len(wire) < length:
+                    chunk = conn.recv(length - len(wire))
+                    if not chunk:
+                        return
+                    wire += chunk
+                for reply in answer(wire, tcp=True):
+                    conn.sendall(struct.pack("!H", len(reply)) + reply)
+        except OSError:
+            return
+
+
+def main(argv: list[str]) -> None:
+    address = argv[0]
+    for spec in argv[1:]:
+        path, _, flag = spec.partition(":")
+        zone = dns.zone.from_file(path, relativize=False)
+        ZONES[zone.origin] = (zone, flag == "axfr")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+
+    class UdpServer(socketserver.ThreadingUDPServer):
+        address_family = family
+        allow_reuse_address = True
+
+    class TcpServer(socketserver.ThreadingTCPServer):
+        address_family = family
+        allow_reuse_address = True
+        daemon_threads = True
+
+    for server in (UdpServer((address, 53), Udp), TcpServer((address, 53), Tcp)):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    print("ready", flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
