@@ -59,16 +59,17 @@ def execute(scan, progress):
     attested = engine_scope(scan.organisation)
     resolver, schedule = _resolver(scan.organisation)
     kb = _kb()
+    cafile = getattr(settings, "VIGIE_EXPOSURE_CAFILE", None) or None  # trust store for TLS verification
     limits = getattr(settings, "VIGIE_EXPOSURE_LIMITS", None) or engine.Limits()
     if scan.kind == scan.Kind.RETEST:
         finding = scan.finding
         is_domain = finding.port is None and not _is_address(finding.target)
         return engine.retest(finding.target, finding.port, finding.check_id, hostname=finding.hostname,
                              scope=attested, limits=limits, resolver=resolver, kb=kb,
-                             domain=finding.target if is_domain else "")
+                             domain=finding.target if is_domain else "", cafile=cafile)
     targets = [value for _kind, value in scope.targets_for(scan.organisation)]
     return engine.scan(targets, scope=attested, ports=schedule.port_list(), limits=limits, resolver=resolver,
-                       kb=kb, on_progress=_on_progress(progress))
+                       kb=kb, cafile=cafile, on_progress=_on_progress(progress))
 
 
 def _is_address(value: str) -> bool:
