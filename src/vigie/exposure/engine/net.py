@@ -34,15 +34,17 @@ class Connector(Protocol):
         ...
 
 
+_LINGER_0 = b"\x01\x00\x00\x00\x00\x00\x00\x00"
+
+
 class SocketConnector:
     """Plain sockets, no scope knowledge: always used behind ScopedConnector."""
 
     def start(self, address: str, port: int) -> socket.socket:
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setblocking(False)
+        sock = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
         # no TIME_WAIT pile-up on scans of thousands of ports: close with RST
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_0)
         err = sock.connect_ex((address, port))
         if err not in (0, 115, 11):  # EINPROGRESS, EAGAIN
             sock.close()
@@ -67,9 +69,12 @@ class ScopedConnector:
 
     scope: Scope
     inner: Connector = field(default_factory=SocketConnector)
+    _allowed: set[str] = field(default_factory=set, repr=False)  # addresses already checked (scope is frozen)
 
     def start(self, address: str, port: int) -> socket.socket:
-        self.scope.check_address(address)
+        if address not in self._allowed:
+            self.scope.check_address(address)
+            self._allowed.add(address)
         return self.inner.start(address, port)
 
     def connect(self, address: str, port: int, timeout: float) -> socket.socket:

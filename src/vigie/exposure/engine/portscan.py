@@ -1,4 +1,4 @@
-"""TCP connect scan on one non-blocking socket loop (selectors: epoll on Linux).
+"""TCP connect scan on one non-blocking socket loop (epoll).
 
 One loop starts up to `limits.concurrency` connects at once, interleaving hosts so a per-host rate cap
 does not stall the others. A connect that completes is open, one refused (RST) is closed, one that stays
@@ -9,7 +9,8 @@ unreachable answer is filtered too (as nmap reports it).
 from __future__ import annotations
 
 import errno
-import selectors
+import heapq
+import select
 import socket
 import time
 from collections import deque
@@ -49,16 +50,24 @@ def scan_ports(
     interval = 1.0 / limits.rate_per_host if limits.rate_per_host > 0 else 0.0
     next_slot: dict[str, float] = dict.fromkeys(queues, 0.0)
     in_flight: dict[str, int] = dict.fromkeys(queues, 0)
-    selector = selectors.DefaultSelector()
+    poller = select.epoll()
     active: dict[int, tuple[socket.socket, str, int, int]] = {}
-    deadlines: deque[tuple[float, int, socket.socket]] = deque()
+    deadlines: list[tuple[float, int, int]] = []  # heap of (deadline, fd, serial)
+    started: dict[int, tuple[float, int]] = {}  # fd -> (start time, serial)
+    serial = 0
+    # adaptive timeout per host, as nmap does: ten times the slowest answer seen, at least
+    # `min_timeout`, at most `limits.connect_timeout` (until a host answers, the maximum)
+    slowest: dict[str, float] = {}
     hosts = deque(queues)
     per_host_cap = max(1, limits.concurrency_per_host)
     last_report = 0.0
 
     def finish(fd: int, state: PortStatus | None) -> None:
         sock, address, port, attempt = active.pop(fd)
-        selector.unregister(sock)
+        begun, _ = started.pop(fd)
+        if state in ("open", "closed"):
+            slowest[address] = max(slowest.get(address, 0.0), time.monotonic() - begun)
+        poller.unregister(fd)
         sock.close()
         in_flight[address] -= 1
         if state is None:  # timed out
@@ -104,25 +113,28 @@ def scan_ports(
                 fd = sock.fileno()
                 active[fd] = (sock, address, port, attempt)
                 in_flight[address] += 1
-                selector.register(sock, selectors.EVENT_WRITE)
-                deadlines.append((now + limits.connect_timeout, fd, sock))
+                poller.register(fd, select.EPOLLOUT)
+                serial += 1
+                started[fd] = (now, serial)
+                seen = slowest.get(address)
+                timeout = limits.connect_timeout if seen is None else min(
+                    limits.connect_timeout, max(limits.min_timeout, 10 * seen))
+                heapq.heappush(deadlines, (now + timeout, fd, serial))
             wait = 0.05
             if deadlines:
                 wait = max(0.0, min(wait, deadlines[0][0] - now))
-            for key, _ in selector.select(wait):
-                sock = key.fileobj  # type: ignore[assignment]
-                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            for fd, _ in poller.poll(wait):
+                err = active[fd][0].getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if err == 0:
-                    finish(key.fd, "open")
+                    finish(fd, "open")
                 elif err == errno.ECONNREFUSED:
-                    finish(key.fd, "closed")
+                    finish(fd, "closed")
                 else:  # host or network unreachable, reported by ICMP
-                    finish(key.fd, "filtered")
+                    finish(fd, "filtered")
             now = time.monotonic()
-            while deadlines and (deadlines[0][0] <= now or active.get(deadlines[0][1], (None,))[0] is not deadlines[0][2]):
-                _, fd, sock = deadlines.popleft()
-                entry = active.get(fd)
-                if entry is not None and entry[0] is sock:
+            while deadlines and (deadlines[0][0] <= now or started.get(deadlines[0][1], (0, -1))[1] != deadlines[0][2]):
+                _, fd, number = heapq.heappop(deadlines)
+                if started.get(fd, (0, -1))[1] == number:
                     finish(fd, None)
             if on_progress is not None and (now - last_report > 0.1 or not (hosts or active)):
                 last_report = now
@@ -130,7 +142,7 @@ def scan_ports(
     finally:
         for sock, *_ in active.values():
             sock.close()
-        selector.close()
+        poller.close()
     ordered = tuple(
         PortState(address, port, results[(address, port)])
         for address in queues for port in ports if (address, port) in results
