@@ -55,7 +55,7 @@ def test_kev_catalogue_flags_and_raises(db):
     forti = {v.cve: v for v in db.lookup("cpe:2.3:o:fortinet:fortios:7.0.5:*:*:*:*:*:*:*")}
     assert forti["CVE-2022-40684"].kev and forti["CVE-2022-40684"].kev_date_added == "2022-10-11"
     assert not {v.cve: v for v in db.lookup(OPENSSH.format("9.2p1"))}["CVE-2023-38408"].kev
-    assert db.stats().kev_catalog == "2025.08.25"
+    assert db.stats().kev_catalog == "2025.08.25" and db.is_kev("CVE-2022-40684") and not db.is_kev("CVE-2023-38408")
 
 
 def _assert_unchanged(db, before):
