@@ -4,7 +4,8 @@ only, with the job's progress; and the checks run over imported observations (nm
 Names are resolved by the name servers of the organisation's schedule, else those of the setting
 `VIGIE_EXPOSURE_NAMESERVERS` (a tuple of addresses); never by the system's resolver. Without any, names
 are reported as not resolved and only addresses and ranges are scanned. The vulnerability knowledge base
-is the file `VIGIE_EXPOSURE_VULNDB` when set and present, else the curated starter set of the engine.
+is the file `VIGIE_EXPOSURE_VULNDB` (default `<VIGIE_DATA_DIR>/vulndb.sqlite3`, where `vulndb import`
+writes) when present, else the curated starter set of the engine.
 """
 
 from pathlib import Path
@@ -35,8 +36,8 @@ def _resolver(organisation):
 
 
 def _kb():
-    path = getattr(settings, "VIGIE_EXPOSURE_VULNDB", "")
-    if path and Path(path).is_file():
+    path = getattr(settings, "VIGIE_EXPOSURE_VULNDB", "") or Path(settings.DATA_DIR) / "vulndb.sqlite3"
+    if Path(path).is_file():  # written by `vigie manage vulndb import`
         from .engine.vulndb import VulnDB
 
         return VulnDB.open(path)
@@ -59,16 +60,17 @@ def execute(scan, progress):
     attested = engine_scope(scan.organisation)
     resolver, schedule = _resolver(scan.organisation)
     kb = _kb()
+    cafile = getattr(settings, "VIGIE_EXPOSURE_CAFILE", None) or None  # trust store for TLS verification
     limits = getattr(settings, "VIGIE_EXPOSURE_LIMITS", None) or engine.Limits()
     if scan.kind == scan.Kind.RETEST:
         finding = scan.finding
         is_domain = finding.port is None and not _is_address(finding.target)
         return engine.retest(finding.target, finding.port, finding.check_id, hostname=finding.hostname,
                              scope=attested, limits=limits, resolver=resolver, kb=kb,
-                             domain=finding.target if is_domain else "")
+                             domain=finding.target if is_domain else "", cafile=cafile)
     targets = [value for _kind, value in scope.targets_for(scan.organisation)]
     return engine.scan(targets, scope=attested, ports=schedule.port_list(), limits=limits, resolver=resolver,
-                       kb=kb, on_progress=_on_progress(progress))
+                       kb=kb, cafile=cafile, on_progress=_on_progress(progress))
 
 
 def _is_address(value: str) -> bool:
