@@ -87,6 +87,14 @@ TRUSTED_PROXIES = env_list("VIGIE_TRUSTED_PROXIES", [])
 VIGIE_HOST = env_str("VIGIE_HOST", "127.0.0.1")
 VIGIE_PORT = env_int("VIGIE_PORT", 8000)
 
+# Exposure scans: the DNS servers that resolve the scope's names (none: names are not resolved, only
+# addresses and ranges are scanned; a schedule may name its own), the vulnerability base written by
+# `vigie vulndb import` (default: in the data directory), a CA bundle that TLS chains are verified against.
+VIGIE_EXPOSURE_NAMESERVERS = env_list("VIGIE_EXPOSURE_NAMESERVERS", [])
+VIGIE_EXPOSURE_DNS_PORT = env_int("VIGIE_EXPOSURE_DNS_PORT", 53)
+VIGIE_EXPOSURE_VULNDB = env_str("VIGIE_EXPOSURE_VULNDB")
+VIGIE_EXPOSURE_CAFILE = env_str("VIGIE_EXPOSURE_CAFILE")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,7 +19,10 @@ class ContinuityConfig(AppConfig):
         register()
         kit.connect()
         registry.module(Module(
-            key="continuity", title=_("Continuity and recovery"), url_name="continuity:index", order=40,
+            key="continuity", group="resilience", title=_("Continuity and recovery"), url_name="continuity:index", order=40,
             description=_("Business impact analysis, dependencies, backups (3-2-1-1-0) and restore tests, "
                           "recovery plans (PCRA) and the offline crisis kit."),
         ))
+        from .demo import load_demo
+
+        registry.demo("continuity", load_demo)

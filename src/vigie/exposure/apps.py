@@ -19,7 +19,10 @@ class ExposureConfig(AppConfig):
         audit.connect(ScopeEntry, Schedule, Finding, Audit)
         register()
         registry.module(Module(
-            key="exposure", title=_("Internet exposure"), url_name="exposure:list", order=20,
+            key="exposure", group="audits", title=_("Internet exposure"), url_name="exposure:list", order=20,
             description=_("Attested scope, monthly scans, exposed services and certificates, findings with "
                           "one-click retest, and the two audits 45 to 60 days apart that CaRE D1.O2.B asks for."),
         ))
+        from .demo import load_demo
+
+        registry.demo("exposure", load_demo)
