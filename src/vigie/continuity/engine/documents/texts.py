@@ -101,6 +101,7 @@ _FR: dict[str, str] = {
     "gives_back": "Rend",
     "done": "Fait",
     "runbook_empty": "Aucun ordre de reprise calculé pour ce scénario.",
+    "runbook_see": "Voir l'ordre de reprise du système d'information, étapes",
     "s_tests": "Historique des tests de restauration",
     "date": "Date",
     "scope": "Périmètre",
@@ -255,6 +256,7 @@ _EN: dict[str, str] = {
     "gives_back": "Brings back",
     "done": "Done",
     "runbook_empty": "No recovery order computed for this scenario.",
+    "runbook_see": "See the information system recovery order, steps",
     "s_tests": "Restore-test history",
     "date": "Date",
     "scope": "Scope",
@@ -383,9 +385,9 @@ def _forms(fr: bool) -> tuple[FormSpec, ...]:
                  (5, 8, 37, 14, 14, 12, 10), 18),
         FormSpec("suivi-patients", t("Suivi des patients en mode dégradé", "Patient tracking during downtime"),
                  t("Une ligne par patient présent ou admis pendant la panne, pour ressaisir le dossier "
-                   "au retour du système. Ne jamais écrire de diagnostic dans la colonne Remarques.",
+                   "au retour du système. Aucun diagnostic sur cette feuille : elle reste à l'accueil du service.",
                    "One line per patient present or admitted during the outage, to re-enter the record "
-                   "when the system is back. Never write a diagnosis in the Notes column."),
+                   "when the system is back. No diagnosis on this sheet: it stays at the service's front desk."),
                  (t("Service", "Service"), t("Date", "Date"), t("Feuille n°", "Sheet no.")),
                  (t("Heure arrivée", "Arrival time"), t("Nom, prénom", "Surname, first name"),
                   t("Né(e) le", "Born"), t("N° provisoire", "Temporary no."), t("Lit / box", "Bed / bay"),
