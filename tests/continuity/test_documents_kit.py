@@ -90,6 +90,21 @@ def test_the_binder_holds_the_same_content_with_the_data_date_on_every_page(kit_
     assert everything.index("Annuaire Active Directory") < everything.index("Laboratoire (SIL)")
 
 
+def test_a_binder_page_rendered_by_pdftoppm_is_not_blank(kit_dir, tmp_path):
+    # The cell page (page 2) rendered in grey at 40 dpi: a page WeasyPrint left blank would be all white.
+    result = subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "40", "-gray", str(kit_dir / "classeur.pdf"),
+                             str(tmp_path / "page")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (image,) = tmp_path.glob("page*.pgm")
+    data = image.read_bytes()
+    magic, width, height, maximum = data.split(maxsplit=4)[:4]
+    assert magic == b"P5" and maximum == b"255"
+    pixels = data[-int(width) * int(height):]
+    dark = sum(1 for value in pixels if value < 128)
+    assert int(width) < int(height)  # portrait A4
+    assert dark > len(pixels) // 200, f"only {dark} dark pixels of {len(pixels)}"  # text and tables were drawn
+
+
 def test_a_changed_byte_a_missing_file_and_an_extra_file_are_reported(kit_dir, tmp_path):
     kit = _copy(kit_dir, tmp_path)
     assert verify_kit(kit).ok and verify_kit(kit).checked == len(PAGES) + 3
