@@ -60,6 +60,11 @@ def test_the_real_sha256sum_accepts_the_manifest(kit_dir):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": OK") == len(PAGES) + 3
+    # the macOS command that verifier.html gives reads the same file
+    result = subprocess.run(["shasum", "-a", "256", "-c", MANIFEST], cwd=kit_dir, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.count(": OK") == len(PAGES) + 3, result.stdout + result.stderr
+    assert "shasum -a 256 -c MANIFEST.sha256" in (kit_dir / "verifier.html").read_text()
 
 
 def test_every_page_is_self_contained_and_carries_the_data_date(kit_dir):
