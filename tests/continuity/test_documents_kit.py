@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from tests.continuity.documents_data import KIT
 from vigie.continuity.engine.documents import (
-    MANIFEST, Contact, InvalidInput, KitError, ManifestError, build_kit, data_fingerprint, verify_kit, zip_kit,
+    MANIFEST, Contact, CrisisCell, Establishment, InvalidInput, Kit, KitError, ManifestError, build_kit,
+    data_fingerprint, verify_kit, zip_kit,
 )
 
 PAGES = {"index.html", "cellule.html", "procedures.html", "reprise.html", "formulaires.html", "verifier.html",
@@ -210,3 +211,15 @@ def test_the_kit_is_written_in_english_when_asked(tmp_path):
     index = (tmp_path / "kit" / "index.html").read_text()
     assert '<html lang="en">' in index and "Offline crisis kit" in index and "Data as of 2026-11-28 17:45" in index
     assert "Crisis cell log" in (tmp_path / "kit" / "formulaires" / "main-courante.html").read_text()
+
+
+def test_a_new_organisation_with_nothing_filled_in_still_gets_a_complete_kit(tmp_path):
+    # The app builds a kit as soon as it is asked, before any activity, runbook or cell member exists.
+    empty = Kit(establishment=Establishment("CH Vide"), generated_at=datetime(2026, 12, 3, 12),
+                data_as_of=datetime(2026, 12, 3, 12), crisis_cell=CrisisCell(members=(), meeting_place=""))
+    manifest = build_kit(empty, tmp_path / "kit")
+    assert verify_kit(tmp_path / "kit").ok
+    assert {"index.html", "procedures.html", "reprise.html", "formulaires/main-courante.html"} <= {
+        f.path for f in manifest.files}
+    assert "Aucune procédure dégradée renseignée" in (tmp_path / "kit" / "procedures.html").read_text()
+    assert len(PdfReader(tmp_path / "kit" / "classeur.pdf").pages) >= 1 + len(empty.forms)
