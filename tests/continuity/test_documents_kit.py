@@ -79,6 +79,7 @@ def test_every_page_is_self_contained_and_carries_the_data_date(kit_dir):
             assert target.resolve().is_file(), (path, url)  # every link leads to a file of the kit
     assert "http" not in (kit_dir / "kit.css").read_text()
     assert "@import" not in (kit_dir / "kit.css").read_text()
+    assert "Données au 28/11/2026 17:45" in (kit_dir / "LISEZMOI.txt").read_text()
 
 
 def test_the_binder_holds_the_same_content_with_the_data_date_on_every_page(kit_dir):
