@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from tests.continuity.documents_data import KIT
 from vigie.continuity.engine.documents import (
-    MANIFEST, Contact, InvalidInput, KitError, ManifestError, build_kit, data_fingerprint, verify_kit, zip_kit,
+    MANIFEST, Contact, CrisisCell, Establishment, InvalidInput, Kit, KitError, ManifestError, build_kit,
+    data_fingerprint, verify_kit, zip_kit,
 )
 
 PAGES = {"index.html", "cellule.html", "procedures.html", "reprise.html", "formulaires.html", "verifier.html",
@@ -60,6 +61,11 @@ def test_the_real_sha256sum_accepts_the_manifest(kit_dir):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": OK") == len(PAGES) + 3
+    # the macOS command that verifier.html gives reads the same file
+    result = subprocess.run(["shasum", "-a", "256", "-c", MANIFEST], cwd=kit_dir, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.count(": OK") == len(PAGES) + 3, result.stdout + result.stderr
+    assert "shasum -a 256 -c MANIFEST.sha256" in (kit_dir / "verifier.html").read_text()
 
 
 def test_every_page_is_self_contained_and_carries_the_data_date(kit_dir):
@@ -73,6 +79,7 @@ def test_every_page_is_self_contained_and_carries_the_data_date(kit_dir):
             assert target.resolve().is_file(), (path, url)  # every link leads to a file of the kit
     assert "http" not in (kit_dir / "kit.css").read_text()
     assert "@import" not in (kit_dir / "kit.css").read_text()
+    assert "Données au 28/11/2026 17:45" in (kit_dir / "LISEZMOI.txt").read_text()
 
 
 def test_the_binder_holds_the_same_content_with_the_data_date_on_every_page(kit_dir):
@@ -88,6 +95,21 @@ def test_the_binder_holds_the_same_content_with_the_data_date_on_every_page(kit_
                    "Main courante de la cellule de crise", "Suivi des patients en mode dégradé", "06 11 22 33 44"):
         assert needle in everything, needle
     assert everything.index("Annuaire Active Directory") < everything.index("Laboratoire (SIL)")
+
+
+def test_a_binder_page_rendered_by_pdftoppm_is_not_blank(kit_dir, tmp_path):
+    # The cell page (page 2) rendered in grey at 40 dpi: a page WeasyPrint left blank would be all white.
+    result = subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "40", "-gray", str(kit_dir / "classeur.pdf"),
+                             str(tmp_path / "page")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (image,) = tmp_path.glob("page*.pgm")
+    data = image.read_bytes()
+    magic, width, height, maximum = data.split(maxsplit=4)[:4]
+    assert magic == b"P5" and maximum == b"255"
+    pixels = data[-int(width) * int(height):]
+    dark = sum(1 for value in pixels if value < 128)
+    assert int(width) < int(height)  # portrait A4
+    assert dark > len(pixels) // 200, f"only {dark} dark pixels of {len(pixels)}"  # text and tables were drawn
 
 
 def test_a_changed_byte_a_missing_file_and_an_extra_file_are_reported(kit_dir, tmp_path):
@@ -190,3 +212,15 @@ def test_the_kit_is_written_in_english_when_asked(tmp_path):
     index = (tmp_path / "kit" / "index.html").read_text()
     assert '<html lang="en">' in index and "Offline crisis kit" in index and "Data as of 2026-11-28 17:45" in index
     assert "Crisis cell log" in (tmp_path / "kit" / "formulaires" / "main-courante.html").read_text()
+
+
+def test_a_new_organisation_with_nothing_filled_in_still_gets_a_complete_kit(tmp_path):
+    # The app builds a kit as soon as it is asked, before any activity, runbook or cell member exists.
+    empty = Kit(establishment=Establishment("CH Vide"), generated_at=datetime(2026, 12, 3, 12),
+                data_as_of=datetime(2026, 12, 3, 12), crisis_cell=CrisisCell(members=(), meeting_place=""))
+    manifest = build_kit(empty, tmp_path / "kit")
+    assert verify_kit(tmp_path / "kit").ok
+    assert {"index.html", "procedures.html", "reprise.html", "formulaires/main-courante.html"} <= {
+        f.path for f in manifest.files}
+    assert "Aucune procédure dégradée renseignée" in (tmp_path / "kit" / "procedures.html").read_text()
+    assert len(PdfReader(tmp_path / "kit" / "classeur.pdf").pages) >= 1 + len(empty.forms)

@@ -71,7 +71,9 @@ def _pages(kit: Kit, language: str) -> list[tuple[str, bytes | str]]:
     files.append(page("kit/formulaires.html", "formulaires.html", t["s_forms"]))
     for spec in ctx["forms"]:
         files.append(page("kit/formulaire.html", f"formulaires/{spec.code}.html", spec.title, spec=spec))
-    files.append(("LISEZMOI.txt", t["readme"]))
+    # The text file carries the establishment and the data date too: it is what a reader opens first.
+    heading = f"{ctx['establishment']}\n{t['data_as_of']} {ctx['data_as_of']}\n\n"
+    files.append(("LISEZMOI.txt", heading + t["readme"]))
     listed = sorted([p for p, _ in files] + ["verifier.html", BINDER])
     files.append(page("kit/verifier.html", "verifier.html", t["s_verify"], files=listed))
     # One WeasyPrint run for the whole binder: its cost is per row, not per call, but Pango set-up is paid once.

@@ -153,7 +153,8 @@ _FR: dict[str, str] = {
     "verify_intro": ("Le fichier MANIFEST.sha256 contient l'empreinte SHA-256 de chaque fichier du kit. "
                      "Si une empreinte ne correspond plus, le fichier a été modifié : n'utilisez pas le kit "
                      "et demandez-en une copie sûre."),
-    "verify_linux": "Sous Linux ou macOS, dans le dossier du kit :",
+    "verify_linux": "Sous Linux, dans le dossier du kit :",
+    "verify_mac": "Sous macOS, dans le dossier du kit :",
     "verify_linux_ok": "Chaque ligne doit se terminer par « OK » (ou « Réussi »).",
     "verify_windows": "Sous Windows (PowerShell), pour un fichier :",
     "verify_windows_then": "puis comparez l'empreinte affichée à la ligne du fichier dans MANIFEST.sha256.",
@@ -305,7 +306,8 @@ _EN: dict[str, str] = {
     "s_verify": "Check the kit",
     "verify_intro": ("MANIFEST.sha256 holds the SHA-256 hash of every file of the kit. If a hash no longer "
                      "matches, the file was changed: do not use the kit and ask for a safe copy."),
-    "verify_linux": "On Linux or macOS, in the kit folder:",
+    "verify_linux": "On Linux, in the kit folder:",
+    "verify_mac": "On macOS, in the kit folder:",
     "verify_linux_ok": "Every line must end with \"OK\".",
     "verify_windows": "On Windows (PowerShell), for one file:",
     "verify_windows_then": "then compare the hash shown with the file's line in MANIFEST.sha256.",
