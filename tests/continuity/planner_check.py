@@ -12,6 +12,7 @@ from vigie.continuity.engine.planner import Activity, Component, RecoveryPlan, S
 
 
 def lost_set(components: Sequence[Component], scenario: Scenario) -> set[str]:
+    _memo.clear()  # every check starts here: the memo of gating() only serves one instance at a time
     by_key = {c.key: c for c in components}
 
     def selected(c: Component) -> bool:
@@ -36,15 +37,23 @@ def lost_set(components: Sequence[Component], scenario: Scenario) -> set[str]:
     return lost
 
 
+_memo: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+
+
 def gating(components: Sequence[Component], lost: set[str], key: str) -> set[str]:
-    """Lost components whose return makes ``key`` available (itself when lost)."""
-    by_key = {c.key: c for c in components}
-    if key in lost:
-        return {key}
-    out: set[str] = set()
-    for d in by_key[key].depends_on:
-        out |= gating(components, lost, d)
-    return out
+    """Lost components whose return makes ``key`` available (itself when lost). Memoised (cleared by lost_set()):
+    without it, paths through components that are down but not lost are walked exponentially."""
+    memo_key = (frozenset(lost), key)
+    if memo_key not in _memo:
+        by_key = {c.key: c for c in components}
+        if key in lost:
+            _memo[memo_key] = frozenset({key})
+        else:
+            out: set[str] = set()
+            for d in by_key[key].depends_on:
+                out |= gating(components, lost, d)
+            _memo[memo_key] = frozenset(out)
+    return set(_memo[memo_key])
 
 
 def waits(components: Sequence[Component], lost: set[str], key: str) -> set[str]:
