@@ -1,11 +1,13 @@
 """Benchmark: Vigie's AD collection + full analysis vs ldapdomaindump's collection, same Samba directory.
 
-    .venv/bin/python bench/directory_collect.py 10000 [100000 ...] [--keep]
+    .venv/bin/python bench/directory_collect.py 10000 [100000 ...] [--build-only] [--no-warm-up]
 
 For each size N: provision a Samba AD DC on 127.0.0.1 (tests/testbeds/samba_ad.py), seed the test
-weaknesses, bulk-load N users (+ groups) OFFLINE with one ldbadd into sam.ldb while samba is stopped
-(LDAP adds run at ~30 users/s), cache the provisioned directory under /tmp/vigie-bench-ad-N, start
-samba, then run each tool in its own process under /usr/bin/time -v (wall time, peak RSS):
+weaknesses, bulk-load N users (+ groups) OFFLINE into sam.ldb while samba is stopped, in one batch-mode
+transaction through Samba's Python bindings (bench/samdb_bulk_load.py, run with Debian's python3: LDAP
+adds run at ~30 users/s, ldbadd slows down with every record), cache the provisioned directory under
+/var/tmp/vigie-bench-ad-N, start samba, then run each tool in its own process under /usr/bin/time -v
+(wall time, peak RSS):
 
   vigie   : collect (LDAPS, simple bind) into a snapshot, load it, analyse every rule
   ldapdomaindump : full dump (JSON + HTML + greppable), LDAPS, SIMPLE bind — its default output
@@ -37,8 +39,6 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 LDD = str(ROOT / ".venv" / "bin" / "ldapdomaindump")
 
 
-CHUNK = 1000  # records per ldbadd run (one transaction each): a single transaction of N users slows down
-              # more than linearly (5,000 users: 78.6 s in one, 37.6 s in chunks of 1,000 on TDB, 32.5 s on LMDB)
 CACHE = Path("/var/tmp")
 FORMAT = "v2"  # bump when the generated directory changes, so stale caches are rebuilt
 
@@ -80,15 +80,11 @@ def build(n: int) -> Path:
     conf = provision(cache, "127.0.0.1", "--backend-store=mdb", "--backend-store-size=16Gb")
     seed(cache, conf)
     t_load = time.monotonic()
-    records = bulk_records(n)
     ldif = cache / "bulk.ldif"
-    sam = cache / "private" / "sam.ldb"
-    for i in range(0, len(records), CHUNK):
-        ldif.write_text("\n".join(records[i:i + CHUNK]))
-        subprocess.run(["ldbadd", "-H", str(sam), str(ldif)], check=True, stdout=subprocess.DEVNULL)
-        done = min(i + CHUNK, len(records))
-        print(f"\r  loaded {done}/{len(records)} records, {done / (time.monotonic() - t_load):.0f}/s",
-              end="", flush=True)
+    ldif.write_text("\n".join(bulk_records(n)))
+    # Samba's bindings (Debian's python3), in ldb's batch mode: linear, where ldbadd slows with every record
+    subprocess.run(["/usr/bin/python3", str(ROOT / "bench" / "samdb_bulk_load.py"), str(cache / "private" / "sam.ldb"),
+                    str(conf), str(ldif)], check=True)
     ldif.unlink()
     (cache / "ready").write_text(FORMAT)
     print(f"\nbuilt directory of {n} users in {time.monotonic() - t:.0f}s, bulk load "
@@ -139,13 +135,16 @@ def run(n: int) -> dict[str, object]:
         time.sleep(2)
         with tempfile.TemporaryDirectory() as tmp:
             res: dict[str, object] = {"users": n}
-            # warm-up query so both tools meet a warm DC cache
-            timed([LDD, "-u", "TEST\\Administrator", "-p", ADMIN_PW, "-at", "SIMPLE", "--minimal",
-                   "-o", f"{tmp}/w", "ldaps://127.0.0.1"])
+            if "--no-warm-up" not in sys.argv:
+                # warm-up query so both tools meet a warm DC cache (without it Vigie, first, meets a cold one)
+                timed([LDD, "-u", "TEST\\Administrator", "-p", ADMIN_PW, "-at", "SIMPLE", "--minimal",
+                       "-o", f"{tmp}/w", "ldaps://127.0.0.1"])
             res["vigie"] = timed([PY, "-c", VIGIE, f"{tmp}/s.jsonl.gz", ADMIN_PW])
             res["snapshot_mb"] = round(Path(f"{tmp}/s.jsonl.gz").stat().st_size / 1e6, 1)
+            print(f"  {n} users: vigie {res['vigie']}, snapshot {res['snapshot_mb']} MB", flush=True)
             res["ldapdomaindump"] = timed([LDD, "-u", "TEST\\Administrator", "-p", ADMIN_PW, "-at", "SIMPLE",
                                            "-o", f"{tmp}/full", "ldaps://127.0.0.1"])
+            print(f"  {n} users: ldapdomaindump full {res['ldapdomaindump']}", flush=True)
             res["ldapdomaindump_minimal"] = timed([LDD, "-u", "TEST\\Administrator", "-p", ADMIN_PW, "-at",
                                                    "SIMPLE", "--minimal", "-o", f"{tmp}/min", "ldaps://127.0.0.1"])
             v, ldd = res["vigie"], res["ldapdomaindump"]
@@ -164,6 +163,7 @@ def run(n: int) -> dict[str, object]:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the DC (run's finally)
     sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or [10000]
     if "--build-only" in sys.argv:
         for n in sizes:
