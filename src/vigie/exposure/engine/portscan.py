@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ._model import PortState, PortStatus, Refusal
 from .errors import OutOfScope
 from .limits import Limits
-from .net import Connector
+from .net import LINGER_0, Connector
 
 Progress = Callable[[int, int, str], None]
 
@@ -169,6 +169,8 @@ def scan_ports(
                 probe = active[fd]
                 if not flags & err_mask:
                     state: PortStatus = "open"
+                    # no TIME_WAIT pile-up when scanning many open ports: close with RST
+                    probe.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_0)
                 else:
                     err = probe.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                     # refused: closed; host or network unreachable, reported by ICMP: filtered
