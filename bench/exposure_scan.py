@@ -6,7 +6,7 @@ Builds the tests' network-namespace test bed (tests/testbeds/netns.py) widened t
 its services open, the rest of the first --ports ports of Vigie's default list closed, and 40 of them
 silently dropped (nftables) per host. Then, in one run:
 
-1. `nmap -sT -T4 -n -Pn --max-retries 1 -p LIST` against Vigie's `scan_ports` (connect timeout 0.5 s,
+1. `nmap -sT -T4 -n -Pn --max-retries 1 -p LIST` against Vigie's `scan_ports` (connect timeout 0.5 s at most,
    1 retry, the same list): wall time of each, open-port agreement;
 2. `nmap -sV -n -Pn` on the open ports against Vigie's `identify`: the services nmap names and whether
    Vigie names them the same.
