@@ -1,12 +1,12 @@
 """Exposure scan benchmark: Vigie's port scan and identification against nmap, on the namespace test bed.
 
-    .venv/bin/python bench/exposure_scan.py [--hosts 16] [--ports 1000]     # needs root and Debian's nmap
+    .venv/bin/python bench/exposure_scan.py [--hosts 16] [--ports 1000] [--scan-only]   # root, Debian's nmap
 
 Builds the tests' network-namespace test bed (tests/testbeds/netns.py) widened to --hosts hosts, each with
 its services open, the rest of the first --ports ports of Vigie's default list closed, and 40 of them
 silently dropped (nftables) per host. Then, in one run:
 
-1. `nmap -sT -T4 -n -Pn --max-retries 1 -p LIST` against Vigie's `scan_ports` (connect timeout 0.5 s,
+1. `nmap -sT -T4 -n -Pn --max-retries 1 -p LIST` against Vigie's `scan_ports` (connect timeout 0.5 s at most,
    1 retry, the same list): wall time of each, open-port agreement;
 2. `nmap -sV -n -Pn` on the open ports against Vigie's `identify`: the services nmap names and whether
    Vigie names them the same.
@@ -64,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hosts", type=int, default=16)
     parser.add_argument("--ports", type=int, default=1000)
+    parser.add_argument("--scan-only", action="store_true", help="skip the service identification part")
     args = parser.parse_args()
     ports = list(default_ports()[:args.ports])
     hosts = list(HOSTS)
@@ -103,6 +104,8 @@ def main() -> None:
             if theirs.get(a, set()) != ours[a]:
                 print(f"  {a}: nmap only {sorted(theirs.get(a, set()) - ours[a])}, vigie only {sorted(ours[a] - theirs.get(a, set()))}")
 
+        if args.scan_only:
+            return
         open_ports = sorted({p for a in addresses for p in ours[a]})
         t0 = time.monotonic()
         sv_xml = subprocess.run(["nmap", "-sV", "-n", "-Pn", "-p", ",".join(map(str, open_ports)), "-oX", "-",

@@ -26,7 +26,8 @@ from .scope import Scope
 
 class Connector(Protocol):
     def start(self, address: str, port: int) -> socket.socket:
-        """A non-blocking TCP socket whose connect to (address, port) has been started."""
+        """A non-blocking TCP socket whose connect to (address, port) has been started (the port scan
+        sets LINGER_0 on the connects that complete, so they close with RST and leave no TIME_WAIT)."""
         ...
 
     def connect(self, address: str, port: int, timeout: float) -> socket.socket:
@@ -34,7 +35,7 @@ class Connector(Protocol):
         ...
 
 
-_LINGER_0 = b"\x01\x00\x00\x00\x00\x00\x00\x00"
+LINGER_0 = b"\x01\x00\x00\x00\x00\x00\x00\x00"  # SO_LINGER on, 0 s: close() resets the connection
 
 
 class SocketConnector:
@@ -43,8 +44,6 @@ class SocketConnector:
     def start(self, address: str, port: int) -> socket.socket:
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
-        # no TIME_WAIT pile-up on scans of thousands of ports: close with RST
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_0)
         err = sock.connect_ex((address, port))
         if err not in (0, 115, 11):  # EINPROGRESS, EAGAIN
             sock.close()
