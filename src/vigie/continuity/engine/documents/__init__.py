@@ -9,6 +9,8 @@ from .model import (
     DegradedProcedure, Dependency, Establishment, ImpactRow, Kit, KitFile, KitManifest, KitVerification, Language,
     RestoreTestRecord, Runbook, RunbookStep, Site,
 )
+from .kit import build_kit, data_fingerprint, zip_kit
+from .manifest import MANIFEST, read_manifest, verify_kit
 from .pcra import default_docx_template, pcra_docx, pcra_html, pcra_pdf
 
 __all__ = [
@@ -17,4 +19,5 @@ __all__ = [
     "KitFile", "KitManifest", "KitVerification", "Language", "RestoreTestRecord", "Runbook", "RunbookStep", "Site",
     "DocumentError", "InvalidInput", "KitError", "ManifestError", "TemplateError",
     "default_docx_template", "pcra_docx", "pcra_html", "pcra_pdf",
+    "MANIFEST", "build_kit", "data_fingerprint", "read_manifest", "verify_kit", "zip_kit",
 ]

@@ -208,6 +208,7 @@ class KitManifest:
     data_fingerprint: str  # sha256 of the kit's data; equal fingerprints mean no rebuild is needed
     pdf: str = "classeur.pdf"  # path of the PDF binder inside the folder
     index: str = "index.html"
+    manifest_sha256: str = ""  # hash of MANIFEST.sha256 itself, to show beside the download
 
 
 @dataclass(frozen=True, slots=True)

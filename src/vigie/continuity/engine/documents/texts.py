@@ -101,6 +101,7 @@ _FR: dict[str, str] = {
     "gives_back": "Rend",
     "done": "Fait",
     "runbook_empty": "Aucun ordre de reprise calculé pour ce scénario.",
+    "runbook_see": "Voir l'ordre de reprise du système d'information, étapes",
     "s_tests": "Historique des tests de restauration",
     "date": "Date",
     "scope": "Périmètre",
@@ -152,7 +153,8 @@ _FR: dict[str, str] = {
     "verify_intro": ("Le fichier MANIFEST.sha256 contient l'empreinte SHA-256 de chaque fichier du kit. "
                      "Si une empreinte ne correspond plus, le fichier a été modifié : n'utilisez pas le kit "
                      "et demandez-en une copie sûre."),
-    "verify_linux": "Sous Linux ou macOS, dans le dossier du kit :",
+    "verify_linux": "Sous Linux, dans le dossier du kit :",
+    "verify_mac": "Sous macOS, dans le dossier du kit :",
     "verify_linux_ok": "Chaque ligne doit se terminer par « OK » (ou « Réussi »).",
     "verify_windows": "Sous Windows (PowerShell), pour un fichier :",
     "verify_windows_then": "puis comparez l'empreinte affichée à la ligne du fichier dans MANIFEST.sha256.",
@@ -255,6 +257,7 @@ _EN: dict[str, str] = {
     "gives_back": "Brings back",
     "done": "Done",
     "runbook_empty": "No recovery order computed for this scenario.",
+    "runbook_see": "See the information system recovery order, steps",
     "s_tests": "Restore-test history",
     "date": "Date",
     "scope": "Scope",
@@ -303,7 +306,8 @@ _EN: dict[str, str] = {
     "s_verify": "Check the kit",
     "verify_intro": ("MANIFEST.sha256 holds the SHA-256 hash of every file of the kit. If a hash no longer "
                      "matches, the file was changed: do not use the kit and ask for a safe copy."),
-    "verify_linux": "On Linux or macOS, in the kit folder:",
+    "verify_linux": "On Linux, in the kit folder:",
+    "verify_mac": "On macOS, in the kit folder:",
     "verify_linux_ok": "Every line must end with \"OK\".",
     "verify_windows": "On Windows (PowerShell), for one file:",
     "verify_windows_then": "then compare the hash shown with the file's line in MANIFEST.sha256.",
@@ -383,9 +387,9 @@ def _forms(fr: bool) -> tuple[FormSpec, ...]:
                  (5, 8, 37, 14, 14, 12, 10), 18),
         FormSpec("suivi-patients", t("Suivi des patients en mode dégradé", "Patient tracking during downtime"),
                  t("Une ligne par patient présent ou admis pendant la panne, pour ressaisir le dossier "
-                   "au retour du système. Ne jamais écrire de diagnostic dans la colonne Remarques.",
+                   "au retour du système. Aucun diagnostic sur cette feuille : elle reste à l'accueil du service.",
                    "One line per patient present or admitted during the outage, to re-enter the record "
-                   "when the system is back. Never write a diagnosis in the Notes column."),
+                   "when the system is back. No diagnosis on this sheet: it stays at the service's front desk."),
                  (t("Service", "Service"), t("Date", "Date"), t("Feuille n°", "Sheet no.")),
                  (t("Heure arrivée", "Arrival time"), t("Nom, prénom", "Surname, first name"),
                   t("Né(e) le", "Born"), t("N° provisoire", "Temporary no."), t("Lit / box", "Bed / bay"),
