@@ -18,16 +18,24 @@ def run_jobs():
         run(str(job.uuid))
 
 
-def test_changes_mark_the_kit_stale(world):
+
+def test_kit_built_by_job_and_downloaded(client, world):
+    act, _app, database, _server = stack(world.hospital_a)
+    act.procedures.create(title="Dossier papier", triggered_by="médecin de garde", trigger_when="DPI indisponible",
+                          steps="Sortir les fiches\nTracer", paper_forms="suivi-patients")
+    good_plan(database)
     kit = CrisisKit.objects.create(organisation=world.hospital_a, meeting_place="Salle du conseil")
-    CrisisKit.objects.filter(pk=kit.pk).update(stale=False)
-    other = CrisisKit.objects.create(organisation=world.hospital_b, meeting_place="Salle B")
-    CrisisKit.objects.filter(pk=other.pk).update(stale=False)
-    act = activity(world.hospital_a, "Urgences")
+    login(client, world.alice)
+    assert client.post(reverse("continuity:kit_build", args=[kit.uuid])).status_code == 302
+    run_jobs()
     kit.refresh_from_db()
-    assert kit.stale is True
-    CrisisKit.objects.filter(pk=kit.pk).update(stale=False)
-    act.procedures.create(title="Papier", triggered_by="cadre", trigger_when="panne", steps="a")
-    kit.refresh_from_db()
-    other.refresh_from_db()
-    assert kit.stale is True and other.stale is False
+    assert kit.stale is False and kit.built_at and kit.data_as_of and len(kit.sha256) == 64
+    response = client.get(reverse("continuity:kit_download", args=[kit.uuid]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert any(n.endswith("index.html") for n in names) and any(n.endswith("MANIFEST.sha256") for n in names)
+    pages = " ".join(archive.read(n).decode("utf-8", "replace") for n in names if n.endswith(".html"))
+    assert "Dossier papier" in pages and "Salle du conseil" in pages
+    page = client.get(kit.get_absolute_url()).content.decode()
+    assert kit.sha256 in page
