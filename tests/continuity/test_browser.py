@@ -33,6 +33,7 @@ def test_main_continuity_pages(data, live_server, browser_page):  # noqa: F811
     page.press("input[name=code]", "Enter")
     page.wait_for_selector("text=Organisations")
 
+    page.click("nav >> text=Crise et continuité")  # the menu group, then its entry
     page.click("nav >> text=Continuité et reprise d'activité")
     page.wait_for_selector("h1:has-text('Continuité et reprise')")
     page.click(f"text={data['name']}")

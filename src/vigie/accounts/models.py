@@ -178,6 +178,10 @@ class AuditEvent(Scoped):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
 
+    def change_list(self) -> list[tuple[str, object]]:
+        """The changed fields as pairs: a template's `changes.items` would read a field named "items"."""
+        return list(self.changes.items()) if isinstance(self.changes, dict) else []
+
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise PermissionError("audit events are append-only")
