@@ -104,3 +104,16 @@ def require_service(name: str, host: str, port: int) -> None:
         if os.environ.get("VIGIE_TEST_REQUIRE_SERVICES") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+# Testbeds started once per session: under pytest-xdist, all their tests go to one worker.
+SESSION_TESTBEDS = ("samba", "netbed")
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (scripts/test runs workers with --dist loadgroup), keep each file on one worker,
+    so module fixtures and files sharing a service (Redis db 15) run once, and put every test of a testbed
+    in one group, so a worker starts the Samba DC or the namespace test bed once."""
+    for item in items:
+        testbed = next((name for name in SESSION_TESTBEDS if name in item.fixturenames), None)
+        item.add_marker(pytest.mark.xdist_group(testbed or item.nodeid.split("::")[0]))

@@ -179,13 +179,32 @@ def snapshot_models():
     ]
 
 
+_SNAPSHOT_SQL: dict = {}
+
+
+def snapshot_sql(model) -> str:
+    """SELECT of the model's columns but SNAPSHOT_SKIP's, by primary key; raw SQL, written once per model,
+    because the ORM's compilation of some hundred queries per write attempt dominated the module's time."""
+    from django.db import connection
+
+    if model not in _SNAPSHOT_SQL:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields if f.attname not in SNAPSHOT_SKIP)
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        _SNAPSHOT_SQL[model] = f"SELECT {columns} FROM {table} ORDER BY {pk}"
+    return _SNAPSHOT_SQL[model]
+
+
 def snapshot() -> dict:
+    from django.db import connection
+
     from vigie.accounts.models import AuditEvent
 
     tables = {}
-    for model in snapshot_models():
-        rows = model._base_manager.order_by("pk").values()
-        tables[model._meta.label] = [{k: v for k, v in row.items() if k not in SNAPSHOT_SKIP} for row in rows]
+    with connection.cursor() as cursor:
+        for model in snapshot_models():
+            cursor.execute(snapshot_sql(model))
+            tables[model._meta.label] = cursor.fetchall()
     writes = AuditEvent.objects.filter(action__in=["create", "change", "delete"]).count()
     tables["accounts.AuditEvent (writes)"] = writes
     return tables
@@ -229,8 +248,31 @@ def body_for(name: str, model, method: str):
     return patch_payload(model) if is_api(name) and method in ("PATCH", "PUT") else None
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """The world and the tenants, built once for the module inside a transaction rolled back at its end.
+    Each test runs in a savepoint of it (pytest-django's `db`), so what a test writes is undone after it."""
+    from django.db import transaction
+
+    from tests.conftest import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        yield world, build_tenants(world)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def tenants(world):
+def world(shared, db):
+    return shared[0]
+
+
+@pytest.fixture
+def tenants(shared, db):
+    return shared[1]
+
+
+def build_tenants(world):
     """An A and a B object for every routed model, and every identifier of B's side."""
     objects = {}
     for model in ROUTED_MODELS:
