@@ -100,6 +100,24 @@ def test_tls_good_expired_self_signed(full, netbed):
     assert own.chain[0].self_signed and not own.trusted and not good.chain[0].self_signed
 
 
+def test_tls_chain_beyond_the_leaf(full, netbed):
+    """The whole chain the server sends is recorded, leaf first, with subjects, issuers and validity."""
+    chained = _service(full, netbed.address("chaine"), 443).tls
+    leaf, intermediate = chained.chain
+    assert leaf.subject == "CN=chaine.ch-test.test" and leaf.issuer == f"CN=Vigie test intermediate {netbed.pid}"
+    assert intermediate.subject == leaf.issuer and intermediate.issuer == f"CN=Vigie test CA {netbed.pid}"
+    assert intermediate.not_before < full.started < intermediate.not_after < leaf.not_after
+    assert not intermediate.self_signed and intermediate.sha256 != leaf.sha256
+    assert chained.trusted and chained.chain_complete  # the CA file holds only the root
+    short = _service(full, netbed.address("incomplet"), 443).tls
+    assert [c.subject for c in short.chain] == ["CN=incomplet.ch-test.test"]
+    assert not short.trusted and short.chain_complete is False
+    stale = _service(full, netbed.address("perime"), 443).tls
+    assert len(stale.chain) == 2 and stale.chain[1].not_after < full.started
+    good = _service(full, netbed.address("web"), 443).tls
+    assert len(good.chain) == 1 and good.chain_complete, "a leaf issued by the root itself needs nothing more"
+
+
 def test_dns_discovery(full):
     main = next(d for d in full.domains if d.name == "ch-test.test")
     bare = next(d for d in full.domains if d.name == "autre-test.test")

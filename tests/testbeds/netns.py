@@ -64,6 +64,12 @@ HOSTS: list[TestHost] = [
     TestHost("intranet", ((80, "http-weak"),)),  # login over HTTP, listing, phpMyAdmin, Apache 2.4.49
     TestHost("securise", ((80, "http-redirect"), (443, "https-strict"))),  # redirect, HSTS, good certificate
     TestHost("ancien", ((443, "https-legacy"),)),  # TLS 1.0/1.1, RSA 1024, other name, expiring soon
+    # certificate chains: CA -> intermediate -> leaf (netns.Testbed._certificates)
+    TestHost("chaine", ((443, "https-chain"),)),  # sends leaf + intermediate: the clean chain
+    TestHost("incomplet", ((443, "https-chain-short"),)),  # sends the leaf alone, its intermediate missing
+    TestHost("perime", ((443, "https-chain-expired"),)),  # sends leaf + an intermediate that has expired
+    # cipher suites: TLS 1.2 only, a good certificate, but NULL and RSA key exchange accepted besides ECDHE
+    TestHost("chiffre", ((443, "https-weak-ciphers"),)),
 ]
 
 
@@ -214,32 +220,61 @@ class Testbed:
         (self.workdir / f"{CLEAN_ZONE}.zone").write_text("\n".join(clean) + "\n")
 
     def _certificates(self) -> None:
+        """The test CA (ca.pem, the scans' trust store), two intermediates under it (one expired) and a
+        certificate file per https kind: key, leaf, then the intermediate when the server sends it."""
         now = dt.datetime.now(dt.timezone.utc)
         ca_key = ec.generate_private_key(ec.SECP256R1())
         ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Vigie test CA {self.pid}")])
-        ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-              .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-              .not_valid_after(now + dt.timedelta(days=30))
-              .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256()))
+        ca = _ca_certificate(ca_name, ca_name, ca_key.public_key(), ca_key, now - dt.timedelta(days=1),
+                             now + dt.timedelta(days=30))
         (self.workdir / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+        issuers: dict[str, tuple[x509.Name, Any, x509.Certificate | None]] = {"ca": (ca_name, ca_key, None)}
+        for label, start, end in (("intermediate", now - dt.timedelta(days=1), now + dt.timedelta(days=30)),
+                                  ("intermediate-expired", now - dt.timedelta(days=400), now - dt.timedelta(days=5))):
+            key = ec.generate_private_key(ec.SECP256R1())
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Vigie test {label} {self.pid}")])
+            issuers[label] = (name, key, _ca_certificate(name, ca_name, key.public_key(), ca_key, start, end))
         extra = tuple(n for h in self.hosts for n in h.cert_names)
+        year = now + dt.timedelta(days=365)
+        # kind: (host, not before, not after, issuer: "self" or a key of `issuers`, send the intermediate)
         specs = {
-            "https-good": ("web", now - dt.timedelta(days=1), now + dt.timedelta(days=365), False),
-            "https-expired": ("expire", now - dt.timedelta(days=400), now - dt.timedelta(days=10), False),
-            "https-self": ("autosigne", now - dt.timedelta(days=1), now + dt.timedelta(days=365), True),
-            "https-strict": ("securise", now - dt.timedelta(days=1), now + dt.timedelta(days=365), False),
-            "https-legacy": ("ancien", now - dt.timedelta(days=300), now + dt.timedelta(days=10), False),
+            "https-good": ("web", now - dt.timedelta(days=1), year, "ca", False),
+            "https-expired": ("expire", now - dt.timedelta(days=400), now - dt.timedelta(days=10), "ca", False),
+            "https-self": ("autosigne", now - dt.timedelta(days=1), year, "self", False),
+            "https-strict": ("securise", now - dt.timedelta(days=1), year, "ca", False),
+            "https-legacy": ("ancien", now - dt.timedelta(days=300), now + dt.timedelta(days=10), "ca", False),
+            "https-chain": ("chaine", now - dt.timedelta(days=1), year, "intermediate", True),
+            "https-chain-short": ("incomplet", now - dt.timedelta(days=1), year, "intermediate", False),
+            "https-chain-expired": ("perime", now - dt.timedelta(days=1), year, "intermediate-expired", True),
+            "https-weak-ciphers": ("chiffre", now - dt.timedelta(days=1), year, "ca", False),
         }
-        for kind, (host, start, end, self_signed) in specs.items():
-            legacy = kind == "https-legacy"  # RSA 1024, a name that is not the host's
-            key: Any = rsa.generate_private_key(65537, 1024) if legacy else ec.generate_private_key(ec.SECP256R1())
-            names = ("vieux-nom.ch-test.test",) if legacy else (self.fqdn(host), *(extra if kind == "https-good" else ()))
+        for kind, (host, start, end, issuer, send_intermediate) in specs.items():
+            # RSA keys where the server must offer RSA key exchange (ciphers) or a short key (legacy)
+            key: Any = (rsa.generate_private_key(65537, 1024) if kind == "https-legacy" else
+                        rsa.generate_private_key(65537, 2048) if kind == "https-weak-ciphers" else
+                        ec.generate_private_key(ec.SECP256R1()))
+            names = (("vieux-nom.ch-test.test",) if kind == "https-legacy" else
+                     (self.fqdn(host), *(extra if kind == "https-good" else ())))
             subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-            builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject if self_signed else ca_name)
-                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(start).not_valid_after(end)
-                       .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False))
-            cert = builder.sign(key if self_signed else ca_key, hashes.SHA256())
+            issuer_name, issuer_key, intermediate = issuers.get(issuer, (subject, key, None))
+            cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name)
+                    .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                    .not_valid_before(start).not_valid_after(end)
+                    .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+                    .sign(issuer_key, hashes.SHA256()))
             pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM)
+            if send_intermediate and intermediate is not None:
+                pem += intermediate.public_bytes(serialization.Encoding.PEM)
             (self.workdir / f"{kind}.pem").write_bytes(pem)
+
+
+def _ca_certificate(subject: x509.Name, issuer: x509.Name, public_key: Any, signing_key: Any,
+                    start: dt.datetime, end: dt.datetime) -> x509.Certificate:
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+            .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .sign(signing_key, hashes.SHA256()))
