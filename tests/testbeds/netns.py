@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dns.reversename
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -33,6 +34,7 @@ ZONE = "ch-test.test"  # SPF, DMARC, CAA, open AXFR on ns1
 BARE_ZONE = "autre-test.test"  # MX but no SPF nor DMARC
 CLEAN_ZONE = "propre-test.test"  # MX, SPF, DMARC, served by ns2 only (zone transfer refused)
 OUTSIDE = "127.0.0.9"  # what `dehors.ch-test.test` resolves to: out of scope, harmless loopback
+OUTSIDE_ZONE = "hebergeur-externe.test"  # a provider's domain, never in any test scope (a PTR points there)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class TestHost:
     ssh_port: int = 0  # run Debian's sshd on this port
     dns: str = ""  # "axfr" (zone transfer open) or "noaxfr"
     cert_names: tuple[str, ...] = ()  # extra names in the https certificates
+    ptr: str = ""  # the PTR name of its addresses (reverse zones), "" for its own name under ch-test.test
 
 
 HOSTS: list[TestHost] = [
@@ -57,9 +60,9 @@ HOSTS: list[TestHost] = [
                      (9200, "elasticsearch")), filtered=(1433,)),
     TestHost("cache", ((6379, "redis-auth"),)),
     TestHost("poste", ((3389, "rdp"), (445, "smb"), (5900, "vnc"), (23, "telnet"))),
-    TestHost("annuaire", ((389, "ldap"),)),
-    TestHost("pacs", ((104, "dicom"), (11112, "dicom"), (2575, "hl7"))),
-    TestHost("mail", ((21, "ftp"), (25, "smtp"))),
+    TestHost("annuaire", ((389, "ldap"),), ptr=f"ancien-dc.{ZONE}"),  # in scope, resolves out of it
+    TestHost("pacs", ((104, "dicom"), (11112, "dicom"), (2575, "hl7")), ptr=f"imagerie.{ZONE}"),
+    TestHost("mail", ((21, "ftp"), (25, "smtp")), ptr=f"mx1.{OUTSIDE_ZONE}"),  # the host's provider's name
     # the checks tests' weak and clean web and TLS hosts
     TestHost("intranet", ((80, "http-weak"),)),  # login over HTTP, listing, phpMyAdmin, Apache 2.4.49
     TestHost("securise", ((80, "http-redirect"), (443, "https-strict"))),  # redirect, HSTS, good certificate
@@ -175,7 +178,8 @@ class Testbed:
         if host.dns:
             zones = [f"{self.workdir / ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
                      f"{self.workdir / BARE_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
-                     f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else "")]
+                     f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
+                     f"{self.workdir / 'reverse4'}.zone", f"{self.workdir / 'reverse6'}.zone"]
             self._spawn(ns, sys.executable, "-m", "tests.testbeds.dnsserver", self.address(host.name), *zones)
         if host.ssh_port or any(kind == "ssh-fake" for _, kind in host.services):
             key = self.workdir / f"ssh_host_{host.name}"
@@ -206,7 +210,8 @@ class Testbed:
                  '@ TXT "v=spf1 mx -all"', '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@ch-test.test"',
                  '@ CAA 0 issue "letsencrypt.org"', f"@ A {self.address('web')}",
                  "www CNAME web", "fuite CNAME portail.ailleurs.test.", f"dehors A {OUTSIDE}",
-                 f"dossier-patient A {self.address('web')}"]
+                 f"dossier-patient A {self.address('web')}", f"imagerie A {self.address('pacs')}",
+                 f"ancien-dc A {OUTSIDE}"]
         for host in self.hosts:
             lines.append(f"{host.name} A {self.address(host.name)}")
             lines.append(f"{host.name} AAAA {self.address6(host.name)}")
@@ -218,6 +223,18 @@ class Testbed:
                  "@ NS ns2.ch-test.test.", "@ MX 10 mail.ch-test.test.", '@ TXT "v=spf1 mx -all"',
                  '_dmarc TXT "v=DMARC1; p=reject"']
         (self.workdir / f"{CLEAN_ZONE}.zone").write_text("\n".join(clean) + "\n")
+        self._reverse_zones()
+
+    def _reverse_zones(self) -> None:
+        """in-addr.arpa for 198.19.<run>.0/24 and ip6.arpa for the /120: a PTR for every host's addresses."""
+        for label, origin, address in (
+                ("reverse4", dns.reversename.from_address(self.network.split("/")[0]).parent(), self.address),
+                ("reverse6", dns.reversename.from_address(self.network6.split("/")[0]).parent().parent(), self.address6)):
+            lines = [f"$ORIGIN {origin}", "$TTL 60", f"@ SOA ns1.{ZONE}. hostmaster.{ZONE}. 1 3600 600 86400 60",
+                     f"@ NS ns1.{ZONE}."]
+            for host in self.hosts:
+                lines.append(f"{dns.reversename.from_address(address(host.name))} PTR {host.ptr or self.fqdn(host.name)}.")
+            (self.workdir / f"{label}.zone").write_text("\n".join(lines) + "\n")
 
     def _certificates(self) -> None:
         """The test CA (ca.pem, the scans' trust store), two intermediates under it (one expired) and a
