@@ -120,6 +120,11 @@ def test_tls_old_protocols_one_finding_each():
 
 def test_tls_weak_ciphers():
     assert [f.evidence_key for f in fired(tls_service(weak_ciphers=("DES-CBC3-SHA",)), "tls.weak_cipher")] == ["DES-CBC3-SHA"]
+    severities = {f.evidence_key: f.severity for f in fired(tls_service(
+        weak_ciphers=("ECDHE-RSA-DES-CBC3-SHA", "RC4-SHA", "NULL-SHA256", "AECDH-AES256-SHA", "EXP-RC4-MD5")),
+        "tls.weak_cipher")}
+    assert severities == {"ECDHE-RSA-DES-CBC3-SHA": "medium", "RC4-SHA": "medium", "NULL-SHA256": "high",
+                          "AECDH-AES256-SHA": "high", "EXP-RC4-MD5": "high"}, "no protection at all: high"
     assert fired(tls_service(), "tls.weak_cipher") == []
 
 

@@ -86,13 +86,20 @@ def test_tls_cipher_suites(result, bed):
     """A TLS 1.2 server with a good certificate that prefers ECDHE but also accepts NULL encryption and
     RSA key exchange: each is found although the server would never pick it for a normal client."""
     found = by_target(result, bed)[(bed.address("chiffre"), 443)]
-    assert [f.evidence_key for f in found["tls.weak_cipher"]] == ["NULL-SHA256"]
+    assert [(f.evidence_key, f.severity) for f in found["tls.weak_cipher"]] == [("NULL-SHA256", "high")]
     (rsa_kx,) = found["tls.no_forward_secrecy"]
     assert (rsa_kx.evidence_key, rsa_kx.severity) == ("AES128-SHA", "low")
     assert set(found) == {"tls.weak_cipher", "tls.no_forward_secrecy", "http.no_hsts"}, set(found)
     for clean in ("securise", "chaine"):
         assert {"tls.weak_cipher", "tls.no_forward_secrecy"} <= covered(result, bed.address(clean), 443, "tls.")
         assert not {"tls.weak_cipher", "tls.no_forward_secrecy"} & set(found_at(result, bed, clean))
+
+
+def test_tls_3des_found_by_a_bare_client_hello(result, bed):
+    """GnuTLS still serves 3DES; this machine's OpenSSL cannot offer it, the bare ClientHello does."""
+    found = found_at(result, bed, "equipement")
+    assert [(f.evidence_key, f.severity) for f in found["tls.weak_cipher"]] == [("ECDHE-RSA-DES-CBC3-SHA", "medium")]
+    assert {c for c in found if c.startswith("tls.")} == {"tls.weak_cipher", "tls.no_forward_secrecy"}  # GnuTLS: RSA kx
 
 
 def test_tls_chain_family(result, bed):

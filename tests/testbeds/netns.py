@@ -34,6 +34,8 @@ ZONE = "ch-test.test"  # SPF, DMARC, CAA, open AXFR on ns1
 BARE_ZONE = "autre-test.test"  # MX but no SPF nor DMARC
 CLEAN_ZONE = "propre-test.test"  # MX, SPF, DMARC, served by ns2 only (zone transfer refused)
 OUTSIDE = "127.0.0.9"  # what `dehors.ch-test.test` resolves to: out of scope, harmless loopback
+# GnuTLS's usual suites plus 3DES (what old appliances still offer), TLS 1.2 only: the cipher alone is weak
+GNUTLS_PRIORITY = "NORMAL:+3DES-CBC:-VERS-TLS1.3:-VERS-TLS1.1:-VERS-TLS1.0"
 OUTSIDE_ZONE = "hebergeur-externe.test"  # a provider's domain, never in any test scope (a PTR points there)
 
 
@@ -46,6 +48,7 @@ class TestHost:
     dns: str = ""  # "axfr" (zone transfer open) or "noaxfr"
     cert_names: tuple[str, ...] = ()  # extra names in the https certificates
     ptr: str = ""  # the PTR name of its addresses (reverse zones), "" for its own name under ch-test.test
+    gnutls_port: int = 0  # run GnuTLS's gnutls-serv here, with 3DES enabled (Debian's OpenSSL 3 has none)
 
 
 HOSTS: list[TestHost] = [
@@ -73,6 +76,7 @@ HOSTS: list[TestHost] = [
     TestHost("perime", ((443, "https-chain-expired"),)),  # sends leaf + an intermediate that has expired
     # cipher suites: TLS 1.2 only, a good certificate, but NULL and RSA key exchange accepted besides ECDHE
     TestHost("chiffre", ((443, "https-weak-ciphers"),)),
+    TestHost("equipement", gnutls_port=443),  # an old appliance's TLS: 3DES accepted (SWEET32)
 ]
 
 
@@ -181,6 +185,13 @@ class Testbed:
                      f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
                      f"{self.workdir / 'reverse4'}.zone", f"{self.workdir / 'reverse6'}.zone"]
             self._spawn(ns, sys.executable, "-m", "tests.testbeds.dnsserver", self.address(host.name), *zones)
+        if host.gnutls_port:
+            pem = str(self.workdir / "gnutls-3des.pem")
+            process = subprocess.Popen(["ip", "netns", "exec", ns, "gnutls-serv", "--http", "-a", f"-p{host.gnutls_port}",
+                                        f"--x509certfile={pem}", f"--x509keyfile={pem}", f"--priority={GNUTLS_PRIORITY}"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+            self.processes.append(process)
+            self._wait_listen(ns, host.gnutls_port)
         if host.ssh_port or any(kind == "ssh-fake" for _, kind in host.services):
             key = self.workdir / f"ssh_host_{host.name}"
             if not key.exists():
@@ -264,11 +275,12 @@ class Testbed:
             "https-chain-short": ("incomplet", now - dt.timedelta(days=1), year, "intermediate", False),
             "https-chain-expired": ("perime", now - dt.timedelta(days=1), year, "intermediate-expired", True),
             "https-weak-ciphers": ("chiffre", now - dt.timedelta(days=1), year, "ca", False),
+            "gnutls-3des": ("equipement", now - dt.timedelta(days=1), year, "ca", False),
         }
         for kind, (host, start, end, issuer, send_intermediate) in specs.items():
             # RSA keys where the server must offer RSA key exchange (ciphers) or a short key (legacy)
             key: Any = (rsa.generate_private_key(65537, 1024) if kind == "https-legacy" else
-                        rsa.generate_private_key(65537, 2048) if kind == "https-weak-ciphers" else
+                        rsa.generate_private_key(65537, 2048) if kind in ("https-weak-ciphers", "gnutls-3des") else
                         ec.generate_private_key(ec.SECP256R1()))
             names = (("vieux-nom.ch-test.test",) if kind == "https-legacy" else
                      (self.fqdn(host), *(extra if kind == "https-good" else ())))

@@ -109,7 +109,14 @@ def old_protocol(service: Service, context: Context) -> Iterable[Hit] | None:
        needs=("tls",))
 def weak_cipher(service: Service, context: Context) -> Iterable[Hit] | None:
     assert service.tls is not None
-    return tuple(Hit(suite, f"cipher suite {suite} accepted") for suite in service.tls.weak_ciphers)
+    return tuple(Hit(suite, f"cipher suite {suite} accepted", severity="high" if _unprotected(suite) else None)
+                 for suite in service.tls.weak_ciphers)
+
+
+def _unprotected(suite: str) -> bool:
+    """No encryption (NULL), no server authentication (anonymous: anyone in the path can impersonate
+    it) or export-grade keys (broken in hours): no protection at all, where RC4 and 3DES are weakened."""
+    return "NULL" in suite or suite.startswith(("ADH-", "AECDH-", "EXP"))
 
 
 @check(id="tls.no_forward_secrecy", family="tls", title_fr="Échange de clés RSA accepté (sans confidentialité persistante)",

@@ -28,6 +28,7 @@ from OpenSSL import SSL
 from .._model import Certificate, TlsInfo
 from ..limits import Limits
 from ..net import Connector
+from .tlshello import legacy_suite
 
 VERSIONS: tuple[tuple[str, ssl.TLSVersion], ...] = (
     ("TLSv1", ssl.TLSVersion.TLSv1), ("TLSv1.1", ssl.TLSVersion.TLSv1_1),
@@ -35,7 +36,7 @@ VERSIONS: tuple[tuple[str, ssl.TLSVersion], ...] = (
 )
 # Broken suites: no encryption, no authentication, export-grade, RC4, single and triple DES (64-bit
 # blocks: SWEET32), MD5 MACs. Debian's OpenSSL 3 has compiled out RC4, DES and 3DES, so of these it can
-# only offer (and so detect) the NULL and anonymous ones; the rest stay in the list for other builds.
+# only offer the NULL and anonymous ones; the others are asked for by a bare ClientHello (tlshello.py).
 WEAK_CIPHERS = "eNULL:aNULL:EXPORT:LOW:RC4:3DES:DES:MD5:IDEA"
 # RSA key exchange: a recorded session can be decrypted later by whoever obtains the server's key
 STATIC_RSA_CIPHERS = "kRSA:!eNULL:!aNULL:!EXPORT:!LOW:!RC4:!3DES:!DES:!MD5"
@@ -115,6 +116,8 @@ def probe_tls(connector: Connector, address: str, port: int, server_name: str, l
     if not offered:
         return None
     weak = _accepted_suite(connector, address, port, server_name, limits, WEAK_CIPHERS)
+    legacy = legacy_suite(connector, address, port, server_name, limits)  # what this OpenSSL cannot offer
+    weak = tuple(dict.fromkeys(weak + ((legacy,) if legacy else ())))
     static_rsa = _accepted_suite(connector, address, port, server_name, limits, STATIC_RSA_CIPHERS)
     trusted = False
     if cafile:
