@@ -152,6 +152,8 @@ ESXI = "cpe:2.3:o:vmware:esxi:{}:{}:*:*:*:*:*:*"
     (ESXI.format("8.0", "update2d"), {"CVE-2024-37085"}),
     (ESXI.format("8.0", "update3c"), {"CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),
     (ESXI.format("8.0", "update3d"), set()),
+    (ESXI.format("8.0", "U3c"), {"CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),  # VMware's own spelling
+    (ZIMBRA.format("9.0.0", "patch26"), {"CVE-2022-41352", "CVE-2024-45519"}),
 ])
 def test_starter_set_knows_zimbra_and_esxi(db, cpe, expected):
     assert set(cves(db, cpe)) == expected
