@@ -165,6 +165,17 @@ def test_tls_weak_key_and_sha1_signature():
     assert fired(tls_service(cert(key_type="EC", key_bits=256)), "tls.weak_key") == []
 
 
+def test_tls_weak_key_of_an_intermediate_but_not_of_a_sent_root():
+    leaf = cert(issuer="CN=Test Intermediate")
+    weak = replace(INTERMEDIATE, key_bits=1024, signature_algorithm="sha1WithRSAEncryption")
+    keys = {f.evidence_key for f in fired(tls_service(leaf, chain=(leaf, weak)), "tls.weak_key")}
+    assert keys == {"intermediate:CN=Test Intermediate:key:RSA1024",
+                    "intermediate:CN=Test Intermediate:signature:sha1WithRSAEncryption"}
+    old_root = cert(subject="CN=Test Root", issuer="CN=Test Root", self_signed=True, key_bits=1024,
+                    signature_algorithm="sha1WithRSAEncryption")
+    assert fired(tls_service(leaf, chain=(leaf, INTERMEDIATE, old_root)), "tls.weak_key") == []
+
+
 def test_failed_handshake_covers_no_tls_check():
     broken = replace(tls_service(), tls=TlsInfo(versions=(), chain=(), error="handshake failure"))
     assert {c for c in run(broken, "tls.expired")[1]} == set()

@@ -182,18 +182,29 @@ _MIN_BITS = {"RSA": 2048, "DSA": 2048, "EC": 256}
 @check(id="tls.weak_key", family="tls", title_fr="Clé trop courte ou signature SHA-1",
        title_en="Key too short or SHA-1 signature", severity="medium", reference=_ANSSI_TLS,
        remediation_fr="Émettez un nouveau certificat avec une clé RSA d'au moins 2048 bits (ou ECDSA P-256) "
-                      "signé en SHA-256 ou mieux.",
+                      "signé en SHA-256 ou mieux ; pour un certificat intermédiaire, installez celui que "
+                      "l'autorité publie actuellement.",
        remediation_en="Issue a new certificate with an RSA key of at least 2048 bits (or ECDSA P-256) "
-                      "signed with SHA-256 or better.", needs=("tls",))
+                      "signed with SHA-256 or better; for an intermediate, install the one the authority "
+                      "currently publishes.", needs=("tls",))
 def weak_key(service: Service, context: Context) -> Iterable[Hit] | None:
     leaf = _leaf(service)
     if leaf is None:
         return None
+    assert service.tls is not None
+    hits = _weak_key_hits(leaf, prefix="", label="")
+    for cert in service.tls.chain[1:]:  # an intermediate signs the leaf: a weak one breaks the chain as much
+        if not cert.self_signed:
+            hits += _weak_key_hits(cert, prefix=f"intermediate:{cert.subject}:", label=f"intermediate {cert.subject}: ")
+    return hits
+
+
+def _weak_key_hits(cert: Certificate, *, prefix: str, label: str) -> list[Hit]:
     hits: list[Hit] = []
-    minimum = _MIN_BITS.get(leaf.key_type.upper())
-    if minimum and 0 < leaf.key_bits < minimum:
-        hits.append(Hit(f"key:{leaf.key_type}{leaf.key_bits}", f"{leaf.key_type} key of {leaf.key_bits} bits"))
-    signature = leaf.signature_algorithm.lower()
-    if not leaf.self_signed and ("sha1" in signature or "md5" in signature):
-        hits.append(Hit(f"signature:{leaf.signature_algorithm}", f"signed with {leaf.signature_algorithm}"))
+    minimum = _MIN_BITS.get(cert.key_type.upper())
+    if minimum and 0 < cert.key_bits < minimum:
+        hits.append(Hit(f"{prefix}key:{cert.key_type}{cert.key_bits}", f"{label}{cert.key_type} key of {cert.key_bits} bits"))
+    signature = cert.signature_algorithm.lower()
+    if not cert.self_signed and ("sha1" in signature or "md5" in signature):
+        hits.append(Hit(f"{prefix}signature:{cert.signature_algorithm}", f"{label}signed with {cert.signature_algorithm}"))
     return hits
