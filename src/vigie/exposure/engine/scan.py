@@ -136,7 +136,7 @@ def scan(
     if resolver is not None:  # reverse DNS of every in-scope address: PTR names in scope are followed
         progress(0, 1, "reverse dns")
         asked = set(addresses)
-        reverse = reverse_names(resolver, scope, sorted(asked))
+        reverse = reverse_names(resolver, scope, sorted(asked), workers=limits.probe_concurrency)
         _follow_reverse_names(resolver, scope, reverse, all_names, addresses, refused)
     result_hosts, probed, more_refused = _scan_addresses(addresses, scope, scoped, ports, limits, progress,
                                                          _http_paths(_checks()), cafile)
@@ -159,7 +159,8 @@ def scan(
             result_hosts += more_hosts
             probed += more_probed
             refused.extend(again)
-        reverse |= reverse_names(resolver, scope, [h.address for h in result_hosts if h.address not in asked])
+        reverse |= reverse_names(resolver, scope, [h.address for h in result_hosts if h.address not in asked],
+                                 workers=limits.probe_concurrency)
         result_hosts = tuple(replace(h, names=tuple(sorted(addresses.get(h.address, set()) | set(h.names))),
                                      reverse_name=reverse.get(h.address, "")) for h in result_hosts)
     findings, coverage = _evaluate(result_hosts, domains, kb, only_checks)
