@@ -129,10 +129,16 @@ def probe_tls(connector: Connector, address: str, port: int, server_name: str, l
         except (OSError, ssl.SSLError):
             trusted = False
     sent = fetch_chain(connector, address, port, server_name, limits) or ((der,) if der else ())
-    certificates = [x509.load_der_x509_certificate(item) for item in sent]
-    return TlsInfo(versions=tuple(offered), chain=tuple(parse_certificate(item) for item in sent),
+    readable: list[tuple[Certificate, x509.Certificate]] = []
+    for item in sent:
+        try:
+            readable.append((parse_certificate(item), x509.load_der_x509_certificate(item)))
+        except ValueError:  # a malformed certificate in the chain: the others are still judged
+            continue
+    return TlsInfo(versions=tuple(offered), chain=tuple(parsed for parsed, _ in readable),
                    server_name=server_name, trusted=trusted, cipher=cipher, weak_ciphers=weak,
-                   no_forward_secrecy=static_rsa, chain_complete=chain_complete(certificates, cafile))
+                   no_forward_secrecy=static_rsa,
+                   chain_complete=chain_complete([cert for _, cert in readable], cafile))
 
 
 def _accepted_suite(connector: Connector, address: str, port: int, server_name: str, limits: Limits,
