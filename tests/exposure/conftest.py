@@ -13,9 +13,10 @@ from tests.testbeds.netns import Testbed
 
 @pytest.fixture(scope="session")
 def netbed():
-    missing = [tool for tool in ("ip", "nft", "/usr/sbin/sshd", "ssh-keygen") if not shutil.which(tool)]
+    missing = [tool for tool in ("ip", "nft", "/usr/sbin/sshd", "ssh-keygen", "gnutls-serv") if not shutil.which(tool)]
     if os.geteuid() != 0 or missing:
-        reason = f"the namespace test bed needs root and {', '.join(missing) or 'iproute2, nftables, openssh-server'}"
+        reason = (f"the namespace test bed needs root and "
+                  f"{', '.join(missing) or 'iproute2, nftables, openssh-server, gnutls-bin'}")
         if os.environ.get("VIGIE_TEST_REQUIRE_SERVICES"):
             pytest.fail(reason)
         pytest.skip(reason)

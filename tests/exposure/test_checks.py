@@ -33,7 +33,7 @@ def cert(**changes):
 
 def tls_service(leaf=None, **tls_changes):
     tls = TlsInfo(versions=("TLSv1.2", "TLSv1.3"), chain=(leaf or cert(),), server_name="www.example.test",
-                  trusted=True, cipher="TLS_AES_256_GCM_SHA384")
+                  trusted=True, cipher="TLS_AES_256_GCM_SHA384", chain_complete=True)
     return Service(address="198.18.0.10", port=443, name="https", hostname="www.example.test",
                    tls=replace(tls, **tls_changes),
                    http=(HttpResponse("https://www.example.test/", 200,
@@ -120,7 +120,42 @@ def test_tls_old_protocols_one_finding_each():
 
 def test_tls_weak_ciphers():
     assert [f.evidence_key for f in fired(tls_service(weak_ciphers=("DES-CBC3-SHA",)), "tls.weak_cipher")] == ["DES-CBC3-SHA"]
+    severities = {f.evidence_key: f.severity for f in fired(tls_service(
+        weak_ciphers=("ECDHE-RSA-DES-CBC3-SHA", "RC4-SHA", "NULL-SHA256", "AECDH-AES256-SHA", "EXP-RC4-MD5")),
+        "tls.weak_cipher")}
+    assert severities == {"ECDHE-RSA-DES-CBC3-SHA": "medium", "RC4-SHA": "medium", "NULL-SHA256": "high",
+                          "AECDH-AES256-SHA": "high", "EXP-RC4-MD5": "high"}, "no protection at all: high"
     assert fired(tls_service(), "tls.weak_cipher") == []
+
+
+def test_tls_rsa_key_exchange_is_no_forward_secrecy_not_weak():
+    rsa_kx = tls_service(no_forward_secrecy=("AES128-SHA",))
+    (finding,) = fired(rsa_kx, "tls.no_forward_secrecy")
+    assert (finding.evidence_key, finding.severity) == ("AES128-SHA", "low")
+    assert fired(rsa_kx, "tls.weak_cipher") == [] and fired(tls_service(), "tls.no_forward_secrecy") == []
+
+
+INTERMEDIATE = cert(subject="CN=Test Intermediate", issuer="CN=Test Root", names=(), sha256="cd" * 32)
+
+
+def test_tls_incomplete_chain():
+    leaf = cert(issuer="CN=Test Intermediate")
+    (finding,) = fired(tls_service(leaf, chain_complete=False), "tls.chain_incomplete")
+    assert finding.evidence_key == "CN=Test Intermediate" and finding.details["missing_issuer"] == "CN=Test Intermediate"
+    assert fired(tls_service(leaf, chain=(leaf, INTERMEDIATE), chain_complete=True), "tls.chain_incomplete") == []
+    unknown = tls_service(leaf, chain_complete=None)  # no trust store to judge against
+    assert "tls.chain_incomplete" not in run(unknown, "tls.chain_incomplete")[1]
+
+
+def test_tls_expired_intermediate_but_not_a_sent_root():
+    leaf = cert(issuer="CN=Test Intermediate")
+    old = replace(INTERMEDIATE, not_after=NOW - timedelta(days=2))
+    (finding,) = fired(tls_service(leaf, chain=(leaf, old)), "tls.intermediate_expired")
+    assert finding.evidence_key == old.sha256 and finding.details["subject"] == "CN=Test Intermediate"
+    assert fired(tls_service(leaf, chain=(leaf, INTERMEDIATE)), "tls.intermediate_expired") == []
+    old_root = cert(subject="CN=Test Root", issuer="CN=Test Root", self_signed=True, not_after=NOW - timedelta(days=2))
+    assert fired(tls_service(leaf, chain=(leaf, INTERMEDIATE, old_root)), "tls.intermediate_expired") == []
+    assert fired(tls_service(cert(not_after=NOW - timedelta(days=1))), "tls.intermediate_expired") == [], "the leaf: tls.expired"
 
 
 def test_tls_weak_key_and_sha1_signature():
@@ -128,6 +163,17 @@ def test_tls_weak_key_and_sha1_signature():
                                          "tls.weak_key")}
     assert keys == {"key:RSA1024", "signature:sha1WithRSAEncryption"}
     assert fired(tls_service(cert(key_type="EC", key_bits=256)), "tls.weak_key") == []
+
+
+def test_tls_weak_key_of_an_intermediate_but_not_of_a_sent_root():
+    leaf = cert(issuer="CN=Test Intermediate")
+    weak = replace(INTERMEDIATE, key_bits=1024, signature_algorithm="sha1WithRSAEncryption")
+    keys = {f.evidence_key for f in fired(tls_service(leaf, chain=(leaf, weak)), "tls.weak_key")}
+    assert keys == {"intermediate:CN=Test Intermediate:key:RSA1024",
+                    "intermediate:CN=Test Intermediate:signature:sha1WithRSAEncryption"}
+    old_root = cert(subject="CN=Test Root", issuer="CN=Test Root", self_signed=True, key_bits=1024,
+                    signature_algorithm="sha1WithRSAEncryption")
+    assert fired(tls_service(leaf, chain=(leaf, INTERMEDIATE, old_root)), "tls.weak_key") == []
 
 
 def test_failed_handshake_covers_no_tls_check():

@@ -77,8 +77,47 @@ def test_tls_family(result, bed):
     assert "tls.expiring" in legacy and "tls.weak_cipher" in legacy
     clean = bed.address("securise")
     assert not [c for c in found[(clean, 443)] if c.startswith("tls.")]
-    assert covered(result, clean, 443, "tls.") == {"tls.expired", "tls.expiring", "tls.self_signed", "tls.name_mismatch",
-                                                   "tls.old_protocol", "tls.weak_cipher", "tls.weak_key"}
+    assert covered(result, clean, 443, "tls.") == {
+        "tls.expired", "tls.expiring", "tls.self_signed", "tls.name_mismatch", "tls.old_protocol", "tls.weak_cipher",
+        "tls.no_forward_secrecy", "tls.weak_key", "tls.chain_incomplete", "tls.intermediate_expired"}
+
+
+def test_tls_cipher_suites(result, bed):
+    """A TLS 1.2 server with a good certificate that prefers ECDHE but also accepts NULL encryption and
+    RSA key exchange: each is found although the server would never pick it for a normal client."""
+    found = by_target(result, bed)[(bed.address("chiffre"), 443)]
+    assert [(f.evidence_key, f.severity) for f in found["tls.weak_cipher"]] == [("NULL-SHA256", "high")]
+    (rsa_kx,) = found["tls.no_forward_secrecy"]
+    assert (rsa_kx.evidence_key, rsa_kx.severity) == ("AES128-SHA", "low")
+    assert set(found) == {"tls.weak_cipher", "tls.no_forward_secrecy", "http.no_hsts"}, set(found)
+    for clean in ("securise", "chaine"):
+        assert {"tls.weak_cipher", "tls.no_forward_secrecy"} <= covered(result, bed.address(clean), 443, "tls.")
+        assert not {"tls.weak_cipher", "tls.no_forward_secrecy"} & set(found_at(result, bed, clean))
+
+
+def test_tls_3des_found_by_a_bare_client_hello(result, bed):
+    """GnuTLS still serves 3DES; this machine's OpenSSL cannot offer it, the bare ClientHello does."""
+    found = found_at(result, bed, "equipement")
+    assert [(f.evidence_key, f.severity) for f in found["tls.weak_cipher"]] == [("ECDHE-RSA-DES-CBC3-SHA", "medium")]
+    assert {c for c in found if c.startswith("tls.")} == {"tls.weak_cipher", "tls.no_forward_secrecy"}  # GnuTLS: RSA kx
+
+
+def test_tls_chain_family(result, bed):
+    """CA -> intermediate -> leaf: sent whole (silent), leaf alone (incomplete), expired intermediate."""
+    assert not [c for c in found_at(result, bed, "chaine") if c.startswith("tls.")]
+    assert "tls.chain_incomplete" in covered(result, bed.address("chaine"), 443, "tls.")
+    short = found_at(result, bed, "incomplet")
+    (missing,) = short["tls.chain_incomplete"]
+    assert missing.evidence_key == f"CN=Vigie test intermediate {bed.pid}"
+    assert set(c for c in short if c.startswith("tls.")) == {"tls.chain_incomplete"}
+    stale = found_at(result, bed, "perime")
+    (expired,) = stale["tls.intermediate_expired"]
+    assert expired.details["subject"] == f"CN=Vigie test intermediate-expired {bed.pid}"
+    assert set(c for c in stale if c.startswith("tls.")) == {"tls.intermediate_expired"}, "the leaf itself is valid"
+
+
+def found_at(result, bed, host, port=443):
+    return by_target(result, bed)[(bed.address(host), port)]
 
 
 def test_http_family(result, bed):

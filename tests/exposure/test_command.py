@@ -35,3 +35,13 @@ def test_json_and_html(netbed, tmp_path):
 def test_bad_input(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("scan", "exposure", *args, stdout=io.StringIO())
+
+
+def test_html_report_shows_the_chain_sent(netbed, tmp_path):
+    report = tmp_path / "chain.html"
+    call_command("scan", "exposure", netbed.address("chaine"), netbed.address("incomplet"), "--scope", netbed.network,
+                 "--ports", "443", "--ca-file", netbed.cafile, "--format", "html", "-o", str(report))
+    page = report.read_text()
+    assert f"chaîne envoyée : 2 certificat(s) (CN=Vigie test intermediate {netbed.pid})" in page
+    assert "chaîne envoyée : 1 certificat(s), incomplète" in page
+    assert "tls.chain_incomplete" in page and "tls.intermediate_expired" not in page  # the finding

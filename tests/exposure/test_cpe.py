@@ -13,6 +13,20 @@ def test_versions_compare_token_by_token(older, newer):
     assert compare_versions(newer, older) == 1
 
 
+@pytest.mark.parametrize(("short", "spelled"), [
+    ("7.0 U1c", "7.0update1c"), ("8.0 U3d", "8.0update3d"), ("8.8.15p31", "8.8.15patch31"), ("9.2p1", "9.2patch1"),
+])
+def test_spelled_out_update_markers_read_as_the_short_ones(short, spelled):
+    assert compare_versions(short, spelled) == 0
+
+
+def test_a_range_in_vmware_notation_judges_nvd_update_fields():
+    cpe = parse_cpe("cpe:2.3:o:vmware:esxi:7.0:update1b:*:*:*:*:*:*")
+    assert version_in_range(cpe.full_version, start_including="7.0", end_excluding="7.0 U1c")
+    assert not version_in_range("7.0update1c", start_including="7.0", end_excluding="7.0 U1c")
+    assert not version_in_range("7.0update2", start_including="7.0", end_excluding="7.0 U1c")
+
+
 def test_trailing_zeros_do_not_count():
     assert compare_versions("2.4", "2.4.0") == 0
 

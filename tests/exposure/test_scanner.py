@@ -100,6 +100,24 @@ def test_tls_good_expired_self_signed(full, netbed):
     assert own.chain[0].self_signed and not own.trusted and not good.chain[0].self_signed
 
 
+def test_tls_chain_beyond_the_leaf(full, netbed):
+    """The whole chain the server sends is recorded, leaf first, with subjects, issuers and validity."""
+    chained = _service(full, netbed.address("chaine"), 443).tls
+    leaf, intermediate = chained.chain
+    assert leaf.subject == "CN=chaine.ch-test.test" and leaf.issuer == f"CN=Vigie test intermediate {netbed.pid}"
+    assert intermediate.subject == leaf.issuer and intermediate.issuer == f"CN=Vigie test CA {netbed.pid}"
+    assert intermediate.not_before < full.started < intermediate.not_after < leaf.not_after
+    assert not intermediate.self_signed and intermediate.sha256 != leaf.sha256
+    assert chained.trusted and chained.chain_complete  # the CA file holds only the root
+    short = _service(full, netbed.address("incomplet"), 443).tls
+    assert [c.subject for c in short.chain] == ["CN=incomplet.ch-test.test"]
+    assert not short.trusted and short.chain_complete is False
+    stale = _service(full, netbed.address("perime"), 443).tls
+    assert len(stale.chain) == 2 and stale.chain[1].not_after < full.started
+    good = _service(full, netbed.address("web"), 443).tls
+    assert len(good.chain) == 1 and good.chain_complete, "a leaf issued by the root itself needs nothing more"
+
+
 def test_dns_discovery(full):
     main = next(d for d in full.domains if d.name == "ch-test.test")
     bare = next(d for d in full.domains if d.name == "autre-test.test")
@@ -147,3 +165,50 @@ def test_name_resolving_out_of_scope_is_never_contacted(netbed):
                   limits=LIMITS, resolver=Resolver((netbed.address("ns1"),)), connector=counting)
     assert {a for a, _ in counting.attempts} == {netbed.address("ns2")}  # its IPv6 address is not in scope
     assert any("fd00" in r.target for r in result.refused)
+
+
+class RecordingResolver(Resolver):
+    """The test bed's resolver, remembering every name it was asked about (forward or reverse)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asked: list[str] = []
+
+    def query(self, name, rdtype):
+        self.asked.append(name.rstrip(".").lower())
+        return super().query(name, rdtype)
+
+    def cname(self, name):
+        self.asked.append(name.rstrip(".").lower())
+        return super().cname(name)
+
+
+def test_reverse_dns_of_in_scope_ranges(netbed):
+    """Scanning bare addresses (one-address ranges, IPv4 and IPv6): the PTR names are found in the
+    in-addr.arpa and ip6.arpa zones; one in scope is followed (and names the host when it points back to
+    it), one in scope that resolves outside is refused, one out of scope is recorded and never resolved."""
+    from tests.exposure.test_scope import CountingConnector
+    from tests.testbeds.netns import OUTSIDE, OUTSIDE_ZONE
+    pacs, chaine, mail, annuaire = (netbed.address(h) for h in ("pacs", "chaine", "mail", "annuaire"))
+    pacs6 = netbed.address6("pacs")
+    scope = Scope.from_entries([netbed.network, netbed.network6, "ch-test.test"])
+    resolver, counting = RecordingResolver((netbed.address("ns1"),)), CountingConnector()
+    result = scan([f"{pacs}/32", f"{chaine}/32", f"{pacs6}/128", mail, annuaire], scope=scope, ports=[443, 2575],
+                  limits=LIMITS, resolver=resolver, connector=counting, cafile=netbed.cafile)
+    hosts = {h.address: h for h in result.hosts}
+    assert hosts[pacs].reverse_name == hosts[pacs6].reverse_name == "imagerie.ch-test.test"
+    assert hosts[pacs].names == ("imagerie.ch-test.test",) and hosts[pacs6].names == ()  # no AAAA points back
+    assert hosts[chaine].reverse_name == "chaine.ch-test.test" and hosts[chaine].names == ("chaine.ch-test.test",)
+    tls = next(s for s in hosts[chaine].services if s.port == 443)
+    assert tls.hostname == "chaine.ch-test.test" and tls.tls.server_name == "chaine.ch-test.test"
+    assert "tls.name_mismatch" in {c.check_id for c in result.coverage if c.target == chaine}, "judged by the PTR name"
+    provider = f"mx1.{OUTSIDE_ZONE}"
+    assert hosts[mail].reverse_name == provider and hosts[mail].names == ()
+    reasons = {r.target: r.reason for r in result.refused}
+    assert reasons[f"{provider} (PTR of {mail})"] == "reverse name outside the scope: recorded, not resolved nor scanned"
+    assert provider not in resolver.asked and not any(n.endswith(OUTSIDE_ZONE) for n in resolver.asked)
+    assert reasons[f"ancien-dc.ch-test.test -> {OUTSIDE}"] == "the name resolves to an address outside the scope"
+    assert hosts[annuaire].reverse_name == "ancien-dc.ch-test.test" and hosts[annuaire].names == ()
+    chaine6 = netbed.address6("chaine")  # the followed PTR name's AAAA: in scope, so scanned too
+    assert hosts[chaine6].names == ("chaine.ch-test.test",)
+    assert {a for a, _ in counting.attempts} == {pacs, chaine, pacs6, mail, annuaire, chaine6}  # nothing else

@@ -130,6 +130,49 @@ def test_fresh_base_detects_the_starter_set_without_import(db):
     assert cves(db, "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*") == []
 
 
+ZIMBRA = "cpe:2.3:a:zimbra:collaboration:{}:{}:*:*:*:*:*:*"
+ESXI = "cpe:2.3:o:vmware:esxi:{}:{}:*:*:*:*:*:*"
+
+
+@pytest.mark.parametrize(("cpe", "expected"), [
+    # Zimbra: the patch level is NVD's update field; each CVE stops at the patch that fixed it
+    (ZIMBRA.format("8.8.15", "p30"), {"CVE-2022-27924", "CVE-2022-27925", "CVE-2022-37042", "CVE-2022-41352",
+                                      "CVE-2024-45519"}),
+    (ZIMBRA.format("8.8.15", "p31"), {"CVE-2022-27924", "CVE-2022-37042", "CVE-2022-41352", "CVE-2024-45519"}),
+    (ZIMBRA.format("8.8.15", "p31.1"), {"CVE-2022-37042", "CVE-2022-41352", "CVE-2024-45519"}),
+    (ZIMBRA.format("9.0.0", "p26"), {"CVE-2022-41352", "CVE-2024-45519"}),
+    (ZIMBRA.format("9.0.0", "p41"), set()),
+    (ZIMBRA.format("10.0.8", "*"), {"CVE-2024-45519"}),
+    (ZIMBRA.format("10.1.1", "*"), set()),
+    # ESXi: release plus update; the March 2025 VM-escape fixes landed in 7.0 U3s, 8.0 U2d and 8.0 U3d
+    (ESXI.format("7.0", "update1b"), {"CVE-2021-21974", "CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),
+    (ESXI.format("7.0", "update3r"), {"CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),
+    (ESXI.format("7.0", "update3s"), set()),
+    (ESXI.format("8.0", "-"), {"CVE-2024-37085", "CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),
+    (ESXI.format("8.0", "update2d"), {"CVE-2024-37085"}),
+    (ESXI.format("8.0", "update3c"), {"CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),
+    (ESXI.format("8.0", "update3d"), set()),
+    (ESXI.format("8.0", "U3c"), {"CVE-2025-22224", "CVE-2025-22225", "CVE-2025-22226"}),  # VMware's own spelling
+    (ZIMBRA.format("9.0.0", "patch26"), {"CVE-2022-41352", "CVE-2024-45519"}),
+])
+def test_starter_set_knows_zimbra_and_esxi(db, cpe, expected):
+    assert set(cves(db, cpe)) == expected
+
+
+def test_zimbra_and_esxi_findings_carry_the_kev_flag(db):
+    from datetime import UTC, datetime
+    from vigie.exposure.engine import Service
+    from vigie.exposure.engine.checks import Context, evaluate_service
+    context = Context(now=datetime(2026, 12, 3, tzinfo=UTC), kb=db, only=frozenset({"vuln.known"}))
+    mail = Service("198.18.0.25", 443, "https", product="Zimbra", version="8.8.15", cpe=ZIMBRA.format("8.8.15", "p45"))
+    (postjournal,) = evaluate_service(mail, context)[0]
+    assert (postjournal.evidence_key, postjournal.severity, postjournal.details["kev"]) == ("CVE-2024-45519", "critical", "yes")
+    host = Service("198.18.0.26", 443, "https", product="VMware ESXi", version="7.0", cpe=ESXI.format("7.0", "update1b"))
+    found = {f.evidence_key: f for f in evaluate_service(host, context)[0]}
+    assert found["CVE-2021-21974"].details["kev"] == "no" and found["CVE-2021-21974"].severity == "high"
+    assert found["CVE-2025-22224"].details["kev"] == "yes" and found["CVE-2025-22224"].severity == "critical"
+
+
 def test_reopening_keeps_imports_and_nvd_wins_over_the_starter_set(tmp_path):
     path = tmp_path / "kb.sqlite3"
     first = VulnDB.open(path)
@@ -168,3 +211,16 @@ def test_starter_set_is_validated_on_load(change, message):
     change(entries[0])
     with pytest.raises(ValueError, match=message):
         check_starter(entries)
+
+
+def test_a_base_made_with_an_older_starter_set_gains_the_new_entries(tmp_path):
+    path = tmp_path / "kb.sqlite3"
+    old = VulnDB.open(path)
+    with old._transaction() as connection:  # what a base of the first starter set, without Zimbra, looked like
+        connection.execute("delete from vuln where cve like 'CVE-2024-45519'")
+        connection.execute("update meta set value = '1' where key = 'starter'")
+    assert cves(old, ZIMBRA.format("10.0.8", "*")) == []
+    old.close()
+    again = VulnDB.open(path)
+    assert cves(again, ZIMBRA.format("10.0.8", "*")) == ["CVE-2024-45519"]
+    again.close()

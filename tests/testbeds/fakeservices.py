@@ -189,9 +189,13 @@ SERVERS: dict[str, Handler] = {
     "https-strict": _pages({"/": ("200 OK", "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n",
                                   "<html><head><title>Portail s\u00e9curis\u00e9</title></head><body>Bienvenue</body></html>")}),
 }
-TLS_KINDS = ("https-good", "https-expired", "https-self", "https-strict", "https-legacy", "https-old")
+TLS_KINDS = ("https-good", "https-expired", "https-self", "https-strict", "https-legacy", "https-old",
+             "https-chain", "https-chain-short", "https-chain-expired", "https-weak-ciphers")
 # offer TLS 1.0/1.1 and every suite OpenSSL still has (security level 0): the weak hosts
 LEGACY_TLS = ("https-legacy", "https-old")
+# TLS 1.2 with a strong suite first, then two that the checks call weak: NULL encryption (eNULL, which
+# "ALL" leaves out) and RSA key exchange (no forward secrecy). Debian's OpenSSL 3 no longer has 3DES or RC4.
+WEAK_SUITES = "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA:NULL-SHA256:@SECLEVEL=0"
 
 
 def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.ThreadingTCPServer:
@@ -202,6 +206,10 @@ def serve(address: str, port: int, kind: str, certdir: str) -> socketserver.Thre
         if kind in LEGACY_TLS:
             context.minimum_version = ssl.TLSVersion.TLSv1
             context.set_ciphers("ALL:@SECLEVEL=0")
+        elif kind == "https-weak-ciphers":
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            context.maximum_version = ssl.TLSVersion.TLSv1_2  # TLS 1.3 suites are all strong
+            context.set_ciphers(WEAK_SUITES)
         # the scanner's old-TLS host reuses the good certificate; the checks' one has its own
         context.load_cert_chain(f"{certdir}/{'https-good' if kind == 'https-old' else kind}.pem")
 

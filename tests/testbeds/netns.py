@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dns.reversename
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -33,6 +34,9 @@ ZONE = "ch-test.test"  # SPF, DMARC, CAA, open AXFR on ns1
 BARE_ZONE = "autre-test.test"  # MX but no SPF nor DMARC
 CLEAN_ZONE = "propre-test.test"  # MX, SPF, DMARC, served by ns2 only (zone transfer refused)
 OUTSIDE = "127.0.0.9"  # what `dehors.ch-test.test` resolves to: out of scope, harmless loopback
+# GnuTLS's usual suites plus 3DES (what old appliances still offer), TLS 1.2 only: the cipher alone is weak
+GNUTLS_PRIORITY = "NORMAL:+3DES-CBC:-VERS-TLS1.3:-VERS-TLS1.1:-VERS-TLS1.0"
+OUTSIDE_ZONE = "hebergeur-externe.test"  # a provider's domain, never in any test scope (a PTR points there)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class TestHost:
     ssh_port: int = 0  # run Debian's sshd on this port
     dns: str = ""  # "axfr" (zone transfer open) or "noaxfr"
     cert_names: tuple[str, ...] = ()  # extra names in the https certificates
+    ptr: str = ""  # the PTR name of its addresses (reverse zones), "" for its own name under ch-test.test
+    gnutls_port: int = 0  # run GnuTLS's gnutls-serv here, with 3DES enabled (Debian's OpenSSL 3 has none)
 
 
 HOSTS: list[TestHost] = [
@@ -57,13 +63,20 @@ HOSTS: list[TestHost] = [
                      (9200, "elasticsearch")), filtered=(1433,)),
     TestHost("cache", ((6379, "redis-auth"),)),
     TestHost("poste", ((3389, "rdp"), (445, "smb"), (5900, "vnc"), (23, "telnet"))),
-    TestHost("annuaire", ((389, "ldap"),)),
-    TestHost("pacs", ((104, "dicom"), (11112, "dicom"), (2575, "hl7"))),
-    TestHost("mail", ((21, "ftp"), (25, "smtp"))),
+    TestHost("annuaire", ((389, "ldap"),), ptr=f"ancien-dc.{ZONE}"),  # in scope, resolves out of it
+    TestHost("pacs", ((104, "dicom"), (11112, "dicom"), (2575, "hl7")), ptr=f"imagerie.{ZONE}"),
+    TestHost("mail", ((21, "ftp"), (25, "smtp")), ptr=f"mx1.{OUTSIDE_ZONE}"),  # the host's provider's name
     # the checks tests' weak and clean web and TLS hosts
     TestHost("intranet", ((80, "http-weak"),)),  # login over HTTP, listing, phpMyAdmin, Apache 2.4.49
     TestHost("securise", ((80, "http-redirect"), (443, "https-strict"))),  # redirect, HSTS, good certificate
     TestHost("ancien", ((443, "https-legacy"),)),  # TLS 1.0/1.1, RSA 1024, other name, expiring soon
+    # certificate chains: CA -> intermediate -> leaf (netns.Testbed._certificates)
+    TestHost("chaine", ((443, "https-chain"),)),  # sends leaf + intermediate: the clean chain
+    TestHost("incomplet", ((443, "https-chain-short"),)),  # sends the leaf alone, its intermediate missing
+    TestHost("perime", ((443, "https-chain-expired"),)),  # sends leaf + an intermediate that has expired
+    # cipher suites: TLS 1.2 only, a good certificate, but NULL and RSA key exchange accepted besides ECDHE
+    TestHost("chiffre", ((443, "https-weak-ciphers"),)),
+    TestHost("equipement", gnutls_port=443),  # an old appliance's TLS: 3DES accepted (SWEET32)
 ]
 
 
@@ -169,8 +182,16 @@ class Testbed:
         if host.dns:
             zones = [f"{self.workdir / ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
                      f"{self.workdir / BARE_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
-                     f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else "")]
+                     f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
+                     f"{self.workdir / 'reverse4'}.zone", f"{self.workdir / 'reverse6'}.zone"]
             self._spawn(ns, sys.executable, "-m", "tests.testbeds.dnsserver", self.address(host.name), *zones)
+        if host.gnutls_port:
+            pem = str(self.workdir / "gnutls-3des.pem")
+            process = subprocess.Popen(["ip", "netns", "exec", ns, "gnutls-serv", "--http", "-a", f"-p{host.gnutls_port}",
+                                        f"--x509certfile={pem}", f"--x509keyfile={pem}", f"--priority={GNUTLS_PRIORITY}"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+            self.processes.append(process)
+            self._wait_listen(ns, host.gnutls_port)
         if host.ssh_port or any(kind == "ssh-fake" for _, kind in host.services):
             key = self.workdir / f"ssh_host_{host.name}"
             if not key.exists():
@@ -200,7 +221,8 @@ class Testbed:
                  '@ TXT "v=spf1 mx -all"', '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@ch-test.test"',
                  '@ CAA 0 issue "letsencrypt.org"', f"@ A {self.address('web')}",
                  "www CNAME web", "fuite CNAME portail.ailleurs.test.", f"dehors A {OUTSIDE}",
-                 f"dossier-patient A {self.address('web')}"]
+                 f"dossier-patient A {self.address('web')}", f"imagerie A {self.address('pacs')}",
+                 f"ancien-dc A {OUTSIDE}"]
         for host in self.hosts:
             lines.append(f"{host.name} A {self.address(host.name)}")
             lines.append(f"{host.name} AAAA {self.address6(host.name)}")
@@ -212,34 +234,76 @@ class Testbed:
                  "@ NS ns2.ch-test.test.", "@ MX 10 mail.ch-test.test.", '@ TXT "v=spf1 mx -all"',
                  '_dmarc TXT "v=DMARC1; p=reject"']
         (self.workdir / f"{CLEAN_ZONE}.zone").write_text("\n".join(clean) + "\n")
+        self._reverse_zones()
+
+    def _reverse_zones(self) -> None:
+        """in-addr.arpa for 198.19.<run>.0/24 and ip6.arpa for the /120: a PTR for every host's addresses."""
+        for label, origin, address in (
+                ("reverse4", dns.reversename.from_address(self.network.split("/")[0]).parent(), self.address),
+                ("reverse6", dns.reversename.from_address(self.network6.split("/")[0]).parent().parent(), self.address6)):
+            lines = [f"$ORIGIN {origin}", "$TTL 60", f"@ SOA ns1.{ZONE}. hostmaster.{ZONE}. 1 3600 600 86400 60",
+                     f"@ NS ns1.{ZONE}."]
+            for host in self.hosts:
+                lines.append(f"{dns.reversename.from_address(address(host.name))} PTR {host.ptr or self.fqdn(host.name)}.")
+            (self.workdir / f"{label}.zone").write_text("\n".join(lines) + "\n")
 
     def _certificates(self) -> None:
+        """The test CA (ca.pem, the scans' trust store), two intermediates under it (one expired) and a
+        certificate file per https kind: key, leaf, then the intermediate when the server sends it."""
         now = dt.datetime.now(dt.timezone.utc)
         ca_key = ec.generate_private_key(ec.SECP256R1())
         ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Vigie test CA {self.pid}")])
-        ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-              .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-              .not_valid_after(now + dt.timedelta(days=30))
-              .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256()))
+        ca = _ca_certificate(ca_name, ca_name, ca_key.public_key(), ca_key, now - dt.timedelta(days=1),
+                             now + dt.timedelta(days=30))
         (self.workdir / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+        issuers: dict[str, tuple[x509.Name, Any, x509.Certificate | None]] = {"ca": (ca_name, ca_key, None)}
+        for label, start, end in (("intermediate", now - dt.timedelta(days=1), now + dt.timedelta(days=30)),
+                                  ("intermediate-expired", now - dt.timedelta(days=400), now - dt.timedelta(days=5))):
+            key = ec.generate_private_key(ec.SECP256R1())
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"Vigie test {label} {self.pid}")])
+            issuers[label] = (name, key, _ca_certificate(name, ca_name, key.public_key(), ca_key, start, end))
         extra = tuple(n for h in self.hosts for n in h.cert_names)
+        year = now + dt.timedelta(days=365)
+        # kind: (host, not before, not after, issuer: "self" or a key of `issuers`, send the intermediate)
         specs = {
-            "https-good": ("web", now - dt.timedelta(days=1), now + dt.timedelta(days=365), False),
-            "https-expired": ("expire", now - dt.timedelta(days=400), now - dt.timedelta(days=10), False),
-            "https-self": ("autosigne", now - dt.timedelta(days=1), now + dt.timedelta(days=365), True),
-            "https-strict": ("securise", now - dt.timedelta(days=1), now + dt.timedelta(days=365), False),
-            "https-legacy": ("ancien", now - dt.timedelta(days=300), now + dt.timedelta(days=10), False),
+            "https-good": ("web", now - dt.timedelta(days=1), year, "ca", False),
+            "https-expired": ("expire", now - dt.timedelta(days=400), now - dt.timedelta(days=10), "ca", False),
+            "https-self": ("autosigne", now - dt.timedelta(days=1), year, "self", False),
+            "https-strict": ("securise", now - dt.timedelta(days=1), year, "ca", False),
+            "https-legacy": ("ancien", now - dt.timedelta(days=300), now + dt.timedelta(days=10), "ca", False),
+            "https-chain": ("chaine", now - dt.timedelta(days=1), year, "intermediate", True),
+            "https-chain-short": ("incomplet", now - dt.timedelta(days=1), year, "intermediate", False),
+            "https-chain-expired": ("perime", now - dt.timedelta(days=1), year, "intermediate-expired", True),
+            "https-weak-ciphers": ("chiffre", now - dt.timedelta(days=1), year, "ca", False),
+            "gnutls-3des": ("equipement", now - dt.timedelta(days=1), year, "ca", False),
         }
-        for kind, (host, start, end, self_signed) in specs.items():
-            legacy = kind == "https-legacy"  # RSA 1024, a name that is not the host's
-            key: Any = rsa.generate_private_key(65537, 1024) if legacy else ec.generate_private_key(ec.SECP256R1())
-            names = ("vieux-nom.ch-test.test",) if legacy else (self.fqdn(host), *(extra if kind == "https-good" else ()))
+        for kind, (host, start, end, issuer, send_intermediate) in specs.items():
+            # RSA keys where the server must offer RSA key exchange (ciphers) or a short key (legacy)
+            key: Any = (rsa.generate_private_key(65537, 1024) if kind == "https-legacy" else
+                        rsa.generate_private_key(65537, 2048) if kind in ("https-weak-ciphers", "gnutls-3des") else
+                        ec.generate_private_key(ec.SECP256R1()))
+            names = (("vieux-nom.ch-test.test",) if kind == "https-legacy" else
+                     (self.fqdn(host), *(extra if kind == "https-good" else ())))
             subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-            builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject if self_signed else ca_name)
-                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(start).not_valid_after(end)
-                       .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False))
-            cert = builder.sign(key if self_signed else ca_key, hashes.SHA256())
+            issuer_name, issuer_key, intermediate = issuers.get(issuer, (subject, key, None))
+            cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name)
+                    .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                    .not_valid_before(start).not_valid_after(end)
+                    .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+                    .sign(issuer_key, hashes.SHA256()))
             pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM)
+            if send_intermediate and intermediate is not None:
+                pem += intermediate.public_bytes(serialization.Encoding.PEM)
             (self.workdir / f"{kind}.pem").write_bytes(pem)
+
+
+def _ca_certificate(subject: x509.Name, issuer: x509.Name, public_key: Any, signing_key: Any,
+                    start: dt.datetime, end: dt.datetime) -> x509.Certificate:
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+            .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .sign(signing_key, hashes.SHA256()))

@@ -44,11 +44,15 @@ class TlsInfo:
     """What a TLS endpoint offers."""
 
     versions: tuple[str, ...]  # offered, among "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
-    chain: tuple[Certificate, ...]  # leaf first
+    chain: tuple[Certificate, ...]  # every certificate the server sent, in its order: leaf first
     server_name: str = ""  # the SNI name used for the handshake ("" for an address)
     trusted: bool = False  # the chain verifies against the trust store given to the scan
     cipher: str = ""  # negotiated with the best version offered (OpenSSL name)
-    weak_ciphers: tuple[str, ...] = ()  # accepted suites from the weak list (RC4, 3DES, NULL, EXPORT, anon)
+    weak_ciphers: tuple[str, ...] = ()  # accepted broken suites: NULL, anonymous, EXPORT, RC4, DES, 3DES, MD5
+    no_forward_secrecy: tuple[str, ...] = ()  # accepted suites with RSA key exchange (no forward secrecy)
+    # the certificates sent lead from the leaf to a self-signed one or to an authority of the trust store
+    # (the scan's CA file and the system's); None: no trust store could be read to judge
+    chain_complete: bool | None = None
     error: str = ""  # why the handshake failed, when it did
 
 

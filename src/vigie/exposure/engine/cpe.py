@@ -9,7 +9,9 @@ Versions are compared token by token, numbers as numbers, so 2.4.58 > 2.4.6 and 
 Separators (".", "-", "_", "(", ")", "+", ":") only split. A letter token after a number is a
 suffix that ranks above the bare number (OpenSSH 9.2p1 > 9.2, PAN-OS 10.2.9-h1 > 10.2.9,
 Ivanti 22.7R2.5 > 22.7) except the pre-release markers (alpha, beta, rc, pre, dev), which rank below
-(1.0rc1 < 1.0). Trailing zero components are ignored (2.4 == 2.4.0).
+(1.0rc1 < 1.0). Trailing zero components are ignored (2.4 == 2.4.0). The spelled-out markers NVD puts in
+CPE update fields read as the vendors' short ones ("update1c" as "U1c" for VMware, "patch31" as "p31"
+for Zimbra), so a range written either way judges a CPE written either way.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _FIELDS = ("part", "vendor", "product", "version", "update", "edition", "languag
            "sw_edition", "target_sw", "target_hw", "other")
 _PRERELEASE = frozenset({"alpha", "a", "beta", "b", "rc", "pre", "preview", "dev", "snapshot"})
 _TOKEN = re.compile(r"\d+|[a-z]+")
+_SPELLED_OUT = {"update": "u", "patch": "p"}
 
 
 def _escape(value: str) -> str:
@@ -82,7 +85,7 @@ def _tokens(version: str) -> list[tuple[int, int, str]]:
         elif token in _PRERELEASE:
             out.append((0, 0, token))
         else:
-            out.append((2, 0, token))
+            out.append((2, 0, _SPELLED_OUT.get(token, token)))
     return out
 
 

@@ -64,6 +64,9 @@ def render_html(result: ScanResult) -> str:
                 details.append("TLS " + " ".join(s.tls.versions))
                 if s.tls.chain:
                     details.append(f"certificat jusqu'au {s.tls.chain[0].not_after:%d/%m/%Y}")
+                    issuers = " ← ".join(c.subject for c in s.tls.chain[1:])
+                    chain = f"chaîne envoyée : {len(s.tls.chain)} certificat(s)" + (f" ({issuers})" if issuers else "")
+                    details.append(chain + (", incomplète" if s.tls.chain_complete is False else ""))
             if s.http:
                 details.append(f"HTTP {s.http[0].status} « {s.http[0].title} »")
             if s.auth_required is False:

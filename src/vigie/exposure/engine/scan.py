@@ -131,6 +131,13 @@ def scan(
             all_names.extend(sorted(subnames))
         for name in dict.fromkeys(all_names):
             _add_name(resolver, scope, name, addresses, refused)
+    reverse: dict[str, str] = {}
+    asked: set[str] = set()
+    if resolver is not None:  # reverse DNS of every in-scope address: PTR names in scope are followed
+        progress(0, 1, "reverse dns")
+        asked = set(addresses)
+        reverse = reverse_names(resolver, scope, sorted(asked), workers=limits.probe_concurrency)
+        _follow_reverse_names(resolver, scope, reverse, all_names, addresses, refused)
     result_hosts, probed, more_refused = _scan_addresses(addresses, scope, scoped, ports, limits, progress,
                                                          _http_paths(_checks()), cafile)
     refused.extend(more_refused)
@@ -152,7 +159,8 @@ def scan(
             result_hosts += more_hosts
             probed += more_probed
             refused.extend(again)
-        reverse = reverse_names(resolver, scope, [h.address for h in result_hosts])
+        reverse |= reverse_names(resolver, scope, [h.address for h in result_hosts if h.address not in asked],
+                                 workers=limits.probe_concurrency)
         result_hosts = tuple(replace(h, names=tuple(sorted(addresses.get(h.address, set()) | set(h.names))),
                                      reverse_name=reverse.get(h.address, "")) for h in result_hosts)
     findings, coverage = _evaluate(result_hosts, domains, kb, only_checks)
@@ -160,6 +168,24 @@ def scan(
     return ScanResult(started=started, finished=datetime.now(timezone.utc), targets=tuple(targets),
                       hosts=tuple(result_hosts), domains=tuple(domains), findings=findings, coverage=coverage,
                       refused=tuple(dict.fromkeys(refused)), errors=tuple(errors), ports_probed=probed)
+
+
+def _follow_reverse_names(resolver: Resolver, scope: Scope, reverse: dict[str, str], known: list[str],
+                          addresses: dict[str, set[str]], refused: list[Refusal]) -> None:
+    """An in-scope PTR name is resolved like any discovered name (it joins the host's names when it
+    points back to it); one outside the scope is only recorded (Host.reverse_name), never resolved."""
+    for address, raw in reverse.items():
+        try:
+            name = normalise_name(raw)
+        except ScopeError as exc:
+            refused.append(Refusal(f"{raw} (PTR of {address})", f"reverse name not followed: {exc.reason}"))
+            continue
+        if not scope.contains_name(name):
+            refused.append(Refusal(f"{name} (PTR of {address})",
+                                   "reverse name outside the scope: recorded, not resolved nor scanned"))
+        elif name not in known:
+            known.append(name)
+            _add_name(resolver, scope, name, addresses, refused)
 
 
 def _add_name(resolver: Resolver, scope: Scope, name: str, addresses: dict[str, set[str]], refused: list[Refusal]) -> None:

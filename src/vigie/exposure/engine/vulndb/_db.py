@@ -34,7 +34,7 @@ create table if not exists kev (
     cve text primary key, vendor text not null, product text not null, date_added text not null,
     ransomware integer not null, name text not null default '', source text not null);
 """
-STARTER_VERSION = "1"
+STARTER_VERSION = "2"  # raise whenever data/starter.yaml changes: existing bases reload it
 _RANGE_KEYS = ("versionStartIncluding", "versionStartExcluding", "versionEndIncluding", "versionEndExcluding")
 
 
