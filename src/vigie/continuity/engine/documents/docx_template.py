@@ -75,10 +75,11 @@ def _tag(document: Any, tag: str) -> None:
     document.add_paragraph(tag)
 
 
-def _labelled(document: Any, label: str, value: str) -> None:
+def _labelled(document: Any, label: str, value: str, keep_with_next: bool = False) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(label + " : ").bold = True
     paragraph.add_run(value)
+    paragraph.paragraph_format.keep_with_next = keep_with_next
 
 
 def _table(document: Any, headers: list[str], cells: list[str], loop: str, widths_mm: Sequence[float]) -> None:
@@ -172,7 +173,7 @@ def build_template(path: Path) -> None:
                                        ("data_loss_impacts", "s_impacts_data_loss", "data_loss_intro", "data_window")):
         _tag(document, "{%p if " + rows + " %}")
         document.add_heading("{{ t.%s }}" % title, level=2)
-        document.add_paragraph("{{ t.%s }}" % intro)
+        document.add_paragraph("{{ t.%s }}" % intro).paragraph_format.keep_with_next = True
         _table(document, ["{{ t.%s }}" % window] + ["{{ t.%s }}" % a for a in axes],
                ["{{ row.window }}"] + ["{{ row.%s }}" % a for a in axes], "for row in " + rows,
                [29, 31, 31, 27, 28, 28])
@@ -231,7 +232,7 @@ def build_template(path: Path) -> None:
     _labelled(document, "{{ t.meeting_place }}", "{{ cell.meeting_place }}")
     _labelled(document, "{{ t.backup_meeting_place }}", "{{ cell.backup_meeting_place }}")
     _labelled(document, "{{ t.conference_bridge }}", "{{ cell.conference_bridge }}")
-    _labelled(document, "{{ t.activation }}", "{{ cell.activation }}")
+    _labelled(document, "{{ t.activation }}", "{{ cell.activation }}", keep_with_next=True)
     _table(document, ["{{ t.role }}", "{{ t.name }}", "{{ t.organisation }}", "{{ t.phone }}", "{{ t.phone_alt }}"],
            ["{{ m.role }}", "{{ m.name }}", "{{ m.organisation }}", "{{ m.phone }}", "{{ m.phone_alt }}"],
            "for m in cell.members", [38, 38, 30, 34, 34])
@@ -243,7 +244,7 @@ def build_template(path: Path) -> None:
     _tag(document, "{%p if runbook.computed_at %}")
     _labelled(document, "{{ t.computed_at }}", "{{ runbook.computed_at }}")
     _tag(document, "{%p endif %}")
-    document.add_paragraph("{{ t.runbook_intro }}")
+    document.add_paragraph("{{ t.runbook_intro }}").paragraph_format.keep_with_next = True
     _table(document, ["{{ t.order }}", "{{ t.component }}", "{{ t.action }}", "{{ t.team }}", "{{ t.start }}",
                       "{{ t.end }}", "{{ t.after }}", "{{ t.gives_back }}"],
            ["{{ s.order }}", "{{ s.component }}", "{{ s.action }}", "{{ s.team }}", "{{ s.start }}", "{{ s.end }}",
