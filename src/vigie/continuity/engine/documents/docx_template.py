@@ -240,9 +240,9 @@ def build_template(path: Path) -> None:
 
     document.add_heading("7. {{ t.s_runbook }}", level=1)
     _tag(document, "{%p if runbook and runbook.steps %}")
-    _labelled(document, "{{ t.scenario }}", "{{ runbook.scenario }}")
+    _labelled(document, "{{ t.scenario }}", "{{ runbook.scenario }}", keep_with_next=True)
     _tag(document, "{%p if runbook.computed_at %}")
-    _labelled(document, "{{ t.computed_at }}", "{{ runbook.computed_at }}")
+    _labelled(document, "{{ t.computed_at }}", "{{ runbook.computed_at }}", keep_with_next=True)
     _tag(document, "{%p endif %}")
     document.add_paragraph("{{ t.runbook_intro }}").paragraph_format.keep_with_next = True
     _table(document, ["{{ t.order }}", "{{ t.component }}", "{{ t.action }}", "{{ t.team }}", "{{ t.start }}",
