@@ -113,6 +113,25 @@ def _restore_test_payload(world, side):
             "duration_minutes": 45, "volume_gb": 10}
 
 
+@_payload("continuity.Component", {"name": "Renommé par un intrus", "data_size_gb": 1})
+def _component_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "name": f"SRV-NOUVEAU-{side.upper()}", "kind": "server",
+            "depends_on": [str(_component(world, side).uuid)]}
+
+
+@_payload("continuity.Application", {"name": "Renommé par un intrus", "vendor": "intrus"})
+def _application_payload(world, side):
+    return {"organisation": str(hospital(world, side).uuid), "name": f"Nouvelle application {side.upper()}",
+            "components": [str(_component(world, side).uuid)]}
+
+
+@_payload("continuity.BackupPlan", {"name": "Renommé par un intrus", "backup_copies": 9})
+def _plan_payload(world, side):
+    component = _component(world, side)
+    return {"organisation": str(component.organisation.uuid), "name": f"Nouvelle sauvegarde {side.upper()}",
+            "component": str(component.uuid), "scope": "Base complète", "media": ["disk"]}
+
+
 @factory("continuity.CrisisKit")
 def _crisis_kit(world, side):
     """A kit with a (small, fake) archive in place, so its page and its download answer."""

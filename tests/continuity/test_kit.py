@@ -1,6 +1,7 @@
 """The offline crisis kit: marked stale when its data changes, built by a job into a ZIP whose manifest
 checks, with the date of its data; downloaded from its page."""
 
+import hashlib
 import io
 import zipfile
 
@@ -39,3 +40,7 @@ def test_kit_built_by_job_and_downloaded(client, world):
     assert "Dossier papier" in pages and "Salle du conseil" in pages
     page = client.get(kit.get_absolute_url()).content.decode()
     assert kit.sha256 in page
+    manifest = next(n for n in names if n.endswith("MANIFEST.sha256"))
+    # The hash printed on the kit page is the one `sha256sum MANIFEST.sha256` gives on the USB copy.
+    assert kit.manifest_sha256 == hashlib.sha256(archive.read(manifest)).hexdigest()
+    assert kit.manifest_sha256 in page and kit.manifest_sha256 != kit.sha256

@@ -1,23 +1,26 @@
-"""The continuity API: activities (BIA, with derived DMIA/PDMA/RTO/RPO), components, backup plans with their
-3-2-1-1-0 evaluation, restore tests, recovery scenarios (run as a job), coverage. Every queryset goes
-through scoped()."""
+"""The continuity API: activities (BIA, with derived DMIA/PDMA/RTO/RPO), restore tests, recovery scenarios
+(run as a job); components, applications and backup plans are in api_inventory. Writes go through the pages'
+forms (api_forms). Every queryset goes through scoped()."""
 
 from datetime import date, datetime
 from uuid import UUID
 
-from ninja import Router, Schema, Status
+from ninja import PatchDict, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.accounts.scoping import scoped
-from vigie.core.api import get_scoped, operation, require_role_at, save_checked
+from vigie.core.api import get_scoped, operation, require_role_at
 from vigie.core.schemas import JobOut, Message
 from vigie.organisations.models import Organisation
 
-from . import planning, services
-from .models import Activity, BackupPlan, Category, Component, RestoreTest, Scenario
+from . import api_forms, planning, services
+from .api_inventory import router as inventory_router
+from .forms import ActivityForm, RestoreTestForm
+from .models import Activity, BackupPlan, Category, RestoreTest, Scenario
 
 ERRORS = {403: Message, 404: Message}
 router = Router(tags=["continuity"])
+router.add_router("", inventory_router)  # components, applications, backup plans
 
 
 class ActivityOut(Schema):
@@ -34,12 +37,19 @@ class ActivityOut(Schema):
     rpo_hours: float | None
     bia_done_on: date | None
     pcra_validated_on: date | None
+    pcra_validated_by: str
+    minimum_staff: str
+    sites: list[UUID]
     applications: list[UUID]
     url: str
 
     @staticmethod
     def resolve_organisation(obj) -> UUID:
         return obj.organisation.uuid
+
+    @staticmethod
+    def resolve_sites(obj) -> list[UUID]:
+        return [s.uuid for s in obj.sites.all()]
 
     @staticmethod
     def resolve_applications(obj) -> list[UUID]:
@@ -50,101 +60,23 @@ class ActivityOut(Schema):
         return obj.get_absolute_url()
 
 
-class ActivityIn(Schema):
-    organisation: UUID
+class ActivityFields(Schema):
+    """`applications`: applications it needs; `sites`: sites (UUIDs) of its organisation where it runs."""
+
     name: str
     category: Category
     critical: bool = True
     owner: str = ""
     description: str = ""
-
-
-class ActivityPatch(Schema):
-    name: str | None = None
-    critical: bool | None = None
-    owner: str | None = None
-    description: str | None = None
+    minimum_staff: str = ""
+    sites: list[UUID] = []
+    applications: list[UUID] = []
     pcra_validated_on: date | None = None
-    pcra_validated_by: str | None = None
+    pcra_validated_by: str = ""
 
 
-class ComponentOut(Schema):
-    uuid: UUID
+class ActivityIn(ActivityFields):
     organisation: UUID
-    name: str
-    kind: str
-    platform: str
-    holds_data: bool
-    data_size_gb: float
-    depends_on: list[UUID]
-    predicted_restore_hours: float
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
-    def resolve_depends_on(obj) -> list[UUID]:
-        return [c.uuid for c in obj.depends_on.all()]
-
-    @staticmethod
-    def resolve_predicted_restore_hours(obj) -> float:
-        return round(services.predicted_restore_hours(obj), 3)
-
-
-class RuleOut(Schema):
-    rule: str
-    ok: bool
-    have: int
-    need: int
-
-
-class PlanOut(Schema):
-    uuid: UUID
-    organisation: UUID
-    name: str
-    protects: UUID
-    frequency_hours: float
-    retention_days: int
-    backup_copies: int
-    media: list[str]
-    offsite_copies: int
-    immutable_copy: bool
-    offline_copy: bool
-    encrypted: bool
-    admin_auth_independent: bool
-    admin_2fa: bool
-    supervised: bool
-    isolation_procedure: str
-    evaluation: list[RuleOut]
-    achievable_rpo_hours: float | None
-    pdma_hours: float | None
-    gaps: list[str]
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
-    def resolve_protects(obj) -> UUID:
-        return obj.target.uuid
-
-    @staticmethod
-    def resolve_evaluation(obj) -> list[RuleOut]:
-        return [RuleOut(rule=r.rule, ok=r.ok, have=r.have, need=r.need)
-                for r in services.target_status(obj.target).evaluation.rules]
-
-    @staticmethod
-    def resolve_achievable_rpo_hours(obj) -> float | None:
-        return services.target_status(obj.target).evaluation.achievable_rpo_hours
-
-    @staticmethod
-    def resolve_pdma_hours(obj) -> float | None:
-        return services.target_status(obj.target).evaluation.pdma_hours
-
-    @staticmethod
-    def resolve_gaps(obj) -> list[str]:
-        return [key for key, _message in services.target_status(obj.target).gaps]
 
 
 class RestoreTestOut(Schema):
@@ -221,7 +153,7 @@ class ScenarioOut(Schema):
 
 
 def _activities():
-    return Activity.objects.select_related("organisation").prefetch_related("applications")
+    return Activity.objects.select_related("organisation").prefetch_related("applications", "sites")
 
 
 @operation(router, "GET", "/activities", "continuity_activity_list", Activity, "view", kind="list",
@@ -241,50 +173,21 @@ def activity_get(request, uuid):
 @operation(router, "POST", "/activities", "continuity_activity_create", Activity, "add", kind="create",
            response={201: ActivityOut, **ERRORS, 422: dict})
 def activity_create(request, payload: ActivityIn):
+    """Create an activity of the BIA (contributor role); impacts are rated on its page or in the workbook."""
     org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
     require_role_at(request.auth, Activity, "add", org)
-    activity = Activity(organisation=org, **payload.dict(exclude={"organisation"}))
-    return Status(201, save_checked(activity, request.auth, "add"))
+    fields = {**payload.dict(exclude={"organisation"}, exclude_unset=True), "organisation": org.pk}
+    form = api_forms.bound_form(ActivityForm, Activity(), fields, user=request.auth, organisation=org)
+    return Status(201, api_forms.save(form, request.auth, "add"))
 
 
 @operation(router, "PATCH", "/activities/{uuid:uuid}", "continuity_activity_patch", Activity, "change",
            response={200: ActivityOut, **ERRORS, 422: dict})
-def activity_patch(request, uuid, payload: ActivityPatch):
+def activity_patch(request, uuid, payload: PatchDict[ActivityFields]):
+    """Change the fields sent; `applications` sent replaces the links (a cycle answers 422 naming it)."""
     activity = get_scoped(_activities(), request.auth, "change", uuid=uuid)
-    for name, value in payload.dict(exclude_unset=True).items():
-        setattr(activity, name, value)
-    return save_checked(activity, request.auth, "change")
-
-
-@operation(router, "GET", "/components", "continuity_component_list", Component, "view", kind="list",
-           response=list[ComponentOut])
-@paginate(PageNumberPagination)
-def component_list(request):
-    return scoped(Component.objects.select_related("organisation").prefetch_related("depends_on"), request.auth, "view")
-
-
-@operation(router, "GET", "/components/{uuid:uuid}", "continuity_component_get", Component, "view",
-           response={200: ComponentOut, **ERRORS})
-def component_get(request, uuid):
-    return get_scoped(Component.objects.select_related("organisation"), request.auth, "view", uuid=uuid)
-
-
-def _plans():
-    return BackupPlan.objects.select_related("organisation", "component", "application")
-
-
-@operation(router, "GET", "/backup-plans", "continuity_plan_list", BackupPlan, "view", kind="list",
-           response=list[PlanOut])
-@paginate(PageNumberPagination)
-def plan_list(request):
-    """Backup plans with the 3-2-1-1-0 evaluation of what they protect and its gaps."""
-    return scoped(_plans(), request.auth, "view")
-
-
-@operation(router, "GET", "/backup-plans/{uuid:uuid}", "continuity_plan_get", BackupPlan, "view",
-           response={200: PlanOut, **ERRORS})
-def plan_get(request, uuid):
-    return get_scoped(_plans(), request.auth, "view", uuid=uuid)
+    form = api_forms.bound_form(ActivityForm, activity, payload, user=request.auth)
+    return api_forms.save(form, request.auth, "change")
 
 
 def _tests():
@@ -308,9 +211,10 @@ def test_get(request, uuid):
            response={201: RestoreTestOut, **ERRORS, 422: dict})
 def test_create(request, payload: RestoreTestIn):
     """Record a restore test of a backup plan (contributor role on the plan)."""
-    plan = get_scoped(_plans(), request.auth, "change", uuid=payload.plan)
-    test = RestoreTest(organisation=plan.organisation, plan=plan, **payload.dict(exclude={"plan"}))
-    return Status(201, save_checked(test, request.auth, "add"))
+    plan = get_scoped(BackupPlan.objects.select_related("organisation"), request.auth, "change", uuid=payload.plan)
+    form = api_forms.bound_form(RestoreTestForm, RestoreTest(organisation=plan.organisation, plan=plan),
+                                payload.dict(exclude={"plan"}, exclude_unset=True))
+    return Status(201, api_forms.save(form, request.auth, "add"))
 
 
 @operation(router, "GET", "/scenarios", "continuity_scenario_list", Scenario, "view", kind="list",

@@ -72,8 +72,8 @@ def build(kit: CrisisKit, progress=None) -> bytes:
     data = kit_data(kit)
     with tempfile.TemporaryDirectory(prefix=f"vigie-kit-{kit.uuid}-") as tmp:
         folder = Path(tmp) / "kit-de-crise"
-        documents.build_kit(data, folder, on_progress=(lambda d, t, m: progress(int(90 * d / max(t, 1)), m))
-                            if progress else None)
+        on_progress = (lambda d, t, m: progress(int(90 * d / max(t, 1)), m)) if progress else None
+        manifest = documents.build_kit(data, folder, on_progress=on_progress)
         content = documents.zip_kit(folder)
     path = archive_path(kit)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,8 +82,8 @@ def build(kit: CrisisKit, progress=None) -> bytes:
     partial.replace(path)
     CrisisKit.objects.filter(pk=kit.pk).update(
         stale=False, built_at=timezone.now(), data_as_of=timezone.make_aware(data.data_as_of),
-        fingerprint=documents.data_fingerprint(data), archive=str(path.relative_to(settings.MEDIA_ROOT)),
-        sha256=hashlib.sha256(content).hexdigest())
+        fingerprint=manifest.data_fingerprint, archive=str(path.relative_to(settings.MEDIA_ROOT)),
+        sha256=hashlib.sha256(content).hexdigest(), manifest_sha256=manifest.manifest_sha256)
     return content
 
 

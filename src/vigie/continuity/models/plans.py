@@ -59,6 +59,9 @@ class CrisisKit(TenantModel):
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     archive = models.CharField(max_length=300, blank=True, editable=False)  # relative to MEDIA_ROOT
     sha256 = models.CharField(_("ZIP SHA-256"), max_length=64, blank=True, editable=False)
+    # The hash of MANIFEST.sha256 inside the kit: printed on the kit page so an RSSI can check a USB copy
+    # (`sha256sum MANIFEST.sha256`) without the ZIP, which is no longer there once the stick is unpacked.
+    manifest_sha256 = models.CharField(_("MANIFEST.sha256 SHA-256"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["organisation__path"]

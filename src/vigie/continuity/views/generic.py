@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vigie.accounts.scoping import can, scoped
+from vigie.accounts.scoping import scoped
 
+from .. import saving
 from ..forms import organisations_for
 
 get_or_post = require_http_methods(["GET", "POST"])
@@ -38,11 +39,10 @@ def organisation_param(request, model):
 
 
 def save_form(request, form, action: str):
-    with transaction.atomic():
-        obj = form.save()
-        if not can(request.user, action, obj):
-            raise Http404
-    return obj
+    try:
+        return saving.save_form(form, request.user, action)
+    except saving.OutOfScope:
+        raise Http404 from None
 
 
 def create(request, form_class, *, title: str, cancel: str, template="continuity/form.html", extra=None):

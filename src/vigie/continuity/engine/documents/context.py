@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from .model import (
-    FORMS, ActivityPlan, Contact, CrisisCell, DegradedProcedure, Establishment, Kit, RestoreTestRecord, Runbook,
+    FORMS, ActivityPlan, Contact, CrisisCell, DegradedProcedure, Establishment, ImpactRow, Kit, RestoreTestRecord,
+    Runbook,
 )
 from .texts import FORM_SPECS, format_date, format_datetime, format_minutes, label, texts
 
@@ -67,6 +68,20 @@ def runbook_context(runbook: Runbook | None, language: str) -> dict[str, Any] | 
     }
 
 
+AXES = ("patient_safety", "continuity", "legal", "financial", "reputation")
+
+
+def _impacts(rows: tuple[ImpactRow, ...], language: str) -> list[dict[str, Any]]:
+    """Impact rows by window, with one label per level (and flat cells, which docxtpl table rows need)."""
+    shown = []
+    for row in sorted(rows, key=lambda r: r.window):
+        levels = [{"level": getattr(row, a), "label": label("impact", str(getattr(row, a)), language)} for a in AXES]
+        cells: dict[str, Any] = {"window": format_minutes(row.window, language), "levels": levels}
+        cells.update({a: f"{c['level']} — {c['label']}" for a, c in zip(AXES, levels, strict=True)})
+        shown.append(cells)
+    return shown
+
+
 def _compare(measured: int | None, target: int | None, t: Mapping[str, str]) -> str:
     if measured is None or target is None:
         return ""
@@ -91,17 +106,11 @@ def plan_context(plan: ActivityPlan, establishment: Establishment, *, data_as_of
     ns = t["not_set"]
     minutes = {name: format_minutes(getattr(plan, name), language, none=ns)
                for name in ("dmia", "pdma", "rto", "rpo")}
-    predicted_status = ""
+    predicted_status, predicted_gap = "", ""
     if plan.predicted_recovery is not None and plan.dmia is not None:
         predicted_status = t["predicted_ok"] if plan.predicted_recovery <= plan.dmia else t["predicted_late"]
-    axes = ("patient_safety", "continuity", "legal", "financial", "reputation")
-    impacts: list[dict[str, Any]] = []
-    for row in sorted(plan.impacts, key=lambda r: r.window):
-        levels = [{"level": getattr(row, a), "label": label("impact", str(getattr(row, a)), language)} for a in axes]
-        shown: dict[str, Any] = {"window": format_minutes(row.window, language), "levels": levels}
-        # docxtpl table rows need flat cells: one string per axis as well.
-        shown.update({a: f"{c['level']} — {c['label']}" for a, c in zip(axes, levels, strict=True)})
-        impacts.append(shown)
+        if plan.predicted_recovery > plan.dmia:
+            predicted_gap = t["predicted_gap"] % format_minutes(plan.predicted_recovery - plan.dmia, language)
     contacts = [_contact(c, t) for c in plan.contacts]
     return {
         "t": t, "lang": language,
@@ -111,6 +120,8 @@ def plan_context(plan: ActivityPlan, establishment: Establishment, *, data_as_of
         "name": plan.name, "slug": slug(plan.name),
         "category": label("category", plan.category, language), "owner": plan.owner,
         "sites": ", ".join(plan.sites), "version": plan.version, "approved_by": plan.approved_by,
+        "critical": "" if plan.critical is None else (t["yes"] if plan.critical else t["no"]),
+        "staff": plan.staff,
         "reviewed_at": format_date(plan.reviewed_at, language),
         "description": [p for p in plan.description.split("\n") if p.strip()],
         "objectives": [
@@ -122,11 +133,14 @@ def plan_context(plan: ActivityPlan, establishment: Establishment, *, data_as_of
         "dmia": minutes["dmia"], "pdma": minutes["pdma"], "rto": minutes["rto"], "rpo": minutes["rpo"],
         "predicted": format_minutes(plan.predicted_recovery, language, none=""),
         "predicted_status": predicted_status, "predicted_late": predicted_status == t["predicted_late"],
-        "impacts": impacts,
+        "predicted_gap": predicted_gap,
+        "impacts": _impacts(plan.impacts, language), "data_loss_impacts": _impacts(plan.data_loss_impacts, language),
         "dependencies": [{"name": d.name, "kind": label("kind", d.kind, language), "notes": d.notes}
                          for d in plan.dependencies],
         "procedures": [_procedure(p, language) for p in plan.procedures],
         "contacts": contacts, "on_call": [c for c in contacts if c["is_on_call"]],
+        # the PCRA prints the on-call list apart: the directory holds the others, so nobody is listed twice
+        "directory": [c for c in contacts if not c["is_on_call"]],
         "runbook": runbook_context(plan.runbook, language),
         "tests": [_test(r, plan, language, t) for r in sorted(plan.tests, key=lambda r: r.date, reverse=True)],
         "cell": _cell(crisis_cell) if crisis_cell else None,

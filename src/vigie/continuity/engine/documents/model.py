@@ -161,7 +161,7 @@ class ActivityPlan:
     pdma: int | None = None  # perte de données maximale admissible, minutes
     rto: int | None = None
     rpo: int | None = None
-    impacts: tuple[ImpactRow, ...] = ()
+    impacts: tuple[ImpactRow, ...] = ()  # interruption of that length: sets the DMIA
     procedures: tuple[DegradedProcedure, ...] = ()
     contacts: tuple[Contact, ...] = ()
     dependencies: tuple[Dependency, ...] = ()
@@ -172,6 +172,9 @@ class ActivityPlan:
     version: str = ""
     approved_by: str = ""
     reviewed_at: datetime | None = None
+    data_loss_impacts: tuple[ImpactRow, ...] = ()  # loss of the data entered over that length: sets the PDMA
+    critical: bool | None = None  # on the list of critical activities (None: not said)
+    staff: str = ""  # who must be present for the activity to run in degraded mode
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import InvalidInput
-from .model import FORMS, IMPACT_LEVELS, ActivityPlan, Kit, Runbook, RunbookStep
+from .model import FORMS, IMPACT_LEVELS, ActivityPlan, ImpactRow, Kit, Runbook, RunbookStep
 
 __all__ = ["check_kit", "check_plan", "check_runbook"]
 
@@ -45,15 +45,10 @@ def check_runbook(runbook: Runbook, where: str) -> None:
                                           f"it depends on ends (minute {before.end_minute})")
 
 
-def check_plan(plan: ActivityPlan, where: str = "plan") -> None:
-    """Every check the PCRA of ``plan`` needs."""
-    if not plan.name.strip():
-        raise InvalidInput(f"{where}.name", "an activity needs a name")
-    for name in ("dmia", "pdma", "rto", "rpo", "predicted_recovery"):
-        _duration(f"{where}.{name}", getattr(plan, name))
+def _check_impacts(rows: tuple[ImpactRow, ...], where: str) -> None:
     windows: set[int] = set()
-    for i, row in enumerate(plan.impacts):
-        field = f"{where}.impacts[{i}]"
+    for i, row in enumerate(rows):
+        field = f"{where}[{i}]"
         if isinstance(row.window, bool) or not isinstance(row.window, int) or row.window <= 0:
             raise InvalidInput(f"{field}.window", f"a time window is a number of minutes > 0, not {row.window!r}")
         if row.window in windows:
@@ -63,6 +58,16 @@ def check_plan(plan: ActivityPlan, where: str = "plan") -> None:
             level = getattr(row, axis)
             if level not in IMPACT_LEVELS or isinstance(level, bool):
                 raise InvalidInput(f"{field}.{axis}", f"impact levels go from 0 to 4, not {level!r}")
+
+
+def check_plan(plan: ActivityPlan, where: str = "plan") -> None:
+    """Every check the PCRA of ``plan`` needs."""
+    if not plan.name.strip():
+        raise InvalidInput(f"{where}.name", "an activity needs a name")
+    for name in ("dmia", "pdma", "rto", "rpo", "predicted_recovery"):
+        _duration(f"{where}.{name}", getattr(plan, name))
+    _check_impacts(plan.impacts, f"{where}.impacts")
+    _check_impacts(plan.data_loss_impacts, f"{where}.data_loss_impacts")
     for i, proc in enumerate(plan.procedures):
         if not proc.title.strip():
             raise InvalidInput(f"{where}.procedures[{i}].title", "a degraded-mode procedure needs a title")
