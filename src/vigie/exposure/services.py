@@ -272,7 +272,18 @@ def import_nmap(upload, organisation, user) -> Scan:
                                    created_by=_user(user), targets=list(result.targets), file_sha256=digest,
                                    started_at=result.started)
         store_result(scan, result)
+        record_import(scan, organisation, user, upload, hosts=scan.hosts_count, services=scan.services_count,
+                       findings=scan.findings_count)
     return scan
+
+
+def record_import(obj, organisation, user, upload, **counts) -> None:
+    """An import is one audit-log event naming the file, whatever the page or API route that made it."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    record(AuditEvent.Action.IMPORT, obj=obj, user=_user(user), organisation=organisation,
+           changes={"file": getattr(upload, "name", "")[:200], "sha256": obj.file_sha256, **counts})
 
 
 def _with_checks(result):

@@ -387,12 +387,10 @@ def report(request, uuid):
 
     org = _org(request, uuid)
     if request.GET.get("format") == "pdf":
-        if reports.is_large(org):
-            from vigie.core.jobs import enqueue
-
-            job = enqueue(services.JOB_REPORT, organisation=org, user=request.user)
-            return redirect(job)
-        response = HttpResponse(reports.report_pdf(org), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{reports.pdf_filename(org)}"'
+        outcome = reports.download(org, request.user, "pdf")
+        if not isinstance(outcome, reports.ReportFile):
+            return redirect(outcome)
+        response = HttpResponse(outcome.content, content_type=outcome.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{outcome.filename}"'
         return response
     return render(request, "exposure/report.html", reports.context(org))
