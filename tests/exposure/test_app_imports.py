@@ -163,3 +163,12 @@ def test_the_engines_reading_of_an_entry_is_the_last_check(value):
 
     with pytest.raises(ValidationError, match="refused by the scanner"):
         scope.normalise_entry(value)
+
+
+def test_the_same_nmap_file_is_filed_once(world):
+    org = world.hospital_a
+    attest_scope(org, "198.18.0.0/28")
+    services.import_nmap(xml_upload(NMAP), org, world.alice)
+    with pytest.raises(NmapError, match="already imported on"):
+        services.import_nmap(xml_upload(NMAP, "copy.xml"), org, world.alice)
+    assert Scan.objects.count() == 1

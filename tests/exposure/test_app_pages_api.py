@@ -168,3 +168,29 @@ def test_the_api_launches_a_scan_of_the_attested_scope_only(client, world):
     assert Scan.objects.get().targets == ["198.18.0.10"]
     login(client, world.auditor_a)
     assert client.post(url).status_code == 403
+
+
+def test_bulk_exports_and_report_downloads_are_in_the_audit_log(client, world):
+    from vigie.accounts.models import AuditEvent
+
+    org = world.hospital_a
+    store(org, result([finding()]))
+    login(client, world.alice)
+    assert client.get(reverse("exposure:finding_export", kwargs={"uuid": org.uuid})).status_code == 200
+    assert client.get(reverse("api:exposure_finding_export"), {"organisation": str(org.uuid)}).status_code == 200
+    assert client.get(reverse("exposure:report", kwargs={"uuid": org.uuid}) + "?format=pdf").status_code == 200
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=world.alice).order_by("id")
+    assert [(e.organisation, e.changes.get("format"), e.changes.get("rows")) for e in events] == [
+        (org, "csv", 1), (org, "json", 1), (org, "pdf", None)]
+
+
+def test_the_reports_trend_column_reads_as_a_difference_in_french(client, world):
+    from vigie.exposure.models import Audit
+
+    org = world.hospital_a
+    Audit.objects.create(organisation=org, title="Avant", provider="ans", level=3, counts={"medium": 2},
+                         performed_on=timezone.localdate() - datetime.timedelta(days=40))
+    store(org, result([finding("tls-weak", 443, "medium")]))
+    login(client, world.alice)
+    page = client.get(reverse("exposure:report", kwargs={"uuid": org.uuid})).content.decode()
+    assert "<th scope=\"col\">Évolution</th>" in page and ">Changer</th>" not in page

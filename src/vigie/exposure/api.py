@@ -335,7 +335,12 @@ def finding_list(request, filters: Query[FindingQuery]):
 def finding_export(request, filters: Query[FindingQuery]):
     """Every matching finding at once (bulk export): needs a fresh second factor from a browser session."""
     require_fresh_second_factor(request)
-    return list(_filtered(request, filters)[:50_000])
+    rows = list(_filtered(request, filters)[:50_000])
+    organisation = (scoped(Organisation.objects.all(), request.auth, "view").filter(uuid=filters.organisation).first()
+                    if filters.organisation else None)
+    services.record_findings_export(request.auth, rows=len(rows), format="json", organisation=organisation,
+                                    filters=filters.dict())
+    return rows
 
 
 @operation(router, "GET", "/findings/{uuid:uuid}", "exposure_finding_get", Finding, "view",

@@ -29,7 +29,7 @@ def _hosts(now, rdp_open: bool) -> tuple[Host, ...]:
     portal = (
         Service(PORTAL, 443, "https", hostname=f"portail.{DOMAIN}", product="nginx", version="1.22.1",
                 cpe="cpe:2.3:a:f5:nginx:1.22.1:*:*:*:*:*:*:*",
-                tls=TlsInfo(versions=("TLSv1", "TLSv1.2", "TLSv1.3"), chain=(_cert(f"portail.{DOMAIN}", 40, now),))),
+                tls=TlsInfo(versions=("TLSv1", "TLSv1.2", "TLSv1.3"), chain=(_cert(f"portail.{DOMAIN}", 25, now),))),
         Service(PORTAL, 80, "http", hostname=f"portail.{DOMAIN}", product="nginx", version="1.22.1"),
     )
     vpn = [Service(VPN, 10443, "https", hostname=f"vpn.{DOMAIN}", product="FortiGate SSL VPN",
@@ -52,7 +52,7 @@ FINDINGS = {
     "tls10": Finding("tls.old_protocol", "medium", PORTAL, 443, "TLSv1", "TLSv1 offered"),
     "hsts": Finding("http.no_hsts", "low", PORTAL, 443, "", "GET / -> 200 without Strict-Transport-Security",
                     hostname=f"portail.{DOMAIN}"),
-    "expiring": Finding("tls.expiring", "medium", PORTAL, 443, "", "certificate expires in 40 days",
+    "expiring": Finding("tls.expiring", "medium", PORTAL, 443, "", "certificate expires in 25 days",
                         hostname=f"portail.{DOMAIN}"),
     "dmarc": Finding("mail.no_dmarc", "medium", "", None, DOMAIN, "no v=DMARC1 record at _dmarc." + DOMAIN,
                      domain=DOMAIN),

@@ -266,6 +266,10 @@ def import_nmap(upload, organisation, user) -> Scan:
             "size": settings.VIGIE_MAX_UPLOAD_BYTES // (1024 * 1024)})
     data = upload.read()
     result, digest = parse(data, lambda address: scope.in_scope(organisation, address))
+    earlier = Scan.objects.filter(organisation=organisation, kind=Scan.Kind.NMAP, file_sha256=digest).first()
+    if earlier is not None:  # filing the same observations twice would only blur the history
+        raise NmapError(_("This file was already imported on %(day)s.") % {
+            "day": timezone.localtime(earlier.created_at).date().isoformat()})
     result = _with_checks(result)
     with transaction.atomic():
         scan = Scan.objects.create(organisation=organisation, kind=Scan.Kind.NMAP, source=Scan.Source.IMPORT,
@@ -291,3 +295,14 @@ def _with_checks(result):
     from .runner import evaluate_observations
 
     return evaluate_observations(result)
+
+
+def record_findings_export(user, *, rows: int, format: str, organisation=None, filters: dict | None = None) -> None:  # noqa: A002
+    """A bulk export of findings (the weaknesses of a hospital) is an export event of the audit log."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    record(AuditEvent.Action.EXPORT, obj=organisation, user=_user(user), organisation=organisation,
+           object_repr=_("Exposure findings (%(format)s)") % {"format": format.upper()},
+           changes={"rows": rows, "format": format, **{k: str(v) for k, v in (filters or {}).items() if v}})
+

@@ -299,11 +299,14 @@ def finding_export(request, uuid):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
+    rows = 0
     for f in Finding.objects.filter(organisation=org).order_by("target", "port", "check_id").iterator():
+        rows += 1
         writer.writerow([escape_formula(v) for v in (
             f.target, f.port or "", f.hostname, f.check_id, f.evidence_key, f.severity, f.status, f.title_fr,
             f.evidence, f.first_seen.isoformat(), f.last_seen.isoformat(),
             f.accepted_until.isoformat() if f.accepted_until else "", str(f.uuid))])
+    services.record_findings_export(request.user, rows=rows, format="csv", organisation=org)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="findings-{org.pk}-{timezone.localdate():%Y%m%d}.csv"'
     return response
