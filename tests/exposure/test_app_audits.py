@@ -210,3 +210,26 @@ def test_a_report_dated_in_the_future_is_refused_by_the_form():
     form = ReportImportForm({"provider": "ans", "title": "x", "performed_on": timezone.localdate().isoformat(),
                              "preset": "ans"}, {"file": upload(ANS_CSV)})
     assert form.is_valid(), form.errors
+
+
+def test_an_audit_below_the_minimum_between_two_good_ones_breaks_the_pair(world):
+    """Days 0 and 50 are at level 3, but a scan on day 20 saw remote desktop exposed: the level was not held."""
+    org = world.hospital_a
+    audit(org, 0, 3)
+    audit(org, 20, 1, provider="vigie")
+    audit(org, 50, 3)
+    as_of = DAY + datetime.timedelta(days=55)
+    assert audits.care_pair(org, as_of) is None
+    from vigie.exposure.providers import exposure_audits
+
+    assert [r.date for r in exposure_audits(org, None, as_of)] == [DAY + datetime.timedelta(days=50)]
+    later = audit(org, 98, 4)
+    pair = audits.care_pair(org, DAY + datetime.timedelta(days=100))
+    assert pair is not None and (pair.first.performed_on, pair.second) == (DAY + datetime.timedelta(days=50), later)
+
+
+def test_a_latest_audit_below_the_minimum_means_the_level_is_not_held_now(world):
+    org = world.hospital_a
+    audit(org, 0, 3), audit(org, 50, 4), audit(org, 70, 2)
+    assert audits.care_pair(org, DAY + datetime.timedelta(days=60)) is not None  # as it stood then
+    assert audits.care_pair(org, DAY + datetime.timedelta(days=80)) is None

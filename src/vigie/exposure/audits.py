@@ -10,7 +10,8 @@ the level held, and third-party reports imported from CSV with a column mapping.
     4  good           nothing above low severity
 
 Level 3 is the "minimum security level of the exposure" that D1.O2.B asks to reach and hold: `care_pair()`
-picks the most recent two audits at level ≥ MIN_LEVEL whose dates are 45 to 60 days apart.
+picks the most recent two audits at level ≥ MIN_LEVEL whose dates are 45 to 60 days apart, among those
+after the last audit below that level (one that fell short in between shows the level was not held).
 """
 
 import datetime
@@ -78,11 +79,22 @@ class Pair:
         return (self.second.performed_on - self.first.performed_on).days
 
 
+def audits_holding(organisation, as_of: datetime.date):
+    """The audits up to `as_of` that show the level held: at MIN_LEVEL or above and later than the last audit
+    below it (an audit that fell short in between breaks the run: the level was not held then)."""
+    audits = Audit.objects.filter(organisation=organisation, performed_on__lte=as_of)
+    last_short = audits.filter(level__lt=MIN_LEVEL).order_by("-performed_on").values_list("performed_on", flat=True)
+    held = audits.filter(level__gte=MIN_LEVEL)
+    if (day := last_short.first()) is not None:
+        held = held.filter(performed_on__gt=day)
+    return held.order_by("-performed_on", "-id")
+
+
 def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
-    """The most recent two audits up to `as_of`, both at level ≥ MIN_LEVEL, 45 to 60 days apart."""
+    """The most recent two audits up to `as_of`, both at level ≥ MIN_LEVEL with none below it between or
+    after them, 45 to 60 days apart."""
     as_of = as_of or timezone.localdate()
-    audits = list(Audit.objects.filter(organisation=organisation, performed_on__lte=as_of, level__gte=MIN_LEVEL)
-                  .order_by("-performed_on", "-id")[:100])
+    audits = list(audits_holding(organisation, as_of)[:100])
     for i, second in enumerate(audits):
         for first in audits[i + 1:]:
             days = (second.performed_on - first.performed_on).days
