@@ -265,7 +265,8 @@ def import_nmap(upload, organisation, user) -> Scan:
         raise NmapError(_("The file is too large: the limit is %(size)s MB.") % {
             "size": settings.VIGIE_MAX_UPLOAD_BYTES // (1024 * 1024)})
     data = upload.read()
-    result, digest = parse(data, lambda address: scope.in_scope(organisation, address))
+    result, digest = parse(data, lambda address: scope.in_scope(organisation, address),
+                           lambda address: _watched_ports(organisation, address))
     earlier = Scan.objects.filter(organisation=organisation, kind=Scan.Kind.NMAP, file_sha256=digest).first()
     if earlier is not None:  # filing the same observations twice would only blur the history
         raise NmapError(_("This file was already imported on %(day)s.") % {
@@ -288,6 +289,15 @@ def record_import(obj, organisation, user, upload, **counts) -> None:
 
     record(AuditEvent.Action.IMPORT, obj=obj, user=_user(user), organisation=organisation,
            changes={"file": getattr(upload, "name", "")[:200], "sha256": obj.file_sha256, **counts})
+
+
+def _watched_ports(organisation, address: str) -> set[int]:
+    """The ports of a host whose closing a file must not miss: open services and findings not yet closed."""
+    ports = set(Service.objects.filter(organisation=organisation, asset__kind=Asset.Kind.HOST,
+                                       asset__value=address.lower(), open=True).values_list("port", flat=True))
+    ports |= set(Finding.objects.filter(organisation=organisation, target=address.lower(), port__isnull=False)
+                 .exclude(status=Finding.Status.VERIFIED).values_list("port", flat=True))
+    return ports
 
 
 def _with_checks(result):
