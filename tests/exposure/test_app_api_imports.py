@@ -264,3 +264,45 @@ def test_a_large_pdf_report_answers_the_job_that_builds_it(client, world, monkey
     run_jobs()
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and result_path(job).read_bytes().startswith(b"%PDF")
+
+
+def test_an_imported_report_filed_wrongly_is_deleted_and_imported_again(client, world):
+    headers = bearer(world.alice)
+    made = client.post(report_url(world.hospital_a), report_form(csv(), performed_on="2025-03-02"), **headers).json()
+    again = client.post(report_url(world.hospital_a), report_form(csv()), **headers)
+    assert again.status_code == 422 and "already imported" in again.json()["detail"]
+    url = reverse("api:exposure_audit_delete", kwargs={"uuid": made["uuid"]})
+    assert client.delete(url, **bearer(world.auditor_a)).status_code == 403
+    assert client.delete(url, **bearer(world.bob)).status_code == 404
+    assert client.delete(url, **headers).status_code == 204
+    assert AuditEvent.objects.filter(action="delete", object_uuid=made["uuid"], user=world.alice).exists()
+    response = client.post(report_url(world.hospital_a), report_form(csv()), **headers)
+    assert response.status_code == 201 and response.json()["performed_on"] == "2026-03-02"
+
+
+def test_the_audit_of_a_scan_cannot_be_deleted(client, world):
+    from tests.conftest import login
+
+    scan = store(world.hospital_a, result([finding()]))
+    audit = Audit.objects.get(scan=scan)
+    response = client.delete(reverse("api:exposure_audit_delete", kwargs={"uuid": audit.uuid}), **bearer(world.alice))
+    assert response.status_code == 409 and "Vigie scan" in response.json()["detail"]
+    login(client, world.alice)
+    client.post(reverse("exposure:audit_delete", kwargs={"uuid": audit.uuid}))
+    assert Audit.objects.filter(pk=audit.pk).exists()
+
+
+def test_the_audit_page_deletes_an_imported_report_for_a_manager_only(client, world):
+    from tests.conftest import login
+
+    imported = Audit.objects.create(organisation=world.hospital_a, title="Mauvaise date", provider="ans",
+                                    performed_on=datetime.date(2026, 1, 5), level=3)
+    page = reverse("exposure:audit_detail", kwargs={"uuid": imported.uuid})
+    delete = reverse("exposure:audit_delete", kwargs={"uuid": imported.uuid})
+    login(client, world.auditor_a)
+    assert "Delete this imported report" not in client.get(page).content.decode()
+    assert client.post(delete).status_code == 404 and Audit.objects.filter(pk=imported.pk).exists()
+    login(client, world.alice)
+    assert "Delete this imported report" in client.get(page).content.decode()
+    response = client.post(delete)
+    assert response.status_code == 302 and not Audit.objects.filter(pk=imported.pk).exists()

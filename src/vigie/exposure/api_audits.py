@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.accounts.scoping import scoped
 from vigie.core.api import get_scoped, operation
-from vigie.core.schemas import JobOut
+from vigie.core.schemas import JobOut, Message
 from vigie.organisations.models import Organisation
 
 from . import audits, services
@@ -189,6 +189,22 @@ def audit_list(request, filters: Query[OrgFilter]):
            response={200: AuditOut, **ERRORS})
 def audit_get(request, uuid):
     return get_scoped(_audits(), request.auth, "view", uuid=uuid)
+
+
+@operation(router, "DELETE", "/audits/{uuid:uuid}", "exposure_audit_delete", Audit, "delete",
+           response={204: None, **ERRORS, 409: Message})
+def audit_delete(request, uuid):
+    """Delete an imported report (manager role), so that its file can be imported again; the audit of a
+    Vigie scan cannot be deleted (409)."""
+    from django.core.exceptions import ValidationError
+    from ninja.errors import HttpError
+
+    audit = get_scoped(_audits(), request.auth, "delete", uuid=uuid)
+    try:
+        audits.delete_imported(audit)
+    except ValidationError as exc:
+        raise HttpError(409, " ".join(exc.messages)) from None
+    return Status(204, None)
 
 
 @operation(router, "GET", "/organisations/{uuid:uuid}/care-pair", "exposure_care_pair", Organisation, "view",

@@ -379,7 +379,21 @@ def audit_detail(request, uuid):
     audit = _get(request, Audit, uuid, related=("organisation", "scan", "created_by"))
     return render(request, "exposure/audit.html", {
         "audit": audit, "org": audit.organisation, "label": audits.level_label(audit.level),
+        "can_delete": audit.scan_id is None and audit.provider != Audit.Provider.VIGIE and can(request.user, "delete", audit),
         "min_level": audits.MIN_LEVEL, "severities": Severity.choices})
+
+
+@login_required
+@require_POST
+def audit_delete(request, uuid):
+    audit = _get(request, Audit, uuid, "delete")
+    try:
+        audits.delete_imported(audit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(audit)
+    messages.success(request, _("The imported report “%(audit)s” was deleted.") % {"audit": audit})
+    return redirect("exposure:organisation", uuid=audit.organisation.uuid)
 
 
 @login_required
