@@ -194,3 +194,15 @@ def test_the_reports_trend_column_reads_as_a_difference_in_french(client, world)
     login(client, world.alice)
     page = client.get(reverse("exposure:report", kwargs={"uuid": org.uuid})).content.decode()
     assert "<th scope=\"col\">Évolution</th>" in page and ">Changer</th>" not in page
+
+
+def test_the_assets_page_counts_each_hosts_open_ports_and_findings_once(client, world):
+    """Two open ports and three findings on one host: 2 and 3, not the 6 of a doubled join."""
+    import re
+
+    org = world.hospital_a
+    store(org, result([finding(), finding("tls-weak", 443, "medium"), finding("hsts-missing", 443, "low")]))
+    login(client, world.alice)
+    page = client.get(reverse("exposure:assets", kwargs={"uuid": org.uuid})).content.decode()
+    row = re.search(r"<tr>.*?198\.18\.0\.10.*?</tr>", page, re.S).group(0)
+    assert [int(n) for n in re.findall(r"<td>(\d+)</td>", row)] == [2, 3]

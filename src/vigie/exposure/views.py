@@ -246,8 +246,9 @@ def audit_import(request, uuid):
 def asset_list(request, uuid):
     org = _org(request, uuid)
     assets = (Asset.objects.filter(organisation=org)
-              .annotate(open_services=Count("services", filter=Q(services__open=True)),
-                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN)))
+              # distinct: the two joins multiply each other's rows (2 open ports × 3 findings counted 6 ports)
+              .annotate(open_services=Count("services", filter=Q(services__open=True), distinct=True),
+                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN), distinct=True))
               .order_by("kind", "value", "id"))
     page = Paginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "exposure/assets.html", {"org": org, "page": page})
