@@ -206,3 +206,18 @@ def test_the_assets_page_counts_each_hosts_open_ports_and_findings_once(client, 
     page = client.get(reverse("exposure:assets", kwargs={"uuid": org.uuid})).content.decode()
     row = re.search(r"<tr>.*?198\.18\.0\.10.*?</tr>", page, re.S).group(0)
     assert [int(n) for n in re.findall(r"<td>(\d+)</td>", row)] == [2, 3]
+
+
+def test_the_organisation_page_says_which_audit_broke_the_pair(client, world, settings):
+    from vigie.exposure.models import Audit
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    org, today = world.hospital_a, timezone.localdate()
+    for days, level in ((58, 3), (30, 1), (5, 3)):
+        Audit.objects.create(organisation=org, title=f"J-{days}", provider="ans", level=level,
+                             performed_on=today - datetime.timedelta(days=days))
+    login(client, world.alice)
+    page = client.get(reverse("exposure:organisation", kwargs={"uuid": org.uuid})).content.decode()
+    short = Audit.objects.get(level=1)
+    assert "No two audits at level 3" in page
+    assert f'<a href="{short.get_absolute_url()}">audit of' in page and "below the minimum" in page

@@ -79,14 +79,18 @@ class Pair:
         return (self.second.performed_on - self.first.performed_on).days
 
 
+def last_below_minimum(organisation, as_of: datetime.date | None = None) -> Audit | None:
+    """The latest audit up to `as_of` below MIN_LEVEL: the pair can only be found among audits after it."""
+    return (Audit.objects.filter(organisation=organisation, performed_on__lte=as_of or timezone.localdate(),
+                                 level__lt=MIN_LEVEL).order_by("-performed_on", "-id").first())
+
+
 def audits_holding(organisation, as_of: datetime.date):
     """The audits up to `as_of` that show the level held: at MIN_LEVEL or above and later than the last audit
     below it (an audit that fell short in between breaks the run: the level was not held then)."""
-    audits = Audit.objects.filter(organisation=organisation, performed_on__lte=as_of)
-    last_short = audits.filter(level__lt=MIN_LEVEL).order_by("-performed_on").values_list("performed_on", flat=True)
-    held = audits.filter(level__gte=MIN_LEVEL)
-    if (day := last_short.first()) is not None:
-        held = held.filter(performed_on__gt=day)
+    held = Audit.objects.filter(organisation=organisation, performed_on__lte=as_of, level__gte=MIN_LEVEL)
+    if (short := last_below_minimum(organisation, as_of)) is not None:
+        held = held.filter(performed_on__gt=short.performed_on)
     return held.order_by("-performed_on", "-id")
 
 

@@ -74,7 +74,7 @@ def organisation_detail(request, uuid):
         "accepted": Finding.objects.filter(organisation=org, status=Finding.Status.ACCEPTED).count(),
         "hosts": Asset.objects.filter(organisation=org, kind=Asset.Kind.HOST).count(),
         "audits": Audit.objects.filter(organisation=org)[:12], "pair": audits.care_pair(org),
-        "min_level": audits.MIN_LEVEL, "levels": audits.LEVELS,
+        "short": audits.last_below_minimum(org), "min_level": audits.MIN_LEVEL, "levels": audits.LEVELS,
     })
 
 
