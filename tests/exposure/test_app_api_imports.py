@@ -217,11 +217,12 @@ def test_the_api_names_the_d1_o2_b_pair_and_its_evidence(client, world):
     first = Audit.objects.create(organisation=org, title="Mars", provider="silene", performed_on=day, level=3)
     second = Audit.objects.create(organisation=org, title="Avril", provider="silene", level=4,
                                   performed_on=day + datetime.timedelta(days=50))
-    Audit.objects.create(organisation=org, title="Faible", provider="ans", level=2,  # before: not evidence
-                         performed_on=day - datetime.timedelta(days=20))
+    weak = Audit.objects.create(organisation=org, title="Faible", provider="ans", level=2,  # before: not evidence
+                                performed_on=day - datetime.timedelta(days=20))
     url = reverse("api:exposure_care_pair", kwargs={"uuid": org.uuid})
     body = client.get(url, {"as_of": "2026-06-01"}, **bearer(world.auditor_a)).json()
     assert body["held"] is True and body["days"] == 50 and body["requirement"] == "care-d1:D1.O2.B"
+    assert body["below_minimum"]["uuid"] == str(weak.uuid)
     assert (body["first"]["uuid"], body["second"]["uuid"]) == (str(first.uuid), str(second.uuid))
     assert [e["title"].split(":")[0] for e in body["evidence"]] == ["Avril", "Mars"]
     assert all("pair held over 50 days" in e["detail"] for e in body["evidence"])

@@ -88,6 +88,7 @@ class CarePairOut(Schema):
     days: int | None
     first: AuditOut | None
     second: AuditOut | None
+    below_minimum: AuditOut | None  # the latest audit below the minimum: the pair is sought after it
     evidence: list[EvidenceOut]
 
 
@@ -223,6 +224,7 @@ def care_pair(request, uuid, as_of: date | None = None):
         "min_level": audits.MIN_LEVEL, "min_days": audits.PAIR_MIN_DAYS, "max_days": audits.PAIR_MAX_DAYS,
         "held": pair is not None, "days": pair.days if pair else None,
         "first": pair.first if pair else None, "second": pair.second if pair else None,
+        "below_minimum": audits.last_below_minimum(organisation, as_of),
         "evidence": exposure_audits(organisation, None, as_of),
     }
 
