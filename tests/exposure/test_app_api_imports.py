@@ -307,3 +307,15 @@ def test_the_audit_page_deletes_an_imported_report_for_a_manager_only(client, wo
     assert "Delete this imported report" in client.get(page).content.decode()
     response = client.post(delete)
     assert response.status_code == 302 and not Audit.objects.filter(pk=imported.pk).exists()
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(client, world, settings):
+    settings.VIGIE_MAX_UPLOAD_BYTES = 1024
+    attest_scope(world.hospital_a, "198.18.0.0/28")
+    before = counts()
+    big = RDP.replace(b"</nmaprun>", b"<!--" + b"x" * 2048 + b"--></nmaprun>")
+    response = client.post(nmap_url(world.hospital_a), {"file": xml(big)}, **bearer(world.alice))
+    assert response.status_code == 422 and "too large" in response.json()["detail"]
+    response = client.post(report_url(world.hospital_a), report_form(csv(ANS_CSV * 20)), **bearer(world.alice))
+    assert response.status_code == 422 and "too large" in response.json()["detail"]
+    assert counts() == before
