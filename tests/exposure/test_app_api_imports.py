@@ -319,3 +319,19 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(client, world
     response = client.post(report_url(world.hospital_a), report_form(csv(ANS_CSV * 20)), **bearer(world.alice))
     assert response.status_code == 422 and "too large" in response.json()["detail"]
     assert counts() == before
+
+
+def test_a_preset_reads_an_export_lacking_its_optional_columns_but_a_written_mapping_must_be_right(client, world):
+    text = "Criticité;Système concerné;Vulnérabilité\nMoyenne;www.ch-a.test;HSTS absent\n"
+    response = client.post(report_url(world.hospital_a), report_form(csv(text)), **bearer(world.alice))
+    assert response.status_code == 201, response.content
+    assert response.json()["items"][0]["category"] == "" and response.json()["level"] == 3
+    written = report_form(csv(text + "Faible;www.ch-a.test;Bannière\n", "autre.csv"), preset="", map_severity="Criticité", map_asset="Système concerné",
+                          map_title="Vulnérabilité", map_category="Catégorie")
+    response = client.post(report_url(world.hospital_a), written, **bearer(world.alice))
+    assert response.status_code == 422
+    assert [(p["line"], p["column"]) for p in response.json()["problems"]] == [(1, "Catégorie")]
+    text = "Criticité;Vulnérabilité\nMoyenne;HSTS absent\n"  # the affected system is required, preset or not
+    response = client.post(report_url(world.hospital_a), report_form(csv(text, "court.csv")), **bearer(world.alice))
+    assert response.status_code == 422
+    assert [(p["line"], p["column"]) for p in response.json()["problems"]] == [(1, "Système concerné")]

@@ -118,7 +118,7 @@ def _refused(form: forms.Form, problems: list[dict]) -> Status:
     if problems:
         errors.setdefault("file", []).extend(p["message"] if p["line"] is None else
                                               _where(p) for p in problems)
-    detail = gettext("Nothing was imported.") + " " + "; ".join(m for ms in errors.values() for m in ms)
+    detail = " ".join([gettext("Nothing was imported."), *(m for ms in errors.values() for m in ms)])
     return Status(422, {"detail": detail, "errors": errors, "problems": problems})
 
 
@@ -166,7 +166,8 @@ def audit_import(request, uuid):
         return _refused(form, [])
     data = form.cleaned_data
     report, audit = audits.import_report(data["file"], organisation, mapping=form.mapping(), provider=data["provider"],
-                                         performed_on=data["performed_on"], title=data["title"], user=request.auth)
+                                         performed_on=data["performed_on"], title=data["title"], user=request.auth,
+                                         preset=form.is_preset())
     if audit is None:
         return _refused(form, [{"line": e.line or None, "column": e.column, "message": e.message}
                                for e in report.errors])

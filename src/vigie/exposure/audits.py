@@ -146,9 +146,11 @@ SEVERITY_WORDS = {
 
 
 def import_report(upload, organisation, *, mapping: dict[str, str], provider: str, performed_on: datetime.date,
-                  title: str, user=None) -> tuple[ImportReport, Audit | None]:
+                  title: str, user=None, preset: bool = False) -> tuple[ImportReport, Audit | None]:
     """Every row becomes an item of one new audit, or nothing is imported; `mapping` names, for each of
-    FIELDS, the file's column that holds it ("" for none). The same file is imported once per organisation."""
+    FIELDS, the file's column that holds it ("" for none). A `preset` mapping names the usual columns of an
+    export, whose optional ones may be missing from a given file; a mapping the user wrote must be right.
+    The same file is imported once per organisation."""
     problems = [RowError(1, str(FIELD_NAMES[f]), _("the mapping names no column for “%(field)s”, which is required.")
                          % {"field": FIELD_NAMES[f]}) for f in REQUIRED if not mapping.get(f)]
     try:
@@ -162,6 +164,8 @@ def import_report(upload, organisation, *, mapping: dict[str, str], provider: st
     if earlier is not None:
         problems.append(RowError(0, "", _("This file was already imported, as the audit “%(audit)s”.") % {
             "audit": earlier}))
+    if preset:
+        mapping = {f: c for f, c in mapping.items() if f in REQUIRED or normalise_header(c) in header}
     for field in FIELDS:
         wanted = mapping.get(field)
         if wanted and normalise_header(wanted) not in header:

@@ -81,6 +81,9 @@ class ReportImportForm(forms.Form):
             raise forms.ValidationError(_("This date is in the future: give the day the audit was performed."))
         return day
 
+    def is_preset(self) -> bool:
+        return bool(self.cleaned_data.get("preset"))
+
     def mapping(self) -> dict[str, str]:
         preset = self.cleaned_data.get("preset")
         if preset:

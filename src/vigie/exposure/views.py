@@ -230,7 +230,8 @@ def audit_import(request, uuid):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report, audit = audits.import_report(data["file"], org, mapping=form.mapping(), provider=data["provider"],
-                                             performed_on=data["performed_on"], title=data["title"], user=request.user)
+                                             performed_on=data["performed_on"], title=data["title"], user=request.user,
+                                             preset=form.is_preset())
         if audit is not None:
             messages.success(request, _("The report was imported: %(count)s items.") % {"count": len(audit.items)})
             return redirect(audit)
