@@ -109,12 +109,16 @@ def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
     return None
 
 
+def is_imported(audit: Audit) -> bool:
+    return audit.scan_id is None and audit.provider != Audit.Provider.VIGIE
+
+
 def delete_imported(audit: Audit) -> None:
     """Remove an imported report (filed with a wrong date or provider, or into the wrong organisation), so
     it can be imported again; the audit of a scan is what that scan saw and goes only with it."""
     from django.core.exceptions import ValidationError
 
-    if audit.scan_id is not None or audit.provider == Audit.Provider.VIGIE:
+    if not is_imported(audit):
         raise ValidationError(_("This audit is the result of a Vigie scan: it cannot be deleted."))
     audit.delete()
 

@@ -381,7 +381,7 @@ def audit_detail(request, uuid):
     audit = _get(request, Audit, uuid, related=("organisation", "scan", "created_by"))
     return render(request, "exposure/audit.html", {
         "audit": audit, "org": audit.organisation, "label": audits.level_label(audit.level),
-        "can_delete": audit.scan_id is None and audit.provider != Audit.Provider.VIGIE and can(request.user, "delete", audit),
+        "can_delete": audits.is_imported(audit) and can(request.user, "delete", audit),
         "min_level": audits.MIN_LEVEL, "severities": Severity.choices})
 
 
