@@ -151,3 +151,85 @@ def test_the_demo_data_loads_once_with_a_held_pair(world):
     assert pair is not None and pair.days == 50
     assert Finding.objects.get(organisation=org, check_id="service.rdp").status == "verified"
     assert Finding.objects.get(organisation=org, check_id="http.no_hsts").status == "accepted"
+
+
+# --- what an RSSI's files look like ------------------------------------------------------------------------
+
+
+def test_a_report_saved_by_excel_in_windows_1252_gets_one_clear_message(world):
+    """Excel's plain "CSV" on a French workstation is Windows-1252: say so, not "no such column" seven times."""
+    data = SimpleUploadedFile("rapport.csv", ANS_CSV.encode("cp1252"), content_type="text/csv")
+    report, made = audits.import_report(data, world.hospital_a, mapping=audits.PRESETS["ans"], provider="ans",
+                                        performed_on=DAY, title="Cybersurveillance")
+    assert made is None and Audit.objects.count() == 0
+    assert [str(e) for e in report.errors] == [
+        'The file is not UTF-8 text: in your spreadsheet, save it as "CSV UTF-8" and retry.']
+
+
+def test_a_report_exported_as_xlsx_imports_like_its_csv(world):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in ANS_CSV.splitlines():
+        book.active.append(line.split(";"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = SimpleUploadedFile("rapport.xlsx", buffer.getvalue())
+    report, made = audits.import_report(data, world.hospital_a, mapping=audits.PRESETS["ans"], provider="ans",
+                                        performed_on=DAY, title="Cybersurveillance")
+    assert report.ok, [str(e) for e in report.errors]
+    assert made.counts["critical"] == 1 and made.items[0]["asset"] == "vpn.ch-a.test" and made.items[0]["port"] == 443
+
+
+def test_the_same_report_is_imported_once_per_organisation(world):
+    first_report, first = audits.import_report(upload(ANS_CSV), world.hospital_a, mapping=audits.PRESETS["ans"],
+                                               provider="ans", performed_on=DAY, title="Mars")
+    assert first_report.ok
+    report, again = audits.import_report(upload(ANS_CSV, "copie.csv"), world.hospital_a, mapping=audits.PRESETS["ans"],
+                                         provider="ans", performed_on=DAY, title="Mars bis")
+    assert again is None and Audit.objects.count() == 1
+    assert [str(e) for e in report.errors] == [f"This file was already imported, as the audit “{first}”."]
+    other_report, other = audits.import_report(upload(ANS_CSV), world.hospital_b, mapping=audits.PRESETS["ans"],
+                                               provider="ans", performed_on=DAY, title="Mars")
+    assert other_report.ok and other.organisation == world.hospital_b
+
+
+def test_a_report_dated_in_the_future_is_refused_by_the_form():
+    import datetime
+
+    from django.utils import timezone
+
+    from vigie.exposure.forms import ReportImportForm
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = ReportImportForm({"provider": "ans", "title": "x", "performed_on": tomorrow.isoformat(), "preset": "ans"},
+                            {"file": upload(ANS_CSV)})
+    assert not form.is_valid() and "in the future" in form.errors["performed_on"][0]
+    form = ReportImportForm({"provider": "ans", "title": "x", "performed_on": timezone.localdate().isoformat(),
+                             "preset": "ans"}, {"file": upload(ANS_CSV)})
+    assert form.is_valid(), form.errors
+
+
+def test_an_audit_below_the_minimum_between_two_good_ones_breaks_the_pair(world):
+    """Days 0 and 50 are at level 3, but a scan on day 20 saw remote desktop exposed: the level was not held."""
+    org = world.hospital_a
+    audit(org, 0, 3)
+    audit(org, 20, 1, provider="vigie")
+    audit(org, 50, 3)
+    as_of = DAY + datetime.timedelta(days=55)
+    assert audits.care_pair(org, as_of) is None
+    from vigie.exposure.providers import exposure_audits
+
+    assert [r.date for r in exposure_audits(org, None, as_of)] == [DAY + datetime.timedelta(days=50)]
+    later = audit(org, 98, 4)
+    pair = audits.care_pair(org, DAY + datetime.timedelta(days=100))
+    assert pair is not None and (pair.first.performed_on, pair.second) == (DAY + datetime.timedelta(days=50), later)
+
+
+def test_a_latest_audit_below_the_minimum_means_the_level_is_not_held_now(world):
+    org = world.hospital_a
+    audit(org, 0, 3), audit(org, 50, 4), audit(org, 70, 2)
+    assert audits.care_pair(org, DAY + datetime.timedelta(days=60)) is not None  # as it stood then
+    assert audits.care_pair(org, DAY + datetime.timedelta(days=80)) is None

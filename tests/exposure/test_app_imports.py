@@ -163,3 +163,46 @@ def test_the_engines_reading_of_an_entry_is_the_last_check(value):
 
     with pytest.raises(ValidationError, match="refused by the scanner"):
         scope.normalise_entry(value)
+
+
+def test_the_same_nmap_file_is_filed_once(world):
+    org = world.hospital_a
+    attest_scope(org, "198.18.0.0/28")
+    services.import_nmap(xml_upload(NMAP), org, world.alice)
+    with pytest.raises(NmapError, match="already imported on"):
+        services.import_nmap(xml_upload(NMAP, "copy.xml"), org, world.alice)
+    assert Scan.objects.count() == 1
+
+
+def _summarised(closed_ports: str, count: int) -> bytes:
+    """nmap's usual output: the many closed ports are summarised in <extraports>, not listed one by one."""
+    return (b'<nmaprun start="1767100000"><host><status state="up"/><address addr="198.18.0.2" addrtype="ipv4"/>'
+            b'<ports><extraports state="closed" count="' + str(count).encode() + b'">'
+            b'<extrareasons reason="conn-refused" count="' + str(count).encode() + b'" proto="tcp" ports="'
+            + closed_ports.encode() + b'"/></extraports>'
+            b'<port protocol="tcp" portid="22"><state state="open"/><service name="ssh"/></port>'
+            b'</ports></host><runstats><finished time="1767100042"/></runstats></nmaprun>')
+
+
+def test_a_port_summarised_as_closed_in_extraports_closes_what_was_open_there(world):
+    from vigie.exposure.models import Finding
+
+    org = world.hospital_a
+    attest_scope(org, "198.18.0.0/28")
+    rdp = NMAP.replace(b'portid="3389"><state state="filtered"/>',
+                       b'portid="3389"><state state="open"/><service name="ms-wbt-server"/>')
+    services.import_nmap(xml_upload(rdp, "before.xml"), org, world.alice)
+    exposed = Finding.objects.get(organisation=org, port=3389)
+    scan = services.import_nmap(xml_upload(_summarised("1-21,23-442,444-3000,3300-3400,5000-65535", 65531)), org, world.alice)
+    exposed.refresh_from_db()
+    assert exposed.status == "fixed"
+    assert not Service.objects.get(asset__value="198.18.0.2", port=3389).open
+    assert Service.objects.get(asset__value="198.18.0.2", port=443).open  # 443 is not in the summarised ranges
+    assert scan.ports_probed == 65532
+
+
+def test_a_garbled_extraports_list_is_refused_naming_the_host(world):
+    attest_scope(world.hospital_a, "198.18.0.0/28")
+    with pytest.raises(NmapError, match=r"host 1 \(198.18.0.2\).*“1-x”"):
+        services.import_nmap(xml_upload(_summarised("1-x", 10)), world.hospital_a, world.alice)
+    assert Scan.objects.count() == 0

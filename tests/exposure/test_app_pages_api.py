@@ -168,3 +168,56 @@ def test_the_api_launches_a_scan_of_the_attested_scope_only(client, world):
     assert Scan.objects.get().targets == ["198.18.0.10"]
     login(client, world.auditor_a)
     assert client.post(url).status_code == 403
+
+
+def test_bulk_exports_and_report_downloads_are_in_the_audit_log(client, world):
+    from vigie.accounts.models import AuditEvent
+
+    org = world.hospital_a
+    store(org, result([finding()]))
+    login(client, world.alice)
+    assert client.get(reverse("exposure:finding_export", kwargs={"uuid": org.uuid})).status_code == 200
+    assert client.get(reverse("api:exposure_finding_export"), {"organisation": str(org.uuid)}).status_code == 200
+    assert client.get(reverse("exposure:report", kwargs={"uuid": org.uuid}) + "?format=pdf").status_code == 200
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=world.alice).order_by("id")
+    assert [(e.organisation, e.changes.get("format"), e.changes.get("rows")) for e in events] == [
+        (org, "csv", 1), (org, "json", 1), (org, "pdf", None)]
+
+
+def test_the_reports_trend_column_reads_as_a_difference_in_french(client, world):
+    from vigie.exposure.models import Audit
+
+    org = world.hospital_a
+    Audit.objects.create(organisation=org, title="Avant", provider="ans", level=3, counts={"medium": 2},
+                         performed_on=timezone.localdate() - datetime.timedelta(days=40))
+    store(org, result([finding("tls-weak", 443, "medium")]))
+    login(client, world.alice)
+    page = client.get(reverse("exposure:report", kwargs={"uuid": org.uuid})).content.decode()
+    assert "<th scope=\"col\">Évolution</th>" in page and ">Changer</th>" not in page
+
+
+def test_the_assets_page_counts_each_hosts_open_ports_and_findings_once(client, world):
+    """Two open ports and three findings on one host: 2 and 3, not the 6 of a doubled join."""
+    import re
+
+    org = world.hospital_a
+    store(org, result([finding(), finding("tls-weak", 443, "medium"), finding("hsts-missing", 443, "low")]))
+    login(client, world.alice)
+    page = client.get(reverse("exposure:assets", kwargs={"uuid": org.uuid})).content.decode()
+    row = re.search(r"<tr>.*?198\.18\.0\.10.*?</tr>", page, re.S).group(0)
+    assert [int(n) for n in re.findall(r"<td>(\d+)</td>", row)] == [2, 3]
+
+
+def test_the_organisation_page_says_which_audit_broke_the_pair(client, world, settings):
+    from vigie.exposure.models import Audit
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    org, today = world.hospital_a, timezone.localdate()
+    for days, level in ((58, 3), (30, 1), (5, 3)):
+        Audit.objects.create(organisation=org, title=f"J-{days}", provider="ans", level=level,
+                             performed_on=today - datetime.timedelta(days=days))
+    login(client, world.alice)
+    page = client.get(reverse("exposure:organisation", kwargs={"uuid": org.uuid})).content.decode()
+    short = Audit.objects.get(level=1)
+    assert "No two audits at level 3" in page
+    assert f'<a href="{short.get_absolute_url()}">audit of' in page and "below the minimum" in page

@@ -55,6 +55,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # a problem of the whole file (size, type, encoding), not of one line
+            return self.message
         if self.column:
             return _("line %(line)s, column %(column)s: %(message)s") % {
                 "line": self.line, "column": self.column, "message": self.message,
@@ -208,8 +210,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
                           % {"line": reader.line_num, "error": exc}) from None
 
 
-def read_table(upload, columns: Sequence[Column]) -> Table:
-    """Read the uploaded file into rows keyed by column name; raise ImportFailed on a bad file or header."""
+def _raw_rows(upload) -> list[list[str]]:
+    """Every row of the file as text cells, after the size, type and encoding checks; ImportFailed if bad."""
     data = _read_upload(upload)
     suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
     is_xlsx = _looks_like_xlsx(data)
@@ -224,7 +226,18 @@ def read_table(upload, columns: Sequence[Column]) -> Table:
         raise _file_error(_("The file is empty."))
     if not any(cell.strip() for cell in raw[0]):
         raise _file_error(_("The first line must hold the column names."))
+    return raw
 
+
+def read_header(upload) -> list[str]:
+    """The column names of the file's first line (for a mapping chosen by the user); ImportFailed if the
+    file itself is unreadable (too large, not UTF-8, not CSV or XLSX, empty)."""
+    return [str(title) for title in _raw_rows(upload)[0]]
+
+
+def read_table(upload, columns: Sequence[Column]) -> Table:
+    """Read the uploaded file into rows keyed by column name; raise ImportFailed on a bad file or header."""
+    raw = _raw_rows(upload)
     known: dict[str, str] = {}
     for column in columns:
         for spelling in (column.name, *column.aliases):
@@ -323,5 +336,5 @@ def column_help(columns: Sequence[Column]) -> list[tuple[str, bool, str]]:
 
 __all__ = [
     "Column", "ImportFailed", "ImportReport", "RowError", "RowInvalid", "Table", "column_help",
-    "escape_formula", "read_table", "run_import", "unescape_formula",
+    "escape_formula", "read_header", "read_table", "run_import", "unescape_formula",
 ]

@@ -1,6 +1,7 @@
 """The exposure API: scope entries (attesting needs a fresh second factor from a browser session), scans
 (launch one, follow its job), assets, findings (retest, accept the risk; the bulk export needs a fresh
-second factor), audits. Every queryset goes through scoped()."""
+second factor); audits, imports, the D1.O2.B pair and the report are in api_audits.py. Every queryset goes
+through scoped()."""
 
 from datetime import date, datetime
 from uuid import UUID
@@ -17,7 +18,7 @@ from vigie.organisations.models import Organisation
 
 from . import findings as lifecycle
 from . import scope, services
-from .models import Asset, Audit, Finding, Scan, ScopeEntry
+from .models import Asset, Finding, Scan, ScopeEntry
 
 ERRORS = {403: Message, 404: Message}
 router = Router(tags=["exposure"])
@@ -171,30 +172,6 @@ class FindingOut(Schema):
 class AcceptIn(Schema):  # optional here so that an unknown finding answers 404 first; accept_risk checks
     reason: str = ""
     until: date | None = None
-
-
-class AuditOut(Schema):
-    uuid: UUID
-    organisation: UUID
-    title: str
-    provider: str
-    scan: UUID | None
-    performed_on: date
-    level: int
-    counts: dict
-    dangerous_services: list
-    items: list
-    url: str
-
-    resolve_organisation = staticmethod(_org_uuid)
-
-    @staticmethod
-    def resolve_scan(obj) -> UUID | None:
-        return obj.scan.uuid if obj.scan_id else None
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
 
 
 class OrgFilter(Schema):
@@ -358,7 +335,12 @@ def finding_list(request, filters: Query[FindingQuery]):
 def finding_export(request, filters: Query[FindingQuery]):
     """Every matching finding at once (bulk export): needs a fresh second factor from a browser session."""
     require_fresh_second_factor(request)
-    return list(_filtered(request, filters)[:50_000])
+    rows = list(_filtered(request, filters)[:50_000])
+    organisation = (scoped(Organisation.objects.all(), request.auth, "view").filter(uuid=filters.organisation).first()
+                    if filters.organisation else None)
+    services.record_findings_export(request.auth, rows=len(rows), format="json", organisation=organisation,
+                                    filters=filters.dict())
+    return rows
 
 
 @operation(router, "GET", "/findings/{uuid:uuid}", "exposure_finding_get", Finding, "view",
@@ -390,20 +372,8 @@ def finding_accept(request, uuid, payload: AcceptIn):
         raise _invalid(exc) from None
 
 
-# --- audits ------------------------------------------------------------------------------------------------
+# --- audits, imports, the D1.O2.B pair, the report (api_audits.py) ----------------------------------------
 
+from .api_audits import router as audits_router  # noqa: E402  (it reads the shapes above)
 
-def _audits():
-    return Audit.objects.select_related("organisation", "scan")
-
-
-@operation(router, "GET", "/audits", "exposure_audit_list", Audit, "view", kind="list", response=list[AuditOut])
-@paginate(PageNumberPagination)
-def audit_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_audits(), request.auth, "view"), filters.organisation)
-
-
-@operation(router, "GET", "/audits/{uuid:uuid}", "exposure_audit_get", Audit, "view",
-           response={200: AuditOut, **ERRORS})
-def audit_get(request, uuid):
-    return get_scoped(_audits(), request.auth, "view", uuid=uuid)
+router.add_router("", audits_router)

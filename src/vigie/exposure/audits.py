@@ -10,13 +10,12 @@ the level held, and third-party reports imported from CSV with a column mapping.
     4  good           nothing above low severity
 
 Level 3 is the "minimum security level of the exposure" that D1.O2.B asks to reach and hold: `care_pair()`
-picks the most recent two audits at level ≥ MIN_LEVEL whose dates are 45 to 60 days apart.
+picks the most recent two audits at level ≥ MIN_LEVEL whose dates are 45 to 60 days apart, among those
+after the last audit below that level (one that fell short in between shows the level was not held).
 """
 
-import csv
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -24,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigie.core.imports import Column, ImportReport, RowError, RowInvalid, normalise_header, run_import
+from vigie.core.imports import (Column, ImportFailed, ImportReport, RowError, RowInvalid, normalise_header, read_header,
+                                run_import)
 
 from .models import Audit, Finding, Scan, Service, Severity
 
@@ -79,11 +79,26 @@ class Pair:
         return (self.second.performed_on - self.first.performed_on).days
 
 
+def last_below_minimum(organisation, as_of: datetime.date | None = None) -> Audit | None:
+    """The latest audit up to `as_of` below MIN_LEVEL: the pair can only be found among audits after it."""
+    return (Audit.objects.filter(organisation=organisation, performed_on__lte=as_of or timezone.localdate(),
+                                 level__lt=MIN_LEVEL).order_by("-performed_on", "-id").first())
+
+
+def audits_holding(organisation, as_of: datetime.date):
+    """The audits up to `as_of` that show the level held: at MIN_LEVEL or above and later than the last audit
+    below it (an audit that fell short in between breaks the run: the level was not held then)."""
+    held = Audit.objects.filter(organisation=organisation, performed_on__lte=as_of, level__gte=MIN_LEVEL)
+    if (short := last_below_minimum(organisation, as_of)) is not None:
+        held = held.filter(performed_on__gt=short.performed_on)
+    return held.order_by("-performed_on", "-id")
+
+
 def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
-    """The most recent two audits up to `as_of`, both at level ≥ MIN_LEVEL, 45 to 60 days apart."""
+    """The most recent two audits up to `as_of`, both at level ≥ MIN_LEVEL with none below it between or
+    after them, 45 to 60 days apart."""
     as_of = as_of or timezone.localdate()
-    audits = list(Audit.objects.filter(organisation=organisation, performed_on__lte=as_of, level__gte=MIN_LEVEL)
-                  .order_by("-performed_on", "-id")[:100])
+    audits = list(audits_holding(organisation, as_of)[:100])
     for i, second in enumerate(audits):
         for first in audits[i + 1:]:
             days = (second.performed_on - first.performed_on).days
@@ -94,11 +109,28 @@ def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
     return None
 
 
+def is_imported(audit: Audit) -> bool:
+    return audit.scan_id is None and audit.provider != Audit.Provider.VIGIE
+
+
+def delete_imported(audit: Audit) -> None:
+    """Remove an imported report (filed with a wrong date or provider, or into the wrong organisation), so
+    it can be imported again; the audit of a scan is what that scan saw and goes only with it."""
+    from django.core.exceptions import ValidationError
+
+    if not is_imported(audit):
+        raise ValidationError(_("This audit is the result of a Vigie scan: it cannot be deleted."))
+    audit.delete()
+
+
 # --- third-party reports (CSV with a column mapping) ---------------------------------------------------
 
 
 FIELDS = ("severity", "asset", "port", "title", "description", "recommendation", "category")
 REQUIRED = ("severity", "asset", "title")
+FIELD_NAMES = {"severity": gettext_lazy("severity"), "asset": gettext_lazy("affected system"),
+               "port": gettext_lazy("port"), "title": gettext_lazy("title"), "description": gettext_lazy("description"),
+               "recommendation": gettext_lazy("recommendation"), "category": gettext_lazy("category")}
 PRESETS = {
     # The ANS cyber-surveillance report lists per vulnerability: criticality, type, affected system,
     # description, recommendation (care-facts.md §2.3). Headers of actual exports vary: map them here.
@@ -117,31 +149,32 @@ SEVERITY_WORDS = {
 }
 
 
-def _header_of(data: bytes) -> list[str]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return []
-    first = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    return next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
-
-
 def import_report(upload, organisation, *, mapping: dict[str, str], provider: str, performed_on: datetime.date,
-                  title: str, user=None) -> tuple[ImportReport, Audit | None]:
+                  title: str, user=None, preset: bool = False) -> tuple[ImportReport, Audit | None]:
     """Every row becomes an item of one new audit, or nothing is imported; `mapping` names, for each of
-    FIELDS, the file's column that holds it ("" for none)."""
+    FIELDS, the file's column that holds it ("" for none). A `preset` mapping names the usual columns of an
+    export, whose optional ones may be missing from a given file; a mapping the user wrote must be right.
+    The same file is imported once per organisation."""
+    problems = [RowError(1, str(FIELD_NAMES[f]), _("the mapping names no column for “%(field)s”, which is required.")
+                         % {"field": FIELD_NAMES[f]}) for f in REQUIRED if not mapping.get(f)]
+    try:
+        header = [normalise_header(h) for h in read_header(upload)]
+    except ImportFailed as exc:
+        return ImportReport(errors=problems + exc.errors), None
     upload.seek(0)
-    data = upload.read()
+    digest = hashlib.sha256(upload.read()).hexdigest()
     upload.seek(0)
-    problems = [RowError(1, mapping.get(f) or f, _("the mapping names no column for “%(field)s”, which is required.")
-                         % {"field": f}) for f in REQUIRED if not mapping.get(f)]
-    header = [normalise_header(h) for h in _header_of(data)]
+    earlier = Audit.objects.filter(organisation=organisation, file_sha256=digest).first()
+    if earlier is not None:
+        problems.append(RowError(0, "", _("This file was already imported, as the audit “%(audit)s”.") % {
+            "audit": earlier}))
+    if preset:
+        mapping = {f: c for f, c in mapping.items() if f in REQUIRED or normalise_header(c) in header}
     for field in FIELDS:
         wanted = mapping.get(field)
         if wanted and normalise_header(wanted) not in header:
             problems.append(RowError(1, wanted, _("no such column in the file (mapped to “%(field)s”).") % {
-                "field": field}))
+                "field": FIELD_NAMES[field]}))
     if problems:
         return ImportReport(errors=problems), None
     columns = [Column(field, required=True, aliases=(mapping[field],)) for field in FIELDS if mapping.get(field)]
@@ -180,5 +213,8 @@ def import_report(upload, organisation, *, mapping: dict[str, str], provider: st
         audit = Audit.objects.create(
             organisation=organisation, provider=provider, title=title.strip()[:200] or _("Imported report"),
             performed_on=performed_on, counts=counts, items=items, level=level_of(counts, 0),
-            file_sha256=hashlib.sha256(data).hexdigest(), created_by=user)
+            file_sha256=digest, created_by=user)
+        from .services import record_import
+
+        record_import(audit, organisation, user, upload, items=len(items), level=audit.level)
     return report, audit

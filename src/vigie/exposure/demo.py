@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .engine import Certificate, Coverage, Finding, Host, PortState, ScanResult, Service, TlsInfo
-from .models import Audit, Scan, ScopeEntry
+from .models import Audit, FindingEvent, Scan, ScopeEntry
 
 PORTAL, VPN, MAIL = "192.0.2.10", "192.0.2.11", "192.0.2.12"
 DOMAIN = "ch-brume.example"
@@ -29,7 +29,7 @@ def _hosts(now, rdp_open: bool) -> tuple[Host, ...]:
     portal = (
         Service(PORTAL, 443, "https", hostname=f"portail.{DOMAIN}", product="nginx", version="1.22.1",
                 cpe="cpe:2.3:a:f5:nginx:1.22.1:*:*:*:*:*:*:*",
-                tls=TlsInfo(versions=("TLSv1", "TLSv1.2", "TLSv1.3"), chain=(_cert(f"portail.{DOMAIN}", 40, now),))),
+                tls=TlsInfo(versions=("TLSv1", "TLSv1.2", "TLSv1.3"), chain=(_cert(f"portail.{DOMAIN}", 25, now),))),
         Service(PORTAL, 80, "http", hostname=f"portail.{DOMAIN}", product="nginx", version="1.22.1"),
     )
     vpn = [Service(VPN, 10443, "https", hostname=f"vpn.{DOMAIN}", product="FortiGate SSL VPN",
@@ -52,7 +52,7 @@ FINDINGS = {
     "tls10": Finding("tls.old_protocol", "medium", PORTAL, 443, "TLSv1", "TLSv1 offered"),
     "hsts": Finding("http.no_hsts", "low", PORTAL, 443, "", "GET / -> 200 without Strict-Transport-Security",
                     hostname=f"portail.{DOMAIN}"),
-    "expiring": Finding("tls.expiring", "medium", PORTAL, 443, "", "certificate expires in 40 days",
+    "expiring": Finding("tls.expiring", "medium", PORTAL, 443, "", "certificate expires in 25 days",
                         hostname=f"portail.{DOMAIN}"),
     "dmarc": Finding("mail.no_dmarc", "medium", "", None, DOMAIN, "no v=DMARC1 record at _dmarc." + DOMAIN,
                      domain=DOMAIN),
@@ -95,6 +95,7 @@ def load_demo(nodes) -> None:
                                    status=Scan.Status.DONE, targets=[DOMAIN, "192.0.2.8/29"], started_at=when)
         store_result(scan, _result(when, keys, rdp_open), alert=False)
         Scan.objects.filter(pk=scan.pk).update(created_at=when)
+        FindingEvent.objects.filter(scan=scan).update(at=when)  # the history reads as it happened
         if days == 70:  # the fix of the remote desktop, verified by a one-click retest the next day
             rdp, later = org_finding(org, "service.rdp"), when + datetime.timedelta(days=1)
             retest = Scan.objects.create(organisation=org, kind=Scan.Kind.RETEST, finding=rdp, status=Scan.Status.DONE,
@@ -102,6 +103,7 @@ def load_demo(nodes) -> None:
             store_result(retest, ScanResult(started=later, finished=later, targets=(VPN,),
                                             coverage=(Coverage("service.rdp", VPN, 3389),), ports_probed=1))
             Scan.objects.filter(pk=retest.pk).update(created_at=later)
+            FindingEvent.objects.filter(scan=retest).update(at=later)
     hsts = org_finding(org, "http.no_hsts")
     lifecycle.accept_risk(hsts, user=None, reason="Portail remplacé par la nouvelle plateforme en début d'année prochaine.",
                           until=today + datetime.timedelta(days=120))

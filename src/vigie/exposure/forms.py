@@ -56,7 +56,7 @@ class AcceptRiskForm(forms.Form):
 
 
 class ReportImportForm(forms.Form):
-    file = forms.FileField(label=_("Report (CSV)"))
+    file = forms.FileField(label=_("Report (CSV or XLSX)"))
     provider = forms.ChoiceField(label=_("Provider"), choices=[c for c in Audit.Provider.choices if c[0] != "vigie"])
     title = forms.CharField(label=_("Title"), max_length=200)
     performed_on = forms.DateField(label=_("Performed on"), widget=DATE)
@@ -73,6 +73,16 @@ class ReportImportForm(forms.Form):
         for field in FIELDS:
             self.fields[f"map_{field}"] = forms.CharField(label=self.LABELS[field], required=False, max_length=200,
                                                           initial=PRESETS["generic"][field])
+
+    def clean_performed_on(self):
+        # An audit dated ahead would wait, unseen, to complete a D1.O2.B pair: most likely a typing slip.
+        day = self.cleaned_data["performed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future: give the day the audit was performed."))
+        return day
+
+    def is_preset(self) -> bool:
+        return bool(self.cleaned_data.get("preset"))
 
     def mapping(self) -> dict[str, str]:
         preset = self.cleaned_data.get("preset")

@@ -1,7 +1,8 @@
 """nmap XML (`nmap -oX`) read into the engine's ScanResult, so an imported file is filed like a scan.
 
 Parsed with defusedxml (no entities, no external references). Hosts that are up give their address, host
-names, every TCP port with its state, and for open ports the service nmap named (product, version, CPE
+names, every TCP port with its state (ports nmap summarises in <extraports> count as probed, and those the
+caller watches — open before — are read from its port list, so closing a port shows in the next file), and for open ports the service nmap named (product, version, CPE
 turned into CPE 2.3) and the output of its scripts (kept in `facts`, and the banner script as the banner).
 A malformed file, or a host outside the attested scope, raises NmapError naming the line and column, or
 the element, and nothing is imported.
@@ -73,8 +74,46 @@ def _service(address: str, port: int, element, hostname: str) -> Service:
                    cpe=cpe, banner=banner, facts=facts)
 
 
-def parse(data: bytes, in_scope=lambda address: True) -> tuple[ScanResult, str]:
-    """(ScanResult, SHA-256 of the file); NmapError on anything malformed or out of scope."""
+def _state(raw: str) -> str:
+    return "filtered" if "filtered" in raw else raw
+
+
+def _port_ranges(text: str, where: str) -> list[tuple[int, int]]:
+    """`1-52,54-87,3389` (nmap's list of the ports an <extraports> summarises) as (first, last) pairs."""
+    ranges = []
+    for part in text.split(","):
+        first, _dash, last = part.strip().partition("-")
+        last = last or first
+        if not (first.isdigit() and last.isdigit() and 0 < int(first) <= int(last) < 65536):
+            raise NmapError(_("%(where)s: “%(ports)s” in <extraports> is not a list of port numbers.") % {
+                "where": where, "ports": part.strip()})
+        ranges.append((int(first), int(last)))
+    return ranges
+
+
+def _summarised(address: str, host, where: str, watched: frozenset[int]) -> tuple[list[PortState], int]:
+    """The ports nmap summarised as closed or filtered (<extraports>): all are counted as probed; only the
+    `watched` ones (known open before) become port states, so a summary of 65,000 ports stays cheap."""
+    states, probed = [], 0
+    for summary in host.findall("ports/extraports"):
+        state = _state(summary.get("state", ""))
+        count = summary.get("count", "0")
+        probed += int(count) if count.isdigit() else 0
+        if state not in ("closed", "filtered"):
+            continue
+        for reasons in summary.findall("extrareasons"):
+            if reasons.get("proto", "tcp") != "tcp" or not reasons.get("ports"):
+                continue
+            ranges = _port_ranges(reasons.get("ports"), where)
+            states += [PortState(address, port, state) for port in sorted(watched)
+                       if any(first <= port <= last for first, last in ranges)]
+    return states, probed
+
+
+def parse(data: bytes, in_scope=lambda address: True,
+          watched=lambda address: frozenset()) -> tuple[ScanResult, str]:
+    """(ScanResult, SHA-256 of the file); NmapError on anything malformed or out of scope. `watched(address)`
+    names the ports whose state matters even when nmap only summarises them (those seen open before)."""
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
@@ -115,14 +154,17 @@ def parse(data: bytes, in_scope=lambda address: True) -> tuple[ScanResult, str]:
             state_element = port_element.find("state")
             if state_element is None:
                 raise NmapError(_("%(where)s, port %(port)s: no <state> element.") % {"where": where, "port": raw})
-            state = _required(state_element, "state", where)
-            state = "filtered" if "filtered" in state else state
+            state = _state(_required(state_element, "state", where))
             if state not in ("open", "closed", "filtered"):
                 continue
             probed += 1
             ports.append(PortState(address, int(raw), state))
             if state == "open":
                 services.append(_service(address, int(raw), port_element, names[0] if names else ""))
+        listed = {p.port for p in ports}
+        summarised, summarised_count = _summarised(address, host, where, frozenset(watched(address)) - listed)
+        ports += summarised
+        probed += summarised_count
         hosts.append(Host(address=address, names=names, ports=tuple(ports), services=tuple(services)))
     result = ScanResult(started=started, finished=finished, targets=tuple(h.address for h in hosts),
                         hosts=tuple(hosts), ports_probed=probed)

@@ -3,7 +3,8 @@
 The provider returns the organisation's exposure audits up to the reference date that reached the minimum
 level (audits.MIN_LEVEL), with the level as `value`; the framework's interval rule then finds the pair.
 The pair `audits.care_pair()` picks is named in each record's detail, so the coverage page shows which two
-audits prove it. Audits below the minimum level are not evidence that the level held, so they are left out.
+audits prove it. Audits below the minimum level are not evidence that the level held, so they are left out,
+and so are the audits before the last one below it (the level was not held across it).
 """
 
 import datetime
@@ -19,13 +20,11 @@ LIMIT = 12
 def exposure_audits(organisation, requirement, as_of: datetime.date):
     from vigie.compliance.providers import EvidenceRecord
 
-    from .audits import MIN_LEVEL, care_pair, level_label
-    from .models import Audit
+    from .audits import audits_holding, care_pair, level_label
 
     pair = care_pair(organisation, as_of)
     paired = {pair.first.pk, pair.second.pk} if pair else set()
-    audits = (Audit.objects.filter(organisation=organisation, performed_on__lte=as_of, level__gte=MIN_LEVEL)
-              .order_by("-performed_on", "-id")[:LIMIT])
+    audits = audits_holding(organisation, as_of)[:LIMIT]
     records = []
     for audit in audits:
         detail = _("%(critical)s critical, %(high)s high findings; %(dangerous)s dangerous services") % {

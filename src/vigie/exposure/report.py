@@ -3,6 +3,8 @@ what to do first), the asset map, and the findings by severity with evidence and
 English from the checks catalogue). HTML page, and PDF by WeasyPrint — built in a job past LARGE findings
 (WeasyPrint takes a few milliseconds per table row)."""
 
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -57,5 +59,36 @@ def report_pdf(org) -> bytes:
     return HTML(string=report_html(org, for_pdf=True), base_url=None).write_pdf()
 
 
-def pdf_filename(org) -> str:
-    return f"exposition-{org.finess or org.pk}-{timezone.localdate():%Y%m%d}.pdf"
+def pdf_filename(org, suffix: str = "pdf") -> str:
+    return f"exposition-{org.finess or org.pk}-{timezone.localdate():%Y%m%d}.{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def download(org, user, format: str = "pdf"):  # noqa: A002
+    """The report as a file (`pdf` or a standalone `html` page), or for a large PDF the job that builds it.
+    The report lists the organisation's weaknesses: every download is an export in the audit log."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    from .services import JOB_REPORT
+
+    user = user if getattr(user, "pk", None) else None
+    if format == "pdf" and is_large(org):
+        from vigie.core.jobs import enqueue
+
+        job = enqueue(JOB_REPORT, organisation=org, user=user)
+        record(AuditEvent.Action.EXPORT, obj=org, user=user, changes={"report": "exposure", "format": format,
+                                                                      "job": str(job.uuid)})
+        return job
+    if format == "pdf":
+        found = ReportFile(pdf_filename(org), report_pdf(org), "application/pdf")
+    else:
+        found = ReportFile(pdf_filename(org, "html"), report_html(org).encode(), "text/html; charset=utf-8")
+    record(AuditEvent.Action.EXPORT, obj=org, user=user, changes={"report": "exposure", "format": format})
+    return found

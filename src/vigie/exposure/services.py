@@ -265,14 +265,39 @@ def import_nmap(upload, organisation, user) -> Scan:
         raise NmapError(_("The file is too large: the limit is %(size)s MB.") % {
             "size": settings.VIGIE_MAX_UPLOAD_BYTES // (1024 * 1024)})
     data = upload.read()
-    result, digest = parse(data, lambda address: scope.in_scope(organisation, address))
+    result, digest = parse(data, lambda address: scope.in_scope(organisation, address),
+                           lambda address: _watched_ports(organisation, address))
+    earlier = Scan.objects.filter(organisation=organisation, kind=Scan.Kind.NMAP, file_sha256=digest).first()
+    if earlier is not None:  # filing the same observations twice would only blur the history
+        raise NmapError(_("This file was already imported on %(day)s.") % {
+            "day": timezone.localtime(earlier.created_at).date().isoformat()})
     result = _with_checks(result)
     with transaction.atomic():
         scan = Scan.objects.create(organisation=organisation, kind=Scan.Kind.NMAP, source=Scan.Source.IMPORT,
                                    created_by=_user(user), targets=list(result.targets), file_sha256=digest,
                                    started_at=result.started)
         store_result(scan, result)
+        record_import(scan, organisation, user, upload, hosts=scan.hosts_count, services=scan.services_count,
+                       findings=scan.findings_count)
     return scan
+
+
+def record_import(obj, organisation, user, upload, **counts) -> None:
+    """An import is one audit-log event naming the file, whatever the page or API route that made it."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    record(AuditEvent.Action.IMPORT, obj=obj, user=_user(user), organisation=organisation,
+           changes={"file": getattr(upload, "name", "")[:200], "sha256": obj.file_sha256, **counts})
+
+
+def _watched_ports(organisation, address: str) -> set[int]:
+    """The ports of a host whose closing a file must not miss: open services and findings not yet closed."""
+    ports = set(Service.objects.filter(organisation=organisation, asset__kind=Asset.Kind.HOST,
+                                       asset__value=address.lower(), open=True).values_list("port", flat=True))
+    ports |= set(Finding.objects.filter(organisation=organisation, target=address.lower(), port__isnull=False)
+                 .exclude(status=Finding.Status.VERIFIED).values_list("port", flat=True))
+    return ports
 
 
 def _with_checks(result):
@@ -280,3 +305,14 @@ def _with_checks(result):
     from .runner import evaluate_observations
 
     return evaluate_observations(result)
+
+
+def record_findings_export(user, *, rows: int, format: str, organisation=None, filters: dict | None = None) -> None:  # noqa: A002
+    """A bulk export of findings (the weaknesses of a hospital) is an export event of the audit log."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
+    record(AuditEvent.Action.EXPORT, obj=organisation, user=_user(user), organisation=organisation,
+           object_repr=_("Exposure findings (%(format)s)") % {"format": format.upper()},
+           changes={"rows": rows, "format": format, **{k: str(v) for k, v in (filters or {}).items() if v}})
+

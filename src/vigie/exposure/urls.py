@@ -34,4 +34,5 @@ urlpatterns = [
     _page("findings/<uuid:uuid>/accept/", views.finding_accept, "finding_accept", Finding, "change"),
     _page("findings/<uuid:uuid>/fixed/", views.finding_fixed, "finding_fixed", Finding, "change"),
     _page("audits/<uuid:uuid>/", views.audit_detail, "audit_detail", Audit, "view"),
+    _page("audits/<uuid:uuid>/delete/", views.audit_delete, "audit_delete", Audit, "delete"),
 ]

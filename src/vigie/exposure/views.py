@@ -74,7 +74,7 @@ def organisation_detail(request, uuid):
         "accepted": Finding.objects.filter(organisation=org, status=Finding.Status.ACCEPTED).count(),
         "hosts": Asset.objects.filter(organisation=org, kind=Asset.Kind.HOST).count(),
         "audits": Audit.objects.filter(organisation=org)[:12], "pair": audits.care_pair(org),
-        "min_level": audits.MIN_LEVEL, "levels": audits.LEVELS,
+        "short": audits.last_below_minimum(org), "min_level": audits.MIN_LEVEL, "levels": audits.LEVELS,
     })
 
 
@@ -230,7 +230,8 @@ def audit_import(request, uuid):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report, audit = audits.import_report(data["file"], org, mapping=form.mapping(), provider=data["provider"],
-                                             performed_on=data["performed_on"], title=data["title"], user=request.user)
+                                             performed_on=data["performed_on"], title=data["title"], user=request.user,
+                                             preset=form.is_preset())
         if audit is not None:
             messages.success(request, _("The report was imported: %(count)s items.") % {"count": len(audit.items)})
             return redirect(audit)
@@ -246,8 +247,9 @@ def audit_import(request, uuid):
 def asset_list(request, uuid):
     org = _org(request, uuid)
     assets = (Asset.objects.filter(organisation=org)
-              .annotate(open_services=Count("services", filter=Q(services__open=True)),
-                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN)))
+              # distinct: the two joins multiply each other's rows (2 open ports × 3 findings counted 6 ports)
+              .annotate(open_services=Count("services", filter=Q(services__open=True), distinct=True),
+                        open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN), distinct=True))
               .order_by("kind", "value", "id"))
     page = Paginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "exposure/assets.html", {"org": org, "page": page})
@@ -299,11 +301,14 @@ def finding_export(request, uuid):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
+    rows = 0
     for f in Finding.objects.filter(organisation=org).order_by("target", "port", "check_id").iterator():
+        rows += 1
         writer.writerow([escape_formula(v) for v in (
             f.target, f.port or "", f.hostname, f.check_id, f.evidence_key, f.severity, f.status, f.title_fr,
             f.evidence, f.first_seen.isoformat(), f.last_seen.isoformat(),
             f.accepted_until.isoformat() if f.accepted_until else "", str(f.uuid))])
+    services.record_findings_export(request.user, rows=rows, format="csv", organisation=org)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="findings-{org.pk}-{timezone.localdate():%Y%m%d}.csv"'
     return response
@@ -376,7 +381,21 @@ def audit_detail(request, uuid):
     audit = _get(request, Audit, uuid, related=("organisation", "scan", "created_by"))
     return render(request, "exposure/audit.html", {
         "audit": audit, "org": audit.organisation, "label": audits.level_label(audit.level),
+        "can_delete": audits.is_imported(audit) and can(request.user, "delete", audit),
         "min_level": audits.MIN_LEVEL, "severities": Severity.choices})
+
+
+@login_required
+@require_POST
+def audit_delete(request, uuid):
+    audit = _get(request, Audit, uuid, "delete")
+    try:
+        audits.delete_imported(audit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(audit)
+    messages.success(request, _("The imported report “%(audit)s” was deleted.") % {"audit": audit})
+    return redirect("exposure:organisation", uuid=audit.organisation.uuid)
 
 
 @login_required
@@ -387,12 +406,10 @@ def report(request, uuid):
 
     org = _org(request, uuid)
     if request.GET.get("format") == "pdf":
-        if reports.is_large(org):
-            from vigie.core.jobs import enqueue
-
-            job = enqueue(services.JOB_REPORT, organisation=org, user=request.user)
-            return redirect(job)
-        response = HttpResponse(reports.report_pdf(org), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{reports.pdf_filename(org)}"'
+        outcome = reports.download(org, request.user, "pdf")
+        if not isinstance(outcome, reports.ReportFile):
+            return redirect(outcome)
+        response = HttpResponse(outcome.content, content_type=outcome.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{outcome.filename}"'
         return response
     return render(request, "exposure/report.html", reports.context(org))
