@@ -20,16 +20,17 @@ import socket
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._model import PortState, PortStatus, Refusal
 from .errors import OutOfScope
 from .limits import Limits
 from .net import LINGER_0, Connector
+from .workers import Progress, run_shards, shard, worker_count
 
-Progress = Callable[[int, int, str], None]
 
 _BATCH = 64  # connects started between two polls: keeps the measured round trips close to the real ones
+_AT_ONCE_RTT = 0.002  # below this smoothed round trip (or before any answer), look for an answer at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +45,11 @@ class PortScanResult:
 class _Host:
     """One host's pending ports, connects in flight (oldest first, one queue per attempt) and timing."""
 
-    __slots__ = ("address", "queue", "flying", "in_flight", "next_slot", "srtt", "rttvar", "timeout")
+    __slots__ = ("address", "v6", "queue", "flying", "in_flight", "next_slot", "srtt", "rttvar", "timeout")
 
     def __init__(self, address: str, ports: Sequence[int], attempts: int, timeout: float) -> None:
         self.address = address
+        self.v6 = ":" in address
         self.queue: deque[tuple[int, int]] = deque((p, 0) for p in ports)
         self.flying: list[deque[_Probe]] = [deque() for _ in range(attempts)]
         self.in_flight = 0
@@ -84,7 +86,35 @@ def scan_ports(
     limits: Limits = Limits(),
     on_progress: Progress | None = None,
 ) -> PortScanResult:
-    """The state of every (address, port); out-of-scope addresses are refused by the connector."""
+    """The state of every (address, port); out-of-scope addresses are refused by the connector.
+
+    With a forkable connector and several hosts, the hosts are dealt to `limits.workers` worker processes
+    (workers.py), each running the loop below on its own hosts with its share of `limits.concurrency`."""
+    unique = list(dict.fromkeys(addresses))
+    count = worker_count(limits, len(unique), connector)
+    if count == 1:
+        results, refused = _scan(unique, ports, connector, limits, on_progress)
+    else:
+        share = replace(limits, concurrency=max(1, limits.concurrency // count))
+        parts = run_shards(shard(unique, count),
+                           lambda hosts, report: _scan(hosts, ports, connector, share, report), on_progress)
+        results, refused = {}, []
+        for part_results, part_refused in parts:
+            results.update(part_results)
+            refused.extend(part_refused)
+        position = {address: i for i, address in enumerate(unique)}
+        refused.sort(key=lambda r: position.get(r.target, -1))
+    ordered = tuple(
+        PortState(address, port, results[(address, port)])
+        for address in unique for port in ports if (address, port) in results
+    )
+    return PortScanResult(ordered, tuple(refused))
+
+
+def _scan(
+    addresses: Sequence[str], ports: Sequence[int], connector: Connector, limits: Limits, on_progress: Progress | None,
+) -> tuple[dict[tuple[str, int], PortStatus], list[Refusal]]:
+    """The loop itself, in one process: the states found, and the addresses the connector refused."""
     attempts = max(0, limits.retries) + 1
     table = {a: _Host(a, ports, attempts, limits.connect_timeout) for a in dict.fromkeys(addresses)}
     total = len(table) * len(ports)
@@ -93,17 +123,27 @@ def scan_ports(
     interval = 1.0 / limits.rate_per_host if limits.rate_per_host > 0 else 0.0
     poller = select.epoll()
     active: dict[int, _Probe] = {}  # by file descriptor
+    # sockets whose connect was refused, kept registered in the poller for the connector to restart
+    spare: dict[bool, list[socket.socket]] = {False: [], True: []}  # by "is IPv6"
+    restart = getattr(connector, "restart", None)
     hosts = deque(table.values())
     per_host_cap = max(1, limits.concurrency_per_host)
     last_report = 0.0
     err_mask = select.EPOLLERR | select.EPOLLHUP
+    # edge-triggered: a spare socket sits in the poller without waking it; a restarted one wakes it once
+    # its new connect is answered (the poller reports only what is ready when it is read)
+    watch = select.EPOLLOUT | select.EPOLLET
+    monotonic = time.monotonic
 
     def finish(fd: int, probe: _Probe, state: PortStatus | None) -> None:
         del active[fd]
         probe.done = True
-        probe.sock.close()  # closing also removes the fd from the poller
         host, port = probe.host, probe.port
         host.in_flight -= 1
+        if state == "closed" and restart is not None:
+            spare[host.v6].append(probe.sock)
+        else:
+            probe.sock.close()  # closing also removes the fd from the poller
         if state is None:  # timed out
             if probe.attempt + 1 < attempts:
                 host.queue.append((port, probe.attempt + 1))  # after every first try: the second pass
@@ -115,7 +155,7 @@ def scan_ports(
 
     try:
         while hosts or active:
-            now = time.monotonic()
+            now = monotonic()
             # start new connects, one per host in turn, a small batch before the next poll
             blocked = started = 0
             while hosts and len(active) < limits.concurrency and blocked < len(hosts) and started < _BATCH:
@@ -132,9 +172,18 @@ def scan_ports(
                 port, attempt = queue.popleft()
                 if interval:
                     host.next_slot = max(now, host.next_slot) + interval
+                pool = spare[host.v6]
+                sock = pool.pop() if restart is not None and pool else None
+                fresh = sock is None
+                begun = monotonic()
                 try:
-                    sock = connector.start(host.address, port)
+                    if sock is None:
+                        sock = connector.start(host.address, port)
+                    else:
+                        restart(sock, host.address, port)  # type: ignore[misc]
                 except OutOfScope as exc:
+                    if sock is not None:
+                        pool.append(sock)  # refused before any syscall: still spare
                     refused.append(Refusal(host.address, exc.reason))
                     for leftover, _ in queue:
                         results.pop((host.address, leftover), None)
@@ -143,17 +192,35 @@ def scan_ports(
                     total -= len(ports)
                     continue
                 except OSError as exc:
+                    if sock is not None:
+                        sock.close()
                     results[(host.address, port)] = "closed" if exc.errno == errno.ECONNREFUSED else "filtered"
                     continue
                 started += 1
-                fd = sock.fileno()
-                probe = _Probe(sock, host, port, attempt, time.monotonic())
-                active[fd] = probe
+                # a host that answers within a loop turn (loopback, a bridge on this machine) has often
+                # answered before connect() returned: read that answer now, no waiting, no poller event
+                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) if host.srtt < _AT_ONCE_RTT else 0
+                if err:
+                    if err == errno.ECONNREFUSED:
+                        host.answered(monotonic() - begun, limits)
+                        results[(host.address, port)] = "closed"
+                        if restart is not None:
+                            if fresh:
+                                poller.register(sock.fileno(), watch)
+                            pool.append(sock)
+                            continue
+                    else:  # host or network unreachable, reported by ICMP
+                        results[(host.address, port)] = "filtered"
+                    sock.close()
+                    continue
+                if fresh:
+                    poller.register(sock.fileno(), watch)
+                probe = _Probe(sock, host, port, attempt, begun)
+                active[sock.fileno()] = probe
                 host.flying[attempt].append(probe)
                 host.in_flight += 1
-                poller.register(fd, select.EPOLLOUT)
             # wait for answers until the next start is due or the oldest connect times out
-            now = time.monotonic()
+            now = monotonic()
             wait = 0.0 if started == _BATCH else 0.05
             for host in table.values():
                 for attempt, flying in enumerate(host.flying):
@@ -164,9 +231,11 @@ def scan_ports(
                         if due < wait:
                             wait = max(0.0, due)
             events = poller.poll(wait)
-            now = time.monotonic()
+            now = monotonic()
             for fd, flags in events:
-                probe = active[fd]
+                probe = active.get(fd)  # type: ignore[assignment]
+                if probe is None:  # not in flight (a spare socket): nothing to read
+                    continue
                 if not flags & err_mask:
                     state: PortStatus = "open"
                     # no TIME_WAIT pile-up when scanning many open ports: close with RST
@@ -197,9 +266,8 @@ def scan_ports(
     finally:
         for probe in active.values():
             probe.sock.close()
+        for pool in spare.values():
+            for sock in pool:
+                sock.close()
         poller.close()
-    ordered = tuple(
-        PortState(address, port, results[(address, port)])
-        for address in table for port in ports if (address, port) in results
-    )
-    return PortScanResult(ordered, tuple(refused))
+    return results, refused
