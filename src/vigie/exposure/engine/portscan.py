@@ -19,8 +19,8 @@ import select
 import socket
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from ._model import PortState, PortStatus, Refusal
 from .errors import OutOfScope
@@ -37,6 +37,8 @@ _AT_ONCE_RTT = 0.002  # below this smoothed round trip (or before any answer), l
 class PortScanResult:
     ports: tuple[PortState, ...]
     refused: tuple[Refusal, ...] = ()
+    # the silent-port timeout each host ended with: its round trip plus four variations, within the limits
+    timeouts: Mapping[str, float] = field(default_factory=dict)
 
     def open(self, address: str) -> tuple[int, ...]:
         return tuple(p.port for p in self.ports if p.address == address and p.state == "open")
@@ -93,28 +95,30 @@ def scan_ports(
     unique = list(dict.fromkeys(addresses))
     count = worker_count(limits, len(unique), connector)
     if count == 1:
-        results, refused = _scan(unique, ports, connector, limits, on_progress)
+        results, refused, timeouts = _scan(unique, ports, connector, limits, on_progress)
     else:
         share = replace(limits, concurrency=max(1, limits.concurrency // count))
         parts = run_shards(shard(unique, count),
                            lambda hosts, report: _scan(hosts, ports, connector, share, report), on_progress)
-        results, refused = {}, []
-        for part_results, part_refused in parts:
+        results, refused, timeouts = {}, [], {}
+        for part_results, part_refused, part_timeouts in parts:
             results.update(part_results)
             refused.extend(part_refused)
+            timeouts.update(part_timeouts)
         position = {address: i for i, address in enumerate(unique)}
         refused.sort(key=lambda r: position.get(r.target, -1))
     ordered = tuple(
         PortState(address, port, results[(address, port)])
         for address in unique for port in ports if (address, port) in results
     )
-    return PortScanResult(ordered, tuple(refused))
+    return PortScanResult(ordered, tuple(refused), {a: timeouts[a] for a in unique if a in timeouts})
 
 
 def _scan(
     addresses: Sequence[str], ports: Sequence[int], connector: Connector, limits: Limits, on_progress: Progress | None,
-) -> tuple[dict[tuple[str, int], PortStatus], list[Refusal]]:
-    """The loop itself, in one process: the states found, and the addresses the connector refused."""
+) -> tuple[dict[tuple[str, int], PortStatus], list[Refusal], dict[str, float]]:
+    """The loop itself, in one process: the states found, the addresses the connector refused, and the
+    hosts' final timeouts."""
     attempts = max(0, limits.retries) + 1
     table = {a: _Host(a, ports, attempts, limits.connect_timeout) for a in dict.fromkeys(addresses)}
     total = len(table) * len(ports)
@@ -270,4 +274,5 @@ def _scan(
             for sock in pool:
                 sock.close()
         poller.close()
-    return results, refused
+    refusing = {r.target for r in refused}
+    return results, refused, {a: h.timeout for a, h in table.items() if a not in refusing}
