@@ -58,8 +58,8 @@ def run_shards(shards: Sequence[Sequence[str]], work: Callable[[Sequence[str], P
             readers[reader] = index
             processes.append(process)
         while readers:
-            for reader in wait(list(readers)):
-                assert isinstance(reader, Connection)
+            for ready in wait(list(readers)):
+                reader = next(r for r in readers if r is ready)
                 index = readers[reader]
                 try:
                     message = reader.recv()
