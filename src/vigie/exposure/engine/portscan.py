@@ -1,15 +1,20 @@
-"""TCP connect scan on one non-blocking socket loop (epoll).
+"""TCP connect scan on one non-blocking socket loop (epoll), optionally in several worker processes.
 
 One loop starts up to `limits.concurrency` connects at once, interleaving hosts so a per-host rate cap
 does not stall the others, and polls between small batches of starts so answers are timed closely. A
 connect that completes is open, one refused (RST) is closed, an ICMP unreachable answer is filtered (as
-nmap reports it). A connect that stays silent is retried `limits.retries` times, after every first try has
-been started, and then reported filtered.
+nmap reports it). A connect that stays silent is retried `limits.retries` times, as soon as it times out
+(before the host's untried ports, so its wait overlaps the rest of the scan), and then reported filtered.
 
 How long "silent" is adapts to each host as nmap does: the smoothed round-trip time of the answers seen
 plus four times their variation, at least `limits.min_timeout`, at most `limits.connect_timeout` (the
 maximum until a host has answered). Each retry doubles it (within the maximum), so a port that is merely
 slow gets a longer second chance.
+
+Per probe the loop keeps the kernel work small: a socket whose connect was refused is handed back to the
+connector's `restart` for the next port (no new socket, no close, no poller update: sockets stay in an
+edge-triggered poller), and a host that answers faster than a loop turn has its answer read as soon as
+connect() returns, without a poller round.
 """
 
 from __future__ import annotations
@@ -47,11 +52,12 @@ class PortScanResult:
 class _Host:
     """One host's pending ports, connects in flight (oldest first, one queue per attempt) and timing."""
 
-    __slots__ = ("address", "v6", "queue", "flying", "in_flight", "next_slot", "srtt", "rttvar", "timeout")
+    __slots__ = ("address", "v6", "queue", "flying", "in_flight", "next_slot", "srtt", "rttvar", "timeout", "states")
 
     def __init__(self, address: str, ports: Sequence[int], attempts: int, timeout: float) -> None:
         self.address = address
         self.v6 = ":" in address
+        self.states: dict[int, PortStatus] = {}  # by port, once decided
         self.queue: deque[tuple[int, int]] = deque((p, 0) for p in ports)
         self.flying: list[deque[_Probe]] = [deque() for _ in range(attempts)]
         self.in_flight = 0
@@ -108,22 +114,22 @@ def scan_ports(
         position = {address: i for i, address in enumerate(unique)}
         refused.sort(key=lambda r: position.get(r.target, -1))
     ordered = tuple(
-        PortState(address, port, results[(address, port)])
-        for address in unique for port in ports if (address, port) in results
+        PortState(address, port, states[port])
+        for address in unique if (states := results.get(address)) for port in ports if port in states
     )
     return PortScanResult(ordered, tuple(refused), {a: timeouts[a] for a in unique if a in timeouts})
 
 
 def _scan(
     addresses: Sequence[str], ports: Sequence[int], connector: Connector, limits: Limits, on_progress: Progress | None,
-) -> tuple[dict[tuple[str, int], PortStatus], list[Refusal], dict[str, float]]:
-    """The loop itself, in one process: the states found, the addresses the connector refused, and the
-    hosts' final timeouts."""
+) -> tuple[dict[str, dict[int, PortStatus]], list[Refusal], dict[str, float]]:
+    """The loop itself, in one process: each host's port states, the addresses the connector refused,
+    and the hosts' final timeouts."""
     attempts = max(0, limits.retries) + 1
     table = {a: _Host(a, ports, attempts, limits.connect_timeout) for a in dict.fromkeys(addresses)}
     total = len(table) * len(ports)
-    results: dict[tuple[str, int], PortStatus] = {}
     refused: list[Refusal] = []
+    decided = 0  # ports whose state is known, for progress
     interval = 1.0 / limits.rate_per_host if limits.rate_per_host > 0 else 0.0
     poller = select.epoll()
     active: dict[int, _Probe] = {}  # by file descriptor
@@ -140,6 +146,7 @@ def _scan(
     monotonic = time.monotonic
 
     def finish(fd: int, probe: _Probe, state: PortStatus | None) -> None:
+        nonlocal decided
         del active[fd]
         probe.done = True
         host, port = probe.host, probe.port
@@ -150,12 +157,14 @@ def _scan(
             probe.sock.close()  # closing also removes the fd from the poller
         if state is None:  # timed out
             if probe.attempt + 1 < attempts:
-                host.queue.append((port, probe.attempt + 1))  # after every first try: the second pass
+                # retried next, before the host's untried ports: its wait overlaps the rest of the scan
+                host.queue.appendleft((port, probe.attempt + 1))
                 if host not in hosts:
                     hosts.append(host)
                 return
             state = "filtered"
-        results[(host.address, port)] = state
+        host.states[port] = state
+        decided += 1
 
     try:
         while hosts or active:
@@ -189,8 +198,8 @@ def _scan(
                     if sock is not None:
                         pool.append(sock)  # refused before any syscall: still spare
                     refused.append(Refusal(host.address, exc.reason))
-                    for leftover, _ in queue:
-                        results.pop((host.address, leftover), None)
+                    decided -= len(host.states)
+                    host.states.clear()
                     queue.clear()
                     hosts.remove(host)
                     total -= len(ports)
@@ -198,23 +207,25 @@ def _scan(
                 except OSError as exc:
                     if sock is not None:
                         sock.close()
-                    results[(host.address, port)] = "closed" if exc.errno == errno.ECONNREFUSED else "filtered"
+                    host.states[port] = "closed" if exc.errno == errno.ECONNREFUSED else "filtered"
+                    decided += 1
                     continue
                 started += 1
                 # a host that answers within a loop turn (loopback, a bridge on this machine) has often
                 # answered before connect() returned: read that answer now, no waiting, no poller event
                 err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) if host.srtt < _AT_ONCE_RTT else 0
                 if err:
+                    decided += 1
                     if err == errno.ECONNREFUSED:
                         host.answered(monotonic() - begun, limits)
-                        results[(host.address, port)] = "closed"
+                        host.states[port] = "closed"
                         if restart is not None:
                             if fresh:
                                 poller.register(sock.fileno(), watch)
                             pool.append(sock)
                             continue
                     else:  # host or network unreachable, reported by ICMP
-                        results[(host.address, port)] = "filtered"
+                        host.states[port] = "filtered"
                     sock.close()
                     continue
                 if fresh:
@@ -266,7 +277,7 @@ def _scan(
                             break
             if on_progress is not None and (now - last_report > 0.1 or not (hosts or active)):
                 last_report = now
-                on_progress(len(results), total, "ports")
+                on_progress(decided, total, "ports")
     finally:
         for probe in active.values():
             probe.sock.close()
@@ -275,4 +286,5 @@ def _scan(
                 sock.close()
         poller.close()
     refusing = {r.target for r in refused}
-    return results, refused, {a: h.timeout for a, h in table.items() if a not in refusing}
+    return ({a: h.states for a, h in table.items() if a not in refusing}, refused,
+            {a: h.timeout for a, h in table.items() if a not in refusing})
