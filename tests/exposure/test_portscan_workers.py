@@ -74,7 +74,7 @@ def test_workers_find_the_same_states_and_every_connect_goes_through_the_scope(n
     assert reports[-1] == (len(addresses) * len(PORTS),) * 2 + ("ports",)
 
 
-def test_connectors_that_are_not_forkable_or_threads_keep_the_scan_in_process():
+def test_connectors_that_are_not_forkable_or_other_threads_keep_the_scan_in_process():
     from tests.exposure.test_scope import CountingConnector
     scope = Scope.from_entries(["127.0.0.0/24"])
     limits = Limits(workers=4)
@@ -87,7 +87,8 @@ def test_connectors_that_are_not_forkable_or_threads_keep_the_scan_in_process():
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert worker_count(limits, 8, ScopedConnector(scope, SocketConnector())) == 1
+        assert worker_count(Limits(workers=0), 8, ScopedConnector(scope, SocketConnector())) == 1
+        assert worker_count(limits, 8, ScopedConnector(scope, SocketConnector())) == 4  # asked for: forks
     finally:
         release.set()
         other.join()

@@ -4,9 +4,9 @@ back on a pipe, so a scan can use every CPU the process may run on.
 Workers are forked, so they inherit the caller's connector (and the scope it enforces) as it is: every
 connect still goes through that seam, in the worker. That is only sound for a connector that keeps no
 state the caller reads back afterwards (a counting test connector would count in the worker and the
-caller would see nothing), so a connector opts in with a true `forkable` attribute; any other one, or a
-process already running other threads (a fork copies their locks in whatever state they are in), scans
-in-process.
+caller would see nothing), so a connector opts in with a true `forkable` attribute; with any other one
+the scan stays in-process. So does an automatic choice in a process already running other threads (a
+fork copies their locks in whatever state they are in).
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ Result = TypeVar("Result")
 
 
 def worker_count(limits: Limits, hosts: int, connector: object) -> int:
-    """How many worker processes to use for `hosts` hosts (1: scan in-process)."""
-    if hosts < 2 or not getattr(connector, "forkable", False) or threading.active_count() > 1:
+    """How many worker processes to use for `hosts` hosts (1: scan in-process). `limits.workers` 0 picks
+    one per CPU this process may run on, unless other threads run here; a number set explicitly is the
+    caller saying forking is safe in its process."""
+    if hosts < 2 or not getattr(connector, "forkable", False):
         return 1
-    wanted = limits.workers if limits.workers > 0 else len(os.sched_getaffinity(0))
-    return max(1, min(wanted, hosts))
+    if limits.workers > 0:
+        return min(limits.workers, hosts)
+    if threading.active_count() > 1:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), hosts))
 
 
 def shard(items: Sequence[str], count: int) -> list[list[str]]:
