@@ -68,12 +68,18 @@ class _Host:
 
     def answered(self, rtt: float, limits: Limits) -> None:
         # RFC 6298 smoothing, as nmap does
-        if self.srtt < 0:
-            self.srtt, self.rttvar = rtt, rtt / 2
+        srtt = self.srtt
+        if srtt < 0:
+            srtt, rttvar = rtt, rtt / 2
         else:
-            self.rttvar += (abs(self.srtt - rtt) - self.rttvar) / 4
-            self.srtt += (rtt - self.srtt) / 8
-        self.timeout = min(limits.connect_timeout, max(limits.min_timeout, self.srtt + 4 * self.rttvar))
+            rttvar = self.rttvar
+            rttvar += (abs(srtt - rtt) - rttvar) / 4
+            srtt += (rtt - srtt) / 8
+        self.srtt, self.rttvar = srtt, rttvar
+        timeout = srtt + 4 * rttvar
+        if timeout < limits.min_timeout:
+            timeout = limits.min_timeout
+        self.timeout = limits.connect_timeout if timeout > limits.connect_timeout else timeout  # the cap wins
 
 
 class _Probe:
@@ -143,7 +149,10 @@ def _scan(
     # edge-triggered: a spare socket sits in the poller without waking it; a restarted one wakes it once
     # its new connect is answered (the poller reports only what is ready when it is read)
     watch = select.EPOLLOUT | select.EPOLLET
+    # looked up once: the start loop below runs for every port
     monotonic = time.monotonic
+    concurrency = limits.concurrency
+    sol_socket, so_error, refused_errno = socket.SOL_SOCKET, socket.SO_ERROR, errno.ECONNREFUSED
 
     def finish(fd: int, probe: _Probe, state: PortStatus | None) -> None:
         nonlocal decided
@@ -171,7 +180,7 @@ def _scan(
             now = monotonic()
             # start new connects, one per host in turn, a small batch before the next poll
             blocked = started = 0
-            while hosts and len(active) < limits.concurrency and blocked < len(hosts) and started < _BATCH:
+            while hosts and len(active) < concurrency and blocked < len(hosts) and started < _BATCH:
                 host = hosts[0]
                 hosts.rotate(-1)
                 queue = host.queue
@@ -213,10 +222,10 @@ def _scan(
                 started += 1
                 # a host that answers within a loop turn (loopback, a bridge on this machine) has often
                 # answered before connect() returned: read that answer now, no waiting, no poller event
-                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) if host.srtt < _AT_ONCE_RTT else 0
+                err = sock.getsockopt(sol_socket, so_error) if host.srtt < _AT_ONCE_RTT else 0
                 if err:
                     decided += 1
-                    if err == errno.ECONNREFUSED:
+                    if err == refused_errno:
                         host.answered(monotonic() - begun, limits)
                         host.states[port] = "closed"
                         if restart is not None:
