@@ -3,6 +3,7 @@ through the scoped seam (counted across processes in a shared log file), progres
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import socket
 import threading
@@ -92,6 +93,21 @@ def test_connectors_that_are_not_forkable_or_other_threads_keep_the_scan_in_proc
     finally:
         release.set()
         other.join()
+
+
+def _count_in(queue):
+    queue.put(worker_count(Limits(workers=4), 8, ScopedConnector(Scope.from_entries(["127.0.0.0/24"]), SocketConnector())))
+
+
+def test_a_daemonic_process_scans_in_process():
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    daemon = context.Process(target=_count_in, args=(queue,), daemon=True)
+    daemon.start()
+    try:
+        assert queue.get(timeout=10) == 1  # multiprocessing would refuse to start its workers
+    finally:
+        daemon.join()
 
 
 class FailingConnector(SocketConnector):

@@ -28,8 +28,8 @@ def worker_count(limits: Limits, hosts: int, connector: object) -> int:
     """How many worker processes to use for `hosts` hosts (1: scan in-process). `limits.workers` 0 picks
     one per CPU this process may run on, unless other threads run here; a number set explicitly is the
     caller saying forking is safe in its process."""
-    if hosts < 2 or not getattr(connector, "forkable", False):
-        return 1
+    if hosts < 2 or not getattr(connector, "forkable", False) or multiprocessing.current_process().daemon:
+        return 1  # (multiprocessing forbids a daemonic process, a Pool's worker say, to start processes)
     if limits.workers > 0:
         return min(limits.workers, hosts)
     if threading.active_count() > 1:
