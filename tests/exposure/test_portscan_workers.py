@@ -122,3 +122,17 @@ def test_a_failing_worker_makes_the_scan_raise_with_its_reason():
     with pytest.raises(RuntimeError, match="worker 1 failed: ValueError: no route planned to 127.0.0.3"):
         scan_ports(["127.0.0.2", "127.0.0.3"], [9], connector=ScopedConnector(scope, FailingConnector()),
                    limits=Limits(connect_timeout=0.2, workers=2))
+
+
+class DyingConnector(SocketConnector):
+    def start(self, address: str, port: int) -> socket.socket:
+        if address == "127.0.0.3":
+            os._exit(3)  # the worker vanishes without a word, as if killed
+        return super().start(address, port)
+
+
+def test_a_worker_that_vanishes_makes_the_scan_raise():
+    scope = Scope.from_entries(["127.0.0.0/24"])
+    with pytest.raises(RuntimeError, match=r"worker 1 exited without a result \(exit code 3\)"):
+        scan_ports(["127.0.0.2", "127.0.0.3"], [9], connector=ScopedConnector(scope, DyingConnector()),
+                   limits=Limits(connect_timeout=0.2, workers=2))

@@ -72,6 +72,7 @@ def run_shards(shards: Sequence[Sequence[str]], work: Callable[[Sequence[str], P
                     del readers[reader]
                     reader.close()
                     if index not in results:
+                        processes[index].join(5)  # its pipe closed: it has exited or is about to
                         raise RuntimeError(f"port-scan worker {index} exited without a result "
                                            f"(exit code {processes[index].exitcode})") from None
                     continue
