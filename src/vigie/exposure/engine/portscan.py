@@ -110,8 +110,9 @@ def scan_ports(
         results, refused, timeouts = _scan(unique, ports, connector, limits, on_progress)
     else:
         share = replace(limits, concurrency=max(1, limits.concurrency // count))
-        parts = run_shards(shard(unique, count),
-                           lambda hosts, report: _scan(hosts, ports, connector, share, report), on_progress)
+        shards = shard(unique, count)
+        parts = run_shards(shards, lambda hosts, report: _scan(hosts, ports, connector, share, report), on_progress,
+                           [len(hosts) * len(ports) for hosts in shards])
         results, refused, timeouts = {}, [], {}
         for part_results, part_refused, part_timeouts in parts:
             results.update(part_results)

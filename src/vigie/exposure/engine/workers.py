@@ -44,15 +44,15 @@ def shard(items: Sequence[str], count: int) -> list[list[str]]:
 
 
 def run_shards(shards: Sequence[Sequence[str]], work: Callable[[Sequence[str], Progress], Result],
-               on_progress: Progress | None) -> list[Result]:
+               on_progress: Progress | None, sizes: Sequence[int]) -> list[Result]:
     """`work(shard, report)` in one forked process per shard; their results in shard order. Progress
-    reports are summed across workers before reaching `on_progress`. A worker that fails makes this raise
-    (the others are stopped)."""
+    reports are summed across workers before reaching `on_progress`, counting `sizes[i]` to do for a
+    worker that has not reported yet. A worker that fails makes this raise (the others are stopped)."""
     context = multiprocessing.get_context("fork")
     readers: dict[Connection, int] = {}
     processes: list[Any] = []
     results: dict[int, Result] = {}
-    progress: dict[int, tuple[int, int]] = {}
+    progress = {index: (0, size) for index, size in enumerate(sizes)}  # (done, total) by worker
     try:
         for index, hosts in enumerate(shards):
             reader, writer = context.Pipe(duplex=False)
