@@ -1,13 +1,14 @@
 """Exposure scan benchmark: Vigie's port scan and identification against nmap, on the namespace test bed.
 
-    .venv/bin/python bench/exposure_scan.py [--hosts 16] [--ports 1000] [--scan-only]   # root, Debian's nmap
+    .venv/bin/python bench/exposure_scan.py [--hosts 16] [--ports 1000] [--scan-only] [--workers N]   # root, nmap
 
 Builds the tests' network-namespace test bed (tests/testbeds/netns.py) widened to --hosts hosts, each with
 its services open, the rest of the first --ports ports of Vigie's default list closed, and 40 of them
 silently dropped (nftables) per host. Then, in one run:
 
 1. `nmap -sT -T4 -n -Pn --max-retries 1 -p LIST` against Vigie's `scan_ports` (connect timeout 0.5 s at most,
-   1 retry, the same list): wall time of each, open-port agreement;
+   1 retry, the same list, worker processes as by default): wall time and CPU time of each, open-port
+   agreement, and the load average before the run (the machine may be shared);
 2. `nmap -sV -n -Pn` on the open ports against Vigie's `identify`: the services nmap names and whether
    Vigie names them the same.
 """
@@ -15,6 +16,8 @@ silently dropped (nftables) per host. Then, in one run:
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -31,6 +34,7 @@ from vigie.exposure.engine.net import ScopedConnector, SocketConnector  # noqa: 
 from vigie.exposure.engine.portscan import scan_ports  # noqa: E402
 from vigie.exposure.engine.probes import identify  # noqa: E402
 from vigie.exposure.engine.scan import default_ports  # noqa: E402
+from vigie.exposure.engine.workers import worker_count  # noqa: E402
 
 # nmap's service names -> Vigie's
 NMAP_NAMES = {"ssh": "ssh", "http": "http", "ssl/http": "https", "https": "https", "mysql": "mysql",
@@ -61,11 +65,20 @@ def nmap_services(xml: str) -> dict[tuple[str, int], tuple[str, str, str]]:
     return out
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by this process, and by its finished children (nmap, the
+    port-scan workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hosts", type=int, default=16)
     parser.add_argument("--ports", type=int, default=1000)
     parser.add_argument("--scan-only", action="store_true", help="skip the service identification part")
+    parser.add_argument("--workers", type=int, default=Limits().workers,
+                        help="Vigie's port-scan processes (default 0: one per CPU)")
     args = parser.parse_args()
     ports = list(default_ports()[:args.ports])
     hosts = list(HOSTS)[:args.hosts]  # the first N test hosts, so runs stay comparable as the table grows
@@ -80,15 +93,19 @@ def main() -> None:
         scope = Scope.from_entries([bed.network])
         connector = ScopedConnector(scope, SocketConnector())
         port_arg = ",".join(map(str, ports))
-        limits = Limits(connect_timeout=0.5, retries=1)
+        limits = Limits(connect_timeout=0.5, retries=1, workers=args.workers)
 
+        load = os.getloadavg()[0]
+        cpu0 = _cpu()
         t0 = time.monotonic()
         nmap_xml = subprocess.run(["nmap", "-sT", "-T4", "-n", "-Pn", "--max-retries", "1", "-p", port_arg,
                                    "-oX", "-", *addresses], capture_output=True, text=True, check=True).stdout
         nmap_time = time.monotonic() - t0
+        cpu1 = _cpu()
         t0 = time.monotonic()
         vigie = scan_ports(addresses, ports, connector=connector, limits=limits)
         vigie_time = time.monotonic() - t0
+        cpu2 = _cpu()
 
         theirs = nmap_open(nmap_xml)
         ours = {a: set(vigie.open(a)) for a in addresses}
@@ -99,6 +116,9 @@ def main() -> None:
               f"Vigie saw {total_open} open, {filtered} filtered")
         print(f"nmap -sT -T4 --max-retries 1 : {nmap_time:6.2f} s")
         print(f"vigie scan_ports             : {vigie_time:6.2f} s   ratio nmap/vigie = {nmap_time / vigie_time:.2f}x")
+        print(f"CPU (user+system): nmap {cpu1[1] - cpu0[1]:.2f} s, vigie {sum(cpu2) - sum(cpu1):.2f} s "
+              f"({worker_count(limits, len(addresses), connector)} port-scan process(es)); "
+              f"load average {load:.1f} on {os.cpu_count()} CPUs")
         print(f"open-port agreement: {agree}/{len(addresses)} hosts identical"
               f" ({'100 %' if agree == len(addresses) else 'DIFFERENT'})")
         for a in addresses:

@@ -21,7 +21,7 @@ def test_json_and_html(netbed, tmp_path):
     assert any("127.0.0.9" in r["target"] for r in data["refused"])
     report = tmp_path / "r.html"
     call_command("scan", "exposure", netbed.address("web"), "--scope", netbed.network, "--ports", "80,443",
-                 "--format", "html", "-o", str(report))
+                 "--workers", "1", "--format", "html", "-o", str(report))
     page = report.read_text()
     assert page.startswith("<!doctype html>") and "Portail patient" in page and netbed.address("web") in page
 
@@ -31,6 +31,7 @@ def test_json_and_html(netbed, tmp_path):
     (["127.0.0.1", "--scope", "127.0.0.1", "--ports", "80,x"], "'x' is not a port"),
     (["127.0.0.1", "--scope", "127.0.0.1", "--ports", "0-3"], "outside 1-65535"),
     (["300.1.1.1", "--scope", "127.0.0.1"], "300.1.1.1"),
+    (["127.0.0.1", "--scope", "127.0.0.1", "--workers", "-2"], "--workers: -2 is negative"),
 ])
 def test_bad_input(args, message):
     with pytest.raises(CommandError, match=message):

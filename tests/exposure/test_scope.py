@@ -3,6 +3,8 @@ The refused targets are loopback addresses outside the declared scope, harmless 
 
 from __future__ import annotations
 
+import errno
+import select
 import socket
 import threading
 
@@ -73,6 +75,46 @@ def test_scoped_connector_raises_before_inner():
     with pytest.raises(OutOfScope):
         connector.start("::1", 9)
     assert counting.attempts == []
+
+
+class RestartingCountingConnector(CountingConnector):
+    """Also offers restart (socket reuse by the port scan), counted like the other connects."""
+
+    def restart(self, sock: socket.socket, address: str, port: int) -> None:
+        self.attempts.append((address, port))
+        self.inner.restart(sock, address, port)
+
+
+def test_scoped_restart_checks_the_scope_first_and_exists_only_when_inner_has_one():
+    assert ScopedConnector(Scope.from_entries(["127.0.0.5"]), CountingConnector()).restart is None
+    counting = RestartingCountingConnector()
+    connector = ScopedConnector(Scope.from_entries(["127.0.0.5"]), counting)
+    restart = connector.restart
+    assert restart is not None
+    with socket.socket() as sock, pytest.raises(OutOfScope):
+        restart(sock, "127.0.0.6", 9)
+    assert counting.attempts == []
+
+
+def test_a_refused_socket_restarts_towards_another_port():
+    server = socket.create_server(("127.0.0.5", 0))
+    closed = socket.create_server(("127.0.0.5", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()  # nothing listens there any more: refused
+    connector = SocketConnector()
+    sock = connector.start("127.0.0.5", closed_port)
+    try:
+        select.select([], [sock], [], 2)
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNREFUSED
+        connector.restart(sock, "127.0.0.5", server.getsockname()[1])
+        select.select([], [sock], [], 2)
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+        accepted, _ = server.accept()  # the same socket reached the listener
+        assert accepted.getpeername() == sock.getsockname()
+        accepted.close()
+    finally:
+        sock.close()
+        server.close()
 
 
 @pytest.fixture

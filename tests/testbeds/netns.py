@@ -2,8 +2,9 @@
 
 Each test host is a namespace `vx<pid>h<i>` with one veth into the root namespace: the host gets
 198.19.<run>.<4i+2>/30 and fd00:5669:6769:<run>::<4i+2>/126, the root side .<4i+1>, so the root namespace
-only gains routes to those ranges. Services are the real daemon where practical (OpenSSH) and small
-Python servers otherwise (fakeservices.py); a dnspython DNS server (dnsserver.py) serves the test zones,
+only gains routes to those ranges (a host with `delay_ms` gets a TUN pair and a delaying relay instead
+of the veth, delayline.py: a high-latency path without netem). Services are the real daemon where
+practical (OpenSSH) and small Python servers otherwise (fakeservices.py); a dnspython DNS server (dnsserver.py) serves the test zones,
 with zone transfer open on ns1 and refused on ns2. Filtered ports are nftables DROP rules. Everything
 is named with the process id and torn down by `stop()`.
 
@@ -49,6 +50,7 @@ class TestHost:
     cert_names: tuple[str, ...] = ()  # extra names in the https certificates
     ptr: str = ""  # the PTR name of its addresses (reverse zones), "" for its own name under ch-test.test
     gnutls_port: int = 0  # run GnuTLS's gnutls-serv here, with 3DES enabled (Debian's OpenSSL 3 has none)
+    delay_ms: int = 0  # added to every packet each way: the link is a TUN pair and a relay (delayline.py)
 
 
 HOSTS: list[TestHost] = [
@@ -127,7 +129,8 @@ class Testbed:
             self._certificates()
             for index, host in enumerate(self.hosts):
                 self._namespace(index, host)
-            self._zones()
+            if any(host.dns for host in self.hosts):  # the zones name the usual hosts (web, mail…)
+                self._zones()
             for host in self.hosts:
                 self._services(host)
         except BaseException:
@@ -149,7 +152,10 @@ class Testbed:
         ns, root_if = f"vx{self.pid}h{index}", f"vx{self.pid}r{index}"
         _run("ip", "netns", "add", ns)
         self.namespaces.append(ns)
-        _run("ip", "link", "add", root_if, "type", "veth", "peer", "name", "eth0", "netns", ns)
+        if host.delay_ms:
+            self._delay_line(root_if, ns, host.delay_ms)
+        else:
+            _run("ip", "link", "add", root_if, "type", "veth", "peer", "name", "eth0", "netns", ns)
         _run("ip", "addr", "add", f"198.19.{self.run}.{4 * index + 1}/30", "dev", root_if)
         _run("ip", "-6", "addr", "add", f"fd00:5669:6769:{self.run:x}::{4 * index + 1:x}/126", "dev", root_if, "nodad")
         _run("ip", "link", "set", root_if, "up")
@@ -163,6 +169,16 @@ class Testbed:
                      f"  tcp dport {{ {ports} }} drop\n }}\n}}\n")
             subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"], input=rules, text=True, check=True,
                            capture_output=True)
+
+    def _delay_line(self, root_if: str, ns: str, delay_ms: int) -> None:
+        """`root_if` here and `eth0` in `ns`, joined by a relay that delays each packet (no netem needed)."""
+        process = subprocess.Popen([sys.executable, "-m", "tests.testbeds.delayline", root_if, ns, str(delay_ms)],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, cwd=ROOT)
+        self.processes.append(process)
+        line = process.stdout.readline() if process.stdout else ""
+        if line.strip() != "ready":
+            raise RuntimeError(f"the delay line to {ns} did not start: {process.stderr.read() if process.stderr else ''}")
 
     def _spawn(self, ns: str, *args: str, ready: bool = True) -> None:
         process = subprocess.Popen(["ip", "netns", "exec", ns, *args], stdout=subprocess.PIPE,

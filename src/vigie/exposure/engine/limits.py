@@ -16,3 +16,4 @@ class Limits:
     retries: int = 1  # extra attempts for a connect that stayed silent
     max_addresses: int = 4096  # a scan refuses to expand to more addresses than this
     probe_concurrency: int = 32  # services identified at once (threads)
+    workers: int = 0  # port-scan processes, hosts dealt among them; 0: one per CPU (in-process if threads run), 1: none

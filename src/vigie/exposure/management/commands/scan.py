@@ -74,11 +74,15 @@ class Command(BaseCommand):
         exposure.add_argument("--concurrency", type=int, default=Limits().concurrency)
         exposure.add_argument("--rate", type=float, default=0.0, help="new connections per second per host")
         exposure.add_argument("--retries", type=int, default=Limits().retries)
+        exposure.add_argument("--workers", type=int, default=Limits().workers,
+                              help="port-scan processes, hosts shared among them (default 0: one per CPU)")
         exposure.add_argument("--format", choices=("json", "html"), default="json")
         exposure.add_argument("-o", "--output", type=Path)
         exposure.add_argument("--progress", action="store_true", help="show progress even when stderr is no tty")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 0:
+            raise CommandError(f"--workers: {options['workers']} is negative (0: one per CPU, 1: no extra process)")
         try:
             scope = Scope.from_entries(options["scope"])
         except ExposureError as exc:
@@ -94,7 +98,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{exc.filename}: {exc.strerror}") from None
         limits = Limits(connect_timeout=options["timeout"], concurrency=options["concurrency"],
-                        rate_per_host=options["rate"], retries=options["retries"])
+                        rate_per_host=options["rate"], retries=options["retries"], workers=options["workers"])
         progress = Progress(sys.stderr, options["progress"] or sys.stderr.isatty())
         resolver = Resolver(tuple(options["nameserver"])) if options["nameserver"] else None
         try:
