@@ -3,12 +3,14 @@
 One fixed-size interval per restore step; per team a no-overlap (capacity 1) or a cumulative constraint
 (capacity > 1); a precedence per effective dependency; per activity a completion variable bounded below by
 the ends of its frontier steps and by redundant lower bounds (its critical chain, each team's share of
-its work); the objective Σ weight × completion. The greedy schedule is given as a complete hint.
+its work); the objective Σ weight × completion. The best plan found before (greedy, local search) is
+given as a complete hint.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,11 +18,17 @@ from ortools.sat.python import cp_model
 
 from .problem import Problem, bits
 
-__all__ = ["LNS_ONLY_FROM", "Solution", "solve"]
+__all__ = ["LNS_ONLY_FROM", "Model", "Solution", "build_model", "solve"]
 
 
 #: From this many restore steps on, every worker does large-neighbourhood search around the hint.
 LNS_ONLY_FROM = 300
+#: What is kept back from the caller's deadline: a fixed part for what follows the search (reading the
+#: solution back, left-justifying it, writing the runbook), and a share of the time left, because the
+#: solver overruns its own limit by the length of the neighbourhood each worker is solving when the
+#: limit falls — up to 1.6 s on 4 s measured on the shared 2-core machine (bench/README.md).
+FINISH_MARGIN_S = 0.3
+FINISH_MARGIN_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +38,14 @@ class Solution:
     bound: int
 
 
-def solve(problem: Problem, hint: Sequence[int], time_limit_s: float, workers: int,
-          seed: int = 0) -> Solution:
+@dataclass(frozen=True, slots=True)
+class Model:
+    model: cp_model.CpModel
+    start: list[cp_model.IntVar]
+    completion: list[cp_model.IntVar]
+
+
+def build_model(problem: Problem, hint: Sequence[int]) -> Model:
     n = problem.size
     d = problem.duration
     horizon = max(sum(d), max((h + x for h, x in zip(hint, d)), default=0))
@@ -74,17 +88,27 @@ def solve(problem: Problem, hint: Sequence[int], time_limit_s: float, workers: i
         model.add_hint(start[t], hint[t])
     for a, done in enumerate(completion):
         model.add_hint(done, problem.completion(a, hint))
+    return Model(model, start, completion)
 
+
+def solve(problem: Problem, hint: Sequence[int], deadline: float, workers: int, seed: int = 0) -> Solution:
+    """CP-SAT's best schedule, returned by ``deadline`` (a ``time.monotonic()`` instant) at the latest."""
+    if deadline - time.monotonic() <= FINISH_MARGIN_S:
+        return Solution(None, False, 0)
+    built = build_model(problem, hint)
+    budget = (deadline - time.monotonic()) * (1 - FINISH_MARGIN_SHARE) - FINISH_MARGIN_S
+    if budget <= 0:
+        return Solution(None, False, 0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_time_in_seconds = budget
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    if n >= LNS_ONLY_FROM:
+    if problem.size >= LNS_ONLY_FROM:
         # Measured (bench/README.md): at this size no proof comes within seconds, and the complete
-        # search thread only slows the neighbourhood search that improves on the greedy hint.
+        # search thread only slows the neighbourhood search that improves on the hint.
         solver.parameters.use_lns_only = True
-    status = solver.solve(model)
+    status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solution(None, False, 0)
-    values = [int(solver.value(s)) for s in start]
+    values = [int(solver.value(s)) for s in built.start]
     return Solution(values, status == cp_model.OPTIMAL, int(math.ceil(solver.best_objective_bound - 1e-6)))
