@@ -2,8 +2,8 @@
 
 One fixed-size interval per restore step; per team a no-overlap (capacity 1) or a cumulative constraint
 (capacity > 1); a precedence per effective dependency; per activity a completion variable bounded below by
-the ends of its frontier steps and by redundant lower bounds (its critical chain, each team's share of
-its work); the objective Σ weight × completion. The best plan found before (greedy, local search) is
+the ends of its frontier steps and by redundant lower bounds (its critical chain; for each team, the
+work it must do for the activity after each earliest start, shared over its capacity); the objective Σ weight × completion. The best plan found before (greedy, local search) is
 given as a complete hint.
 """
 
@@ -70,14 +70,9 @@ def build_model(problem: Problem, hint: Sequence[int]) -> Model:
     objective = []
     completion = []
     for a, weight in enumerate(problem.weights):
-        tasks = bits(problem.closure[a])
         lower = max(head[t] + d[t] for t in problem.frontier[a])
-        load: dict[int, int] = {}
-        for t in tasks:
-            if problem.team[t] >= 0:
-                load[problem.team[t]] = load.get(problem.team[t], 0) + d[t]
-        for team, work in load.items():
-            lower = max(lower, math.ceil(work / problem.capacity[team]))
+        for team, heads in _team_work(problem, problem.closure[a], head).items():
+            lower = max(lower, _release_bound(heads, problem.capacity[team]))
         done = model.new_int_var(lower, horizon, f"c{a}")
         for t in problem.frontier[a]:
             model.add(done >= start[t] + d[t])
@@ -89,6 +84,25 @@ def build_model(problem: Problem, hint: Sequence[int]) -> Model:
     for a, done in enumerate(completion):
         model.add_hint(done, problem.completion(a, hint))
     return Model(model, start, completion)
+
+
+def _team_work(problem: Problem, mask: int, head: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Per team, the (earliest start, duration) of the steps of bitset ``mask`` it must do."""
+    work: dict[int, list[tuple[int, int]]] = {}
+    for t in bits(mask):
+        if problem.team[t] >= 0 and problem.duration[t] > 0:
+            work.setdefault(problem.team[t], []).append((head[t], problem.duration[t]))
+    return work
+
+
+def _release_bound(steps: list[tuple[int, int]], capacity: int) -> int:
+    """A minute before which a team cannot finish ``steps``: for every release r, the steps that cannot
+    start before r still need their work shared over the team's capacity after r."""
+    best, work = 0, 0
+    for release, duration in sorted(steps, reverse=True):
+        work += duration
+        best = max(best, release + math.ceil(work / capacity))
+    return best
 
 
 def solve(problem: Problem, hint: Sequence[int], deadline: float, workers: int, seed: int = 0) -> Solution:
