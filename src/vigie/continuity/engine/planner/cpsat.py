@@ -18,17 +18,19 @@ from ortools.sat.python import cp_model
 
 from .problem import Problem, bits
 
-__all__ = ["LNS_ONLY_FROM", "Model", "Solution", "build_model", "solve"]
+__all__ = ["FINISH_MARGIN_S", "LNS_ONLY_FROM", "Model", "Solution", "build_model", "solve"]
 
 
 #: From this many restore steps on, every worker does large-neighbourhood search around the hint.
 LNS_ONLY_FROM = 300
 #: What is kept back from the caller's deadline: a fixed part for what follows the search (reading the
-#: solution back, left-justifying it, writing the runbook), and a share of the time left, because the
-#: solver overruns its own limit by the length of the neighbourhood each worker is solving when the
-#: limit falls — up to 1.6 s on 4 s measured on the shared 2-core machine (bench/README.md).
+#: solution back, left-justifying it, writing the runbook), and a share of the time left, at most
+#: `FINISH_MARGIN_MAX_S`, because the solver overruns its own limit by the length of the neighbourhood
+#: each worker is solving when the limit falls: 0.6–1.6 s past a 4 s limit measured on the shared,
+#: overloaded 2-core machine (bench/README.md).
 FINISH_MARGIN_S = 0.3
 FINISH_MARGIN_SHARE = 0.25
+FINISH_MARGIN_MAX_S = 1.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,8 @@ def solve(problem: Problem, hint: Sequence[int], deadline: float, workers: int, 
     if deadline - time.monotonic() <= FINISH_MARGIN_S:
         return Solution(None, False, 0)
     built = build_model(problem, hint)
-    budget = (deadline - time.monotonic()) * (1 - FINISH_MARGIN_SHARE) - FINISH_MARGIN_S
+    left = deadline - time.monotonic()
+    budget = left - FINISH_MARGIN_S - min(FINISH_MARGIN_SHARE * left, FINISH_MARGIN_MAX_S)
     if budget <= 0:
         return Solution(None, False, 0)
     solver = cp_model.CpSolver()

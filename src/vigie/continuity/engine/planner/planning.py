@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from .cpsat import solve
+from .cpsat import LNS_ONLY_FROM, solve
 from .errors import InvalidValue
 from .greedy import greedy, left_justify
 from .localsearch import improve
@@ -19,8 +19,11 @@ __all__ = ["ProgressCallback", "plan"]
 ProgressCallback = Callable[[int, int, str], None]
 
 #: Share of the time left after the greedy plan that the local search may use before CP-SAT starts
-#: from its best plan (measured on the benchmark instances: bench/README.md, "Recovery planner").
-LOCAL_SEARCH_SHARE = 0.8
+#: from its best plan (measured on the benchmark instances: bench/README.md, "Recovery planner"). Below
+#: `LNS_ONLY_FROM` steps CP-SAT's complete search often proves optimality and gets most of the time;
+#: from there on the local search improves faster than the neighbourhood search and gets most of it.
+LOCAL_SEARCH_SHARE_SMALL = 0.3
+LOCAL_SEARCH_SHARE_LARGE = 0.8
 
 
 def plan(components: Iterable[Component], teams: Iterable[Team], activities: Iterable[Activity],
@@ -58,8 +61,8 @@ def plan(components: Iterable[Component], teams: Iterable[Team], activities: Ite
         status = "no_loss"
     elif method == "cpsat":
         deadline = began + time_limit_s
-        searched = improve(problem, base, time.monotonic() + LOCAL_SEARCH_SHARE * (deadline - time.monotonic()),
-                           seed)
+        share = LOCAL_SEARCH_SHARE_LARGE if problem.size >= LNS_ONLY_FROM else LOCAL_SEARCH_SHARE_SMALL
+        searched = improve(problem, base, time.monotonic() + share * (deadline - time.monotonic()), seed)
         best, value = searched, problem.objective(searched)
         found = solve(problem, searched, deadline, workers, seed)
         bound = found.bound
