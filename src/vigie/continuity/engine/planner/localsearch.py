@@ -4,12 +4,13 @@ A plan is encoded as a precedence-feasible list of the restore steps. The decode
 list-scheduling scheme of the greedy baseline: each step in turn is placed as early as its predecessors
 and its team allow (gaps are filled, so no step placed earlier moves). Every active schedule, hence an
 optimal one, is the decoding of some list, and the greedy plan is the decoding of its steps sorted by
-start. Because a placed step never moves, an activity's recovery minute is fixed as soon as its last
-frontier step is placed, which makes two things cheap:
+start. Because a placed step never moves, an activity's recovery minute is bounded below, at any point
+of the decoding, by the latest end among its frontier steps placed so far (and by its critical chain),
+and exact once they are all placed. Two things are cheap then:
 
 - a move that changes the list from position ``p`` on replays the decoder from a snapshot taken at or
   before ``p`` (one every ``_SNAPSHOT_EVERY`` positions);
-- a replay stops as soon as the activities already back cost more than the current plan.
+- a replay stops as soon as the weighted sum of those lower bounds exceeds the current plan's cost.
 
 Moves: *pull an activity* (every step it needs that is placed after position ``p`` moves, in its order,
 to ``p``: the activity comes back earlier at the expense of what it overtakes), or *shift one step*
@@ -35,6 +36,8 @@ _SNAPSHOT_EVERY = 16
 #: Tries without a strict improvement after which the search gives up before its deadline (small
 #: problems reach that point in milliseconds; 500 components still improve after seconds).
 _PATIENCE = 3000
+#: Share of the tries that pull an activity (the others shift one step).
+_PULL_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -43,9 +46,8 @@ class _State:
 
     start: list[int]
     profiles: list[Profile]
-    waiting: list[int]  # per activity: frontier steps not placed yet
-    back: list[int]  # per activity: latest end among its frontier steps placed so far
-    cost: int  # Σ weight × recovery of the activities whose every frontier step is placed
+    back: list[int]  # per activity: a lower bound on its recovery, exact once its frontier is placed
+    cost: int  # Σ weight × back: a lower bound on the plan's cost, exact once every step is placed
 
     def copy(self) -> _State:
         profiles = []
@@ -53,7 +55,7 @@ class _State:
             c = Profile(p.capacity)
             c.times, c.usage = p.times[:], p.usage[:]
             profiles.append(c)
-        return _State(self.start[:], profiles, self.waiting[:], self.back[:], self.cost)
+        return _State(self.start[:], profiles, self.back[:], self.cost)
 
 
 class _Decoder:
@@ -63,16 +65,19 @@ class _Decoder:
         for a, front in enumerate(problem.frontier):
             for t in front:
                 self.ends_of[t].append(a)
+        head = problem.head()
+        # Before anything is placed an activity is back at best at the end of its critical chain.
+        self.earliest = [max(head[t] + problem.duration[t] for t in front) for front in problem.frontier]
 
     def empty(self) -> _State:
         p = self.problem
-        return _State([0] * p.size, [Profile(c) for c in p.capacity], [len(f) for f in p.frontier],
-                      [0] * len(p.weights), 0)
+        cost = sum(w * e for w, e in zip(p.weights, self.earliest))
+        return _State([0] * p.size, [Profile(c) for c in p.capacity], self.earliest[:], cost)
 
     def run(self, state: _State, order: Sequence[int], begin: int, end: int, limit: int | None) -> bool:
         """Place ``order[begin:end]`` into ``state``; False as soon as its cost exceeds ``limit``."""
         p = self.problem
-        start, profiles, waiting, back = state.start, state.profiles, state.waiting, state.back
+        start, profiles, back = state.start, state.profiles, state.back
         duration, team, preds, weights, ends_of = p.duration, p.team, p.preds, p.weights, self.ends_of
         for i in range(begin, end):
             t = order[i]
@@ -89,10 +94,8 @@ class _Decoder:
             finish = est + d
             for a in ends_of[t]:
                 if finish > back[a]:
+                    state.cost += weights[a] * (finish - back[a])
                     back[a] = finish
-                waiting[a] -= 1
-                if waiting[a] == 0:
-                    state.cost += weights[a] * back[a]
                     if limit is not None and state.cost > limit:
                         return False
         return True
@@ -149,7 +152,7 @@ def improve(problem: Problem, start: Sequence[int], deadline: float, seed: int =
         stale += 1
         if tries % 8 == 0 and time.monotonic() >= deadline:
             break
-        if rng.random() < 0.5:
+        if rng.random() < _PULL_SHARE:
             needed = problem.closure[rng.randrange(activities)]
             last = max(position[t] for t in bits(needed))
             if last == 0:
