@@ -3,8 +3,8 @@
 One fixed-size interval per restore step; per team a no-overlap (capacity 1) or a cumulative constraint
 (capacity > 1); a precedence per effective dependency; per activity a completion variable bounded below by
 the ends of its frontier steps and by redundant lower bounds (its critical chain; for each team, the
-work it must do for the activity after each earliest start, shared over its capacity); the objective Σ weight × completion. The best plan found before (greedy, local search) is
-given as a complete hint.
+work it must do for the activity after each earliest start, shared over its capacity); the objective
+Σ weight × completion. The best plan found before (greedy, then local search) is the complete hint.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def build_model(problem: Problem, hint: Sequence[int]) -> Model:
     completion = []
     for a, weight in enumerate(problem.weights):
         lower = max(head[t] + d[t] for t in problem.frontier[a])
-        for team, heads in _team_work(problem, problem.closure[a], head).items():
-            lower = max(lower, _release_bound(heads, problem.capacity[team]))
+        for team, steps in _team_work(problem, problem.closure[a], head).items():
+            lower = max(lower, _release_bound(steps, problem.capacity[team]))
         done = model.new_int_var(lower, horizon, f"c{a}")
         for t in problem.frontier[a]:
             model.add(done >= start[t] + d[t])
