@@ -3,6 +3,7 @@
     .venv/bin/python bench/continuity_planner.py [--sizes 50 200 500] [--seeds 0 1 2] [--time-limit 10]
                                                  [--workers 2] [--scenario site_loss] [--repeat 1]
     .venv/bin/python bench/continuity_planner.py --sizes 500 --bounds 600 [--bound-workers 8]
+                                                 [--bound-subsolvers max_lp lb_tree_search ...]
 
 Generated information systems (vigie.continuity.engine.planner.synthetic: layered IS, 4 dependencies per
 component forming a DAG, 3–10 teams of capacity 1–3, one activity per 5 components with weights and
@@ -70,8 +71,9 @@ def compare(args: argparse.Namespace, scenario: Scenario) -> None:
 
 
 def bounds(args: argparse.Namespace, scenario: Scenario) -> None:
-    print(f"Lower bounds: CP-SAT {args.bounds:g} s per instance, {args.bound_workers} workers, hinted with "
-          f"Vigie's {args.time_limit:g} s plan.")
+    portfolio = ", ".join(args.bound_subsolvers) or "default portfolio"
+    print(f"Lower bounds: CP-SAT {args.bounds:g} s per instance, {args.bound_workers} workers ({portfolio}), "
+          f"hinted with Vigie's {args.time_limit:g} s plan.")
     print("| components | greedy Σw·t | Vigie Σw·t | best found | proven lower bound | status "
           "| largest possible gain over greedy | Vigie's gain |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -90,6 +92,8 @@ def bounds(args: argparse.Namespace, scenario: Scenario) -> None:
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = args.bounds
             solver.parameters.num_workers = args.bound_workers
+            for name in args.bound_subsolvers:
+                solver.parameters.subsolvers.append(name)
             status = solver.solve(built.model)
             found = round(solver.objective_value) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0
             bound = math.ceil(solver.best_objective_bound - 1e-6)
@@ -109,6 +113,8 @@ def main() -> None:
     parser.add_argument("--bounds", type=float, metavar="SECONDS",
                         help="instead of the comparison, prove lower bounds with this long a CP-SAT run")
     parser.add_argument("--bound-workers", type=int, default=8)
+    parser.add_argument("--bound-subsolvers", nargs="+", default=[], metavar="NAME",
+                        help="CP-SAT subsolvers for --bounds (default: its own portfolio)")
     args = parser.parse_args()
     scenario = builtin_scenario(args.scenario)
     if args.bounds:
