@@ -6,14 +6,18 @@ import time
 
 import pytest
 
-from vigie.continuity.engine.planner import plan, site_loss
-from vigie.continuity.engine.planner import cpsat, planning
+from vigie.continuity.engine.planner import cpsat, plan, planning, site_loss
 from vigie.continuity.engine.planner.greedy import greedy
 from vigie.continuity.engine.planner.localsearch import improve
 from vigie.continuity.engine.planner.problem import build
 from vigie.continuity.engine.planner.scenarios import impact
 from vigie.continuity.engine.planner.synthetic import generate
-from vigie.continuity.engine.planner.validation import check_activities, check_assignments, check_components, check_teams
+from vigie.continuity.engine.planner.validation import (
+    check_activities,
+    check_assignments,
+    check_components,
+    check_teams,
+)
 
 from .planner_check import assert_feasible
 from .test_planner_optimal import brute_force, random_instance
