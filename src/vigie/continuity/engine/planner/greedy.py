@@ -14,6 +14,7 @@ Several priority rules, each turned into a schedule by a schedule-generation sch
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
 from .problem import Problem, bits
@@ -31,7 +32,7 @@ class Profile:
 
     def earliest(self, est: int, duration: int) -> int:
         times, usage, cap = self.times, self.usage, self.capacity
-        i = max(0, _bisect_right(times, est) - 1)
+        i = max(0, bisect_right(times, est) - 1)
         start = est
         while True:
             while usage[i] >= cap:
@@ -53,23 +54,12 @@ class Profile:
             self.usage[k] += 1
 
     def _split(self, t: int) -> int:
-        i = _bisect_right(self.times, t) - 1
+        i = bisect_right(self.times, t) - 1
         if self.times[i] == t:
             return i
         self.times.insert(i + 1, t)
         self.usage.insert(i + 1, self.usage[i])
         return i + 1
-
-
-def _bisect_right(a: list[int], x: int) -> int:
-    lo, hi = 0, len(a)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if x < a[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 def serial(problem: Problem, order: Sequence[int]) -> list[int]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from .cpsat import solve
+from .cpsat import LNS_ONLY_FROM, solve
 from .errors import InvalidValue
 from .greedy import greedy, left_justify
+from .localsearch import improve
 from .model import METHODS, Activity, ActivityRecovery, Component, Method, RecoveryPlan, Status, Step, Team
 from .problem import Problem, build
 from .scenarios import Scenario, impact
@@ -16,6 +17,13 @@ from .validation import check_activities, check_assignments, check_components, c
 __all__ = ["ProgressCallback", "plan"]
 
 ProgressCallback = Callable[[int, int, str], None]
+
+#: Share of the time left after the greedy plan that the local search may use before CP-SAT starts
+#: from its best plan (measured on the benchmark instances: bench/README.md, "Recovery planner"). Below
+#: `LNS_ONLY_FROM` steps CP-SAT's complete search often proves optimality and gets most of the time;
+#: from there on the local search improves faster than the neighbourhood search and gets most of it.
+LOCAL_SEARCH_SHARE_SMALL = 0.3
+LOCAL_SEARCH_SHARE_LARGE = 0.8
 
 
 def plan(components: Iterable[Component], teams: Iterable[Team], activities: Iterable[Activity],
@@ -52,17 +60,21 @@ def plan(components: Iterable[Component], teams: Iterable[Team], activities: Ite
     if problem.size == 0:
         status = "no_loss"
     elif method == "cpsat":
-        remaining = max(time_limit_s - (time.monotonic() - began), 0.01)
-        found = solve(problem, base, remaining, workers, seed)
+        deadline = began + time_limit_s
+        share = LOCAL_SEARCH_SHARE_LARGE if problem.size >= LNS_ONLY_FROM else LOCAL_SEARCH_SHARE_SMALL
+        searched = improve(problem, base, time.monotonic() + share * (deadline - time.monotonic()), seed)
+        best, value = searched, problem.objective(searched)
+        found = solve(problem, searched, deadline, workers, seed)
         bound = found.bound
         if found.start is not None:
-            better = left_justify(problem, found.start)
-            value = problem.objective(better)
-            if value < greedy_objective or (found.optimal and value == greedy_objective):
-                start, used = better, "cpsat"
-                status = "optimal" if found.optimal else "feasible"
-            elif found.optimal:
-                status = "optimal"  # greedy was already optimal: the proof holds for it
+            solved = left_justify(problem, found.start)
+            if problem.objective(solved) <= value:
+                best, value = solved, problem.objective(solved)
+        if value < greedy_objective or (found.optimal and value == greedy_objective):
+            start, used = best, "cpsat"
+            status = "optimal" if found.optimal else "feasible"
+        elif found.optimal:
+            status = "optimal"  # greedy was already optimal: the proof holds for it
     objective = problem.objective(start)
     if status in ("optimal", "no_loss"):
         bound = objective
