@@ -44,8 +44,39 @@ def test_share_against_66(client, world):
 def test_a_missing_category_leaves_the_unit_uncovered(world):
     activity(world.hospital_a, "Urgences", "care_service", pcra=VALIDATED)
     activity(world.hospital_a, "Paie", "administrative", pcra=VALIDATED)
-    bia, pcra, missing = services.unit_status(world.hospital_a)
-    assert (bia, pcra) == (False, False) and len(missing) == 1
+    bia, pcra, no_bia, no_pcra = services.unit_status(world.hospital_a)
+    assert (bia, pcra) == (False, False) and no_bia == no_pcra == ["Plateau technique du parcours de soins"]
+
+
+def test_the_categories_without_a_pcra_are_named_apart(client, world):
+    cover(world.hospital_a, pcra=None)
+    Activity.objects.filter(category="care_service").update(pcra_validated_on=VALIDATED)
+    bia, pcra, no_bia, no_pcra = services.unit_status(world.hospital_a)
+    assert (bia, pcra, no_bia) == (True, False, [])
+    assert no_pcra == ["Processus administratif critique", "Plateau technique du parcours de soins"]
+    page = login(client, world.alice).get(reverse("continuity:coverage")).content.decode()
+    assert "Processus administratif critique, Plateau technique du parcours de soins" in page
+
+
+def test_an_activity_of_the_entity_for_a_site_covers_that_site(world):
+    """A multi-site entity usually declares its activities itself, naming the sites they run on."""
+    other_site = make_org(kind="site", name="CH A — site 2", parent=world.hospital_a, finess=with_key("75000012"),
+                          activity_share="20")
+    for act in (activity(world.hospital_a, "Urgences", "care_service", pcra=VALIDATED),
+                activity(world.hospital_a, "Paie", "administrative", pcra=VALIDATED),
+                activity(world.hospital_a, "Pharmacie", "technical_platform", pcra=VALIDATED)):
+        act.sites.set([world.site_a])
+    assert services.unit_status(world.site_a)[:2] == (True, True)
+    assert services.unit_status(other_site)[:2] == (False, False)
+    assert services.unit_status(world.hospital_a)[:2] == (True, True)
+    records = services_records(world.site_a)
+    assert len(records) == 1 and "3" in str(records[0].title)
+
+
+def services_records(org):
+    from vigie.continuity.providers import bia_pcra
+
+    return bia_pcra(org, None, datetime.date(2026, 1, 1))
 
 
 def test_compliance_coverage_uses_the_provider(world):

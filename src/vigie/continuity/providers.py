@@ -20,14 +20,12 @@ LIMIT = 12
 def bia_pcra(organisation, requirement, as_of: datetime.date):
     from vigie.compliance.providers import EvidenceRecord
 
-    from .models import Activity
-    from .services import unit_status
+    from .services import unit_activities, unit_status
 
-    bia, pcra, _missing = unit_status(organisation)
+    bia, pcra, _no_bia, _no_pcra = unit_status(organisation)
     if not (bia and pcra):
         return []
-    dates = Activity.objects.filter(organisation__path__startswith=organisation.path, critical=True,
-                                    pcra_validated_on__lte=as_of).order_by("-pcra_validated_on")
+    dates = unit_activities(organisation).filter(pcra_validated_on__lte=as_of).order_by("-pcra_validated_on")
     latest = dates.values_list("pcra_validated_on", flat=True).first()
     if latest is None:
         return []

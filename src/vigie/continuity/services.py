@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -356,7 +357,8 @@ class UnitCoverage:
     share: Decimal | None
     bia: bool
     pcra: bool
-    missing: list[str]
+    missing_bia: list[str]
+    missing_pcra: list[str]
 
 
 @dataclass
@@ -382,19 +384,26 @@ class Coverage:
         return self.bia_share >= self.threshold and self.pcra_share >= self.threshold
 
 
-def unit_status(unit: Organisation) -> tuple[bool, bool, list[str]]:
-    """(BIA done, PCRA done, categories missing): D2.O1.C asks, at minimum, for one critical activity of each
-    category with a BIA, and a PCRA for each of those, in the unit or its sites."""
-    activities = list(Activity.objects.filter(organisation__path__startswith=unit.path, critical=True))
-    bia_ok, pcra_ok, missing = True, True, []
+def unit_activities(unit: Organisation):
+    """The critical activities of a unit: declared in it or its sites, or declared by its legal entity for
+    one of its sites (an activity of the entity naming no site counts for the entity, not for a site)."""
+    return Activity.objects.filter(
+        Q(organisation__path__startswith=unit.path) | Q(sites__path__startswith=unit.path), critical=True
+    ).distinct()
+
+
+def unit_status(unit: Organisation) -> tuple[bool, bool, list[str], list[str]]:
+    """(BIA done, PCRA done, categories without a BIA, categories without a validated PCRA): D2.O1.C asks, at
+    minimum, for one critical activity of each category with a BIA, and a PCRA for each of those."""
+    activities = list(unit_activities(unit))
+    missing_bia, missing_pcra = [], []
     for category in Category:
         of_kind = [a for a in activities if a.category == category]
         if not any(a.has_bia for a in of_kind):
-            bia_ok = False
-            missing.append(str(category.label))
+            missing_bia.append(str(category.label))
         if not any(a.has_pcra for a in of_kind):
-            pcra_ok = False
-    return bia_ok, pcra_ok, missing
+            missing_pcra.append(str(category.label))
+    return not missing_bia, not missing_pcra, missing_bia, missing_pcra
 
 
 def coverage(candidate: Organisation) -> Coverage | None:
@@ -404,8 +413,7 @@ def coverage(candidate: Organisation) -> Coverage | None:
         return None
     units = []
     for unit in candidate.children.filter(kind=kind).order_by("name"):
-        bia, pcra, missing = unit_status(unit)
-        units.append(UnitCoverage(unit, unit.activity_share, bia, pcra, missing))
+        units.append(UnitCoverage(unit, unit.activity_share, *unit_status(unit)))
     return Coverage(candidate, units)
 
 
