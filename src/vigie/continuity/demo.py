@@ -1,16 +1,18 @@
 """Demo BIA for the demo hospital "brume" (CH de Brume, see core/demo.py): three critical activities of the
 three D2.O1.C categories and one more, their applications, the infrastructure (Windows servers, the
 directory, storage, backup system), suppliers, teams, backup plans with gaps to show, restore tests and a
-ransomware scenario. `load_demo(nodes)` is idempotent: it does nothing when the BIA is already there."""
+ransomware scenario, computed. `load_demo(nodes)` is idempotent: it does nothing when the BIA is already there."""
 
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
 from .models import (
     Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, RestoreTest, Scenario, Supplier, Team,
 )
+from .planning import run_scenario
 
 Z = (0, 0, 0, 0, 0)
 
@@ -112,6 +114,9 @@ def load_demo(nodes) -> bool:
                                scope="Restauration de la base DPI en production, contrôle par les urgences",
                                to_production=True, volume_gb=800, duration_minutes=300, data_loss_minutes=120,
                                referent="Cadre de santé des urgences", validated=True)
-    Scenario.objects.create(organisation=org, name="Rançongiciel sur les serveurs Windows", builtin="ransomware",
-                            description="Tous les serveurs Windows et l'annuaire sont chiffrés.")
+    scenario = Scenario.objects.create(organisation=org, name="Rançongiciel sur les serveurs Windows",
+                                       builtin="ransomware",
+                                       description="Tous les serveurs Windows et l'annuaire sont chiffrés.")
+    # computed now (a fraction of a second here), so the demo's PCRA and crisis kit print a runbook
+    Scenario.objects.filter(pk=scenario.pk).update(result=run_scenario(scenario), computed_at=timezone.now())
     return True
