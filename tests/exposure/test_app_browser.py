@@ -59,4 +59,16 @@ def test_it_shows_the_exposure_opens_a_finding_accepts_its_risk_and_adds_to_the_
         page.fill("#id_value", "portail.ch-a.test")
         page.click("main button[type=submit]")
         expect(page.locator("h1")).to_have_text("Attester le périmètre")
+
+        # removing a scope entry asks first: dismissed, nothing is removed; accepted, the entry goes
+        page.goto(scenario["org"])
+        page.click("a:text('198.18.0.10')")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.click("text=Retirer du périmètre")
+        assert asked and "Retirer cette entrée du périmètre" in asked[0]
+        expect(page.locator("h1")).to_contain_text("198.18.0.10")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("text=Retirer du périmètre")
+        expect(page.locator("main")).to_contain_text("198.18.0.10 a été retiré du périmètre")
         browser.close()
