@@ -233,3 +233,46 @@ def test_a_latest_audit_below_the_minimum_means_the_level_is_not_held_now(world)
     audit(org, 0, 3), audit(org, 50, 4), audit(org, 70, 2)
     assert audits.care_pair(org, DAY + datetime.timedelta(days=60)) is not None  # as it stood then
     assert audits.care_pair(org, DAY + datetime.timedelta(days=80)) is None
+
+
+def test_pairs_of_many_organisations_at_once_are_each_ones_pair(world):
+    histories = {world.hospital_a: [(0, 3), (50, 4)], world.hospital_b: [(0, 2), (50, 3), (100, 3)],
+                 world.clinic: [(0, 3), (30, 3), (80, 3), (200, 4)], world.site_a: [(0, 3), (20, 1), (61, 3)]}
+    for org, history in histories.items():
+        for days, level in history:
+            audit(org, days, level)
+    for as_of in (DAY + datetime.timedelta(days=d) for d in (40, 90, 120, 150, 300)):
+        many = audits.care_pairs(list(histories) + [world.ght_a], as_of)
+        assert many[world.ght_a.pk] is None
+        for org in histories:
+            one = audits.care_pair(org, as_of)
+            assert (many[org.pk] and (many[org.pk].first, many[org.pk].second)) == (one and (one.first, one.second))
+    assert audits.care_pairs(list(histories), DAY + datetime.timedelta(days=90))[world.hospital_a.pk] is not None
+
+
+def test_the_exposure_list_costs_the_same_queries_for_one_organisation_or_three(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.conftest import login
+    from tests.exposure.app_builders import attest_scope
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("exposure:list"))
+        assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    login(client, world.ars_a)
+    for n, org in enumerate((world.hospital_a, world.clinic, world.site_a)):
+        attest_scope(org, f"198.18.0.{10 + n}")
+        store(org, result([finding(address=f"198.18.0.{10 + n}")], hosts=(host(address=f"198.18.0.{10 + n}"),)))
+        audit(org, 0, 3), audit(org, 50, 3)
+        if n == 0:
+            alone, _page = queries()
+    together, page = queries()
+    assert together == alone
+    for org in (world.hospital_a, world.clinic, world.site_a):
+        assert org.name in page
+    assert page.count(">1</td>") >= 3  # each one's open critical finding

@@ -97,8 +97,27 @@ def audits_holding(organisation, as_of: datetime.date):
 def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
     """The most recent two audits up to `as_of`, both at level ≥ MIN_LEVEL with none below it between or
     after them, 45 to 60 days apart."""
+    return pair_among(list(audits_holding(organisation, as_of or timezone.localdate())[:100]))
+
+
+def care_pairs(organisations, as_of: datetime.date | None = None) -> dict[int, Pair | None]:
+    """`care_pair()` of many organisations (by primary key) in one query, for lists."""
     as_of = as_of or timezone.localdate()
-    audits = list(audits_holding(organisation, as_of)[:100])
+    by_org: dict[int, list[Audit]] = {org.pk: [] for org in organisations}
+    for audit in Audit.objects.filter(organisation__in=list(by_org), performed_on__lte=as_of).order_by(
+            "-performed_on", "-id"):
+        by_org[audit.organisation_id].append(audit)
+    pairs = {}
+    for pk, audits in by_org.items():
+        # as audits_holding(): at MIN_LEVEL or above, later than the latest audit below it
+        short = next((a for a in audits if a.level < MIN_LEVEL), None)
+        pairs[pk] = pair_among([a for a in audits if a.level >= MIN_LEVEL and (
+            short is None or a.performed_on > short.performed_on)][:100])
+    return pairs
+
+
+def pair_among(audits: list[Audit]) -> Pair | None:
+    """The most recent two of `audits` (newest first, all holding the level) 45 to 60 days apart."""
     for i, second in enumerate(audits):
         for first in audits[i + 1:]:
             days = (second.performed_on - first.performed_on).days

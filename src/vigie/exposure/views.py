@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -46,15 +46,22 @@ def _severity_counts(queryset) -> dict:
 def exposure_list(request):
     """The organisations the user sees that have a scope, with their open findings and last audit."""
     entries = scoped(ScopeEntry.objects.all(), request.user, "view")
-    orgs = Organisation.objects.filter(pk__in=entries.values("organisation")).order_by("path")
-    rows = []
-    for org in orgs[:200]:
-        open_findings = Finding.objects.filter(organisation=org, status=Finding.Status.OPEN)
-        rows.append({"org": org, "counts": _severity_counts(open_findings),
-                     "last_scan": Scan.objects.filter(organisation=org, kind=Scan.Kind.SCAN,
-                                                      status=Scan.Status.DONE).order_by("-finished_at").first(),
-                     "audit": Audit.objects.filter(organisation=org).order_by("-performed_on").first(),
-                     "pair": audits.care_pair(org)})
+    last_scan = Scan.objects.filter(organisation=OuterRef("pk"), kind=Scan.Kind.SCAN, status=Scan.Status.DONE)
+    last_audit = Audit.objects.filter(organisation=OuterRef("pk"))
+    orgs = list(Organisation.objects.filter(pk__in=entries.values("organisation")).annotate(
+        last_scan_id=Subquery(last_scan.order_by("-finished_at").values("pk")[:1]),
+        last_audit_id=Subquery(last_audit.order_by("-performed_on").values("pk")[:1]),
+    ).order_by("path")[:200])
+    # a fixed number of queries however many organisations an ARS reader sees
+    counts: dict[int, dict] = {org.pk: {} for org in orgs}
+    for row in Finding.objects.filter(organisation__in=orgs, status=Finding.Status.OPEN).values(
+            "organisation", "severity").annotate(n=Count("id")):
+        counts[row["organisation"]][row["severity"]] = row["n"]
+    scans = Scan.objects.in_bulk([o.last_scan_id for o in orgs if o.last_scan_id])
+    found_audits = Audit.objects.in_bulk([o.last_audit_id for o in orgs if o.last_audit_id])
+    pairs = audits.care_pairs(orgs)
+    rows = [{"org": org, "counts": counts[org.pk], "last_scan": scans.get(org.last_scan_id),
+             "audit": found_audits.get(org.last_audit_id), "pair": pairs[org.pk]} for org in orgs]
     managed = scoped(Organisation.objects.all(), request.user, "change").filter(
         kind__in=["ght", "legal_entity", "site"]).order_by("path")[:200]
     return render(request, "exposure/list.html", {"rows": rows, "managed": managed, "severities": Severity.choices})
