@@ -1,6 +1,6 @@
 """A small DNS server (dnspython) for the exposure testbed, run inside a test namespace:
 
-    python -m tests.testbeds.dnsserver ADDRESS [--open-resolver] [--version TEXT] [ZONEFILE[:axfr]…]
+    python -m tests.testbeds.dnsserver ADDRESS [--port N] [--open-resolver] [--version TEXT] [ZONEFILE[:axfr]…]
 
 Answers UDP and TCP queries from the zones; AXFR over TCP only for zones marked `:axfr`, REFUSED
 otherwise. By default it is authoritative only: names outside every zone get REFUSED, no RA flag.
@@ -146,6 +146,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("zones", nargs="*", metavar="ZONEFILE[:axfr]")
     parser.add_argument("--open-resolver", action="store_true")
     parser.add_argument("--version", default="")
+    parser.add_argument("--port", type=int, default=53)
     args = parser.parse_args(argv)
     address = args.address
     SETTINGS["open_resolver"], SETTINGS["version"] = args.open_resolver, args.version
@@ -164,7 +165,7 @@ def main(argv: list[str]) -> None:
         allow_reuse_address = True
         daemon_threads = True
 
-    for server in (UdpServer((address, 53), Udp), TcpServer((address, 53), Tcp)):
+    for server in (UdpServer((address, args.port), Udp), TcpServer((address, args.port), Tcp)):
         threading.Thread(target=server.serve_forever, daemon=True).start()
     print("ready", flush=True)
     threading.Event().wait()
