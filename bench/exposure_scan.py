@@ -40,7 +40,8 @@ from vigie.exposure.engine.workers import worker_count  # noqa: E402
 NMAP_NAMES = {"ssh": "ssh", "http": "http", "ssl/http": "https", "https": "https", "mysql": "mysql",
               "postgresql": "postgresql", "redis": "redis", "mongodb": "mongodb", "ms-wbt-server": "rdp",
               "microsoft-ds": "smb", "netbios-ssn": "smb", "vnc": "vnc", "telnet": "telnet", "ldap": "ldap",
-              "dicom": "dicom", "ftp": "ftp", "smtp": "smtp", "hl7": "hl7", "elasticsearch": "elasticsearch"}
+              "dicom": "dicom", "ftp": "ftp", "smtp": "smtp", "hl7": "hl7", "elasticsearch": "elasticsearch",
+              "domain": "dns"}
 
 
 def nmap_open(xml: str) -> dict[str, set[int]]:

@@ -267,6 +267,31 @@ def test_open_zone_transfer():
     assert domain_findings(domain(), "dns.zone_transfer") == ()
 
 
+def name_server(**facts):
+    base = {"recursion_question": "1.0.0.127.in-addr.arpa. PTR", "recursion_available": "yes",
+            "recursion_rcode": "NOERROR", "recursion_answers": "1"}
+    return Service(address="198.18.0.53", port=53, name="dns", facts={**base, **facts})
+
+
+def test_open_resolver():
+    (finding,) = fired(name_server(), "dns.open_resolver")
+    assert finding.key == ("198.18.0.53", 53, "dns.open_resolver", "") and finding.severity == "medium"
+    assert "1.0.0.127.in-addr.arpa. PTR" in finding.evidence and finding.details["rcode"] == "NOERROR"
+    assert fired(name_server(recursion_rcode="SERVFAIL", recursion_answers="0"), "dns.open_resolver"), \
+        "it tried to recurse: recursion is offered"
+    assert fired(name_server(recursion_rcode="REFUSED", recursion_answers="0"), "dns.open_resolver") == []
+    assert fired(name_server(recursion_available="no"), "dns.open_resolver") == []
+    assert fired(name_server(recursion_available="no", recursion_rcode="REFUSED", recursion_answers="0"),
+                 "dns.open_resolver") == []
+
+
+def test_open_resolver_is_judged_only_where_recursion_was_asked():
+    asked_nothing = Service(address="198.18.0.53", port=53, name="dns", facts={"version_bind": "9.18.28"})
+    assert run(asked_nothing, "dns.open_resolver")[1] == set()
+    web = replace(name_server(), name="http", port=80)
+    assert run(web, "dns.open_resolver")[1] == set()
+
+
 OPENSSH = dict(address="198.18.0.40", port=22, name="ssh", product="OpenSSH")
 
 

@@ -173,3 +173,21 @@ def test_retest_of_a_shut_port_covers_the_check(bed):
     scope = Scope.from_entries([ZONE, bed.network])
     shut = retest(bed.address("securise"), 3389, "service.rdp", scope=scope, limits=Limits(connect_timeout=1.0))
     assert shut.findings == () and [(c.check_id, c.port) for c in shut.coverage] == [("service.rdp", 3389)]
+
+
+def test_dns_open_resolver_fires_on_the_open_one_only(bed):
+    """`resolveur` recurses for anyone (RA, answers a name outside any zone of its own); ns1 and ns2 are
+    authoritative only (REFUSED, no RA): silent, and recorded as judged."""
+    scope = Scope.from_entries([bed.network])
+    servers = [bed.address(name) for name in ("resolveur", "ns1", "ns2")]
+    dns_scan = scan(servers, scope=scope, ports=[53], limits=Limits(connect_timeout=1.0))
+    found = by_target(dns_scan, bed)
+    (hit,) = found[(bed.address("resolveur"), 53)]["dns.open_resolver"]
+    assert hit.severity == "medium" and "RA set" in hit.evidence and hit.details["rcode"] == "NOERROR"
+    for clean in ("ns1", "ns2"):
+        assert "dns.open_resolver" not in found[(bed.address(clean), 53)]
+        assert "dns.open_resolver" in covered(dns_scan, bed.address(clean), 53, "dns.")
+    again = retest(bed.address("resolveur"), 53, "dns.open_resolver", scope=scope)
+    assert [f.check_id for f in again.findings] == ["dns.open_resolver"]
+    fine = retest(bed.address("ns2"), 53, "dns.open_resolver", scope=scope)
+    assert fine.findings == () and [(c.check_id, c.port) for c in fine.coverage] == [("dns.open_resolver", 53)]

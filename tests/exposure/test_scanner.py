@@ -88,6 +88,27 @@ def test_probe_details(full, netbed):
     assert _service(full, netbed.address("poste"), 5900).facts["rfb"] == "003.008"
 
 
+def test_dns_probe_names_the_servers_and_reads_their_version(netbed):
+    """Port 53 of the three name servers: all "dns"; the open resolver tells a Debian BIND version (a CPE,
+    the Debian build kept apart), the authoritative ones refuse version.bind and recursion."""
+    from tests.testbeds.netns import RESOLVER_VERSION
+    scope = Scope.from_entries([netbed.network])
+    names = ("resolveur", "ns1", "ns2")
+    result = scan([netbed.address(n) for n in names], scope=scope, ports=[53], limits=LIMITS)
+    services = {n: _service(result, netbed.address(n), 53) for n in names}
+    assert {n: s.name for n, s in services.items()} == dict.fromkeys(names, "dns")
+    bind = services["resolveur"]
+    assert (bind.product, bind.version, bind.distro_build) == ("BIND", "9.18.28", "1~deb12u2-Debian")
+    assert bind.cpe == "cpe:2.3:a:isc:bind:9.18.28:*:*:*:*:*:*:*"
+    assert bind.facts["version_bind"] == RESOLVER_VERSION
+    assert (bind.facts["recursion_available"], bind.facts["recursion_rcode"], bind.facts["recursion_answers"]) == (
+        "yes", "NOERROR", "1")
+    for name in ("ns1", "ns2"):
+        authoritative = services[name]
+        assert (authoritative.product, authoritative.cpe) == ("", "") and "version_bind" not in authoritative.facts
+        assert (authoritative.facts["recursion_available"], authoritative.facts["recursion_rcode"]) == ("no", "REFUSED")
+
+
 def test_tls_good_expired_self_signed(full, netbed):
     good = _service(full, netbed.address("web"), 443).tls
     expired = _service(full, netbed.address("expire"), 443).tls

@@ -5,7 +5,8 @@ Each test host is a namespace `vx<pid>h<i>` with one veth into the root namespac
 only gains routes to those ranges (a host with `delay_ms` gets a TUN pair and a delaying relay instead
 of the veth, delayline.py: a high-latency path without netem). Services are the real daemon where
 practical (OpenSSH) and small Python servers otherwise (fakeservices.py); a dnspython DNS server (dnsserver.py) serves the test zones,
-with zone transfer open on ns1 and refused on ns2. Filtered ports are nftables DROP rules. Everything
+with zone transfer open on ns1 and refused on ns2 (both authoritative only), and plays an open resolver on
+`resolveur`. Filtered ports are nftables DROP rules. Everything
 is named with the process id and torn down by `stop()`.
 
 The host table is declarative: other tests extend `HOSTS` (before the session fixture starts) or pass
@@ -46,7 +47,7 @@ class TestHost:
     services: tuple[tuple[int, str], ...] = ()  # (port, fakeservices kind)
     filtered: tuple[int, ...] = ()  # ports dropped silently by nftables
     ssh_port: int = 0  # run Debian's sshd on this port
-    dns: str = ""  # "axfr" (zone transfer open) or "noaxfr"
+    dns: str = ""  # "axfr" (zone transfer open), "noaxfr", or "resolver" (no zone, recursion open to anyone)
     cert_names: tuple[str, ...] = ()  # extra names in the https certificates
     ptr: str = ""  # the PTR name of its addresses (reverse zones), "" for its own name under ch-test.test
     gnutls_port: int = 0  # run GnuTLS's gnutls-serv here, with 3DES enabled (Debian's OpenSSL 3 has none)
@@ -79,7 +80,10 @@ HOSTS: list[TestHost] = [
     # cipher suites: TLS 1.2 only, a good certificate, but NULL and RSA key exchange accepted besides ECDHE
     TestHost("chiffre", ((443, "https-weak-ciphers"),)),
     TestHost("equipement", gnutls_port=443),  # an old appliance's TLS: 3DES accepted (SWEET32)
+    # a resolver left open to the internet, telling its BIND version; ns1 and ns2 are authoritative only
+    TestHost("resolveur", dns="resolver"),
 ]
+RESOLVER_VERSION = "9.18.28-1~deb12u2-Debian"  # what `resolveur` answers to CHAOS TXT version.bind
 
 
 def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -195,7 +199,10 @@ class Testbed:
         specs = [f"{port}:{kind}" for port, kind in host.services if kind != "ssh-fake"]
         if specs:
             self._spawn(ns, sys.executable, "-m", "tests.testbeds.fakeservices", listen, str(self.workdir), *specs)
-        if host.dns:
+        if host.dns == "resolver":
+            self._spawn(ns, sys.executable, "-m", "tests.testbeds.dnsserver", self.address(host.name),
+                        "--open-resolver", f"--version={RESOLVER_VERSION}")
+        elif host.dns:
             zones = [f"{self.workdir / ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
                      f"{self.workdir / BARE_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),
                      f"{self.workdir / CLEAN_ZONE}.zone" + (":axfr" if host.dns == "axfr" else ""),

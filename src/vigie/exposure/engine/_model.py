@@ -87,7 +87,7 @@ class Service:
     address: str
     port: int
     name: str  # ssh, ftp, smtp, http, https, rdp, smb, mysql, postgresql, redis, mongodb, elasticsearch,
-    # ldap, ldaps, dicom, hl7, telnet, vnc, winrm, modbus, … or "unknown"
+    # ldap, ldaps, dicom, hl7, dns, telnet, vnc, winrm, modbus, … or "unknown"
     hostname: str = ""  # the in-scope name used to reach it (for SNI, Host headers, name checks)
     product: str = ""  # normalised product name, e.g. "OpenSSH", "nginx", "Apache httpd"
     version: str = ""  # upstream version as read, e.g. "9.2p1"

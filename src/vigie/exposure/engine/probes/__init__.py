@@ -14,6 +14,7 @@ from ..errors import OutOfScope
 from ..limits import Limits
 from ..net import Connector
 from ..scope import Scope
+from . import dns as dnsprobe
 from . import http as httpprobe
 from . import protocols
 from . import tls as tlsprobe
@@ -21,6 +22,7 @@ from .products import cpe_for
 
 HINTS: dict[int, str] = {6379: "redis", 5432: "postgresql", 3389: "rdp", 445: "smb", 139: "smb", 27017: "mongodb",
                          389: "ldap", 104: "dicom", 11112: "dicom", 2761: "dicom", 2575: "hl7"}
+DNS_PORTS = frozenset({53})
 TLS_PORTS = frozenset({443, 8443, 9443, 10443, 636, 993, 995, 465, 5986, 4443, 2762, 3269})
 BANNER_WAIT = 1.0  # seconds to wait for a service that speaks first
 
@@ -127,6 +129,10 @@ def identify(address: str, port: int, *, hostname: str = "", connector: Connecto
         ident = _handshake(connector, address, port, limits, protocols.ACTIVE[HINTS[port]])
         if ident is not None:
             name, product, version, auth, facts = ident
+    if name == "unknown" and port in DNS_PORTS:
+        named = _dns(connector, address, port, limits)
+        if named is not None:
+            name, product, version, distro, facts = named
     if name == "unknown" and not banner:
         for kind, handshake in protocols.ACTIVE.items():  # a known protocol on an unusual port
             if HINTS.get(port) == kind or kind in ("dicom", "hl7", "smb"):
@@ -154,12 +160,27 @@ def identify(address: str, port: int, *, hostname: str = "", connector: Connecto
                 facts["tls"] = "yes" if tls else "no"
         elif tls is not None:
             name = "tls"
+    if name == "unknown" and not banner and tls is None and not responses and port not in DNS_PORTS:
+        # last, a name server on an unusual port: it ignores the other probes' bytes until they time out
+        named = _dns(connector, address, port, limits)
+        if named is not None:
+            name, product, version, distro, facts = named
     if name == "unknown" and port == 5985:
         name = "winrm"
     cpe = cpe_for(product, version) if product else ""
     return Service(address=address, port=port, name=name, hostname=hostname, product=product, version=version,
                    cpe=cpe, banner=banner_text, distro_build=distro, tls=tls, http=responses, auth_required=auth,
                    facts=MappingProxyType(dict(facts))), tuple(refused)
+
+
+def _dns(connector: Connector, address: str, port: int,
+         limits: Limits) -> tuple[str, str, str, str, dict[str, str]] | None:
+    """(name, product, version, distro_build, facts) of a name server on the port, None when it is not one."""
+    found = dnsprobe.probe(lambda: connector.connect(address, port, limits.read_timeout), limits.read_timeout,
+                           usual_port=port in DNS_PORTS)
+    if found is None:
+        return None
+    return ("dns", found.product, found.version, found.distro_build, dict(found.facts))
 
 
 def _handshake(connector: Connector, address: str, port: int, limits: Limits,

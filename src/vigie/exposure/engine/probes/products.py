@@ -34,6 +34,9 @@ PRODUCTS: dict[str, tuple[str, str]] = {
     "Ivanti Connect Secure": ("ivanti", "connect_secure"),
     "Palo Alto PAN-OS": ("paloaltonetworks", "pan-os"),
     "Webmin": ("webmin", "webmin"),
+    "BIND": ("isc", "bind"),
+    "Unbound": ("nlnetlabs", "unbound"),
+    "dnsmasq": ("thekelleys", "dnsmasq"),
     "Orthanc": ("orthanc-server", "orthanc"),
     "dcm4che": ("dcm4che", "dcm4chee"),
 }
