@@ -47,6 +47,17 @@ def test_an_nmap_file_becomes_a_scan_with_hosts_services_and_cpe(world):
     assert not Asset.objects.filter(value="198.18.0.3").exists()
 
 
+def test_nmap_service_names_are_the_scanner_s(world):
+    """nmap's names for what Vigie's probes call otherwise are translated, so findings and retests match."""
+    org = world.hospital_a
+    attest_scope(org, "198.18.0.0/28")
+    ports = b"".join(b'<port protocol="tcp" portid="%d"><state state="open"/><service name="%s"/></port>' % (p, n)
+                     for p, n in ((53, b"domain"), (3389, b"ms-wbt-server"), (445, b"microsoft-ds")))
+    data = NMAP.split(b"<ports>")[0] + b"<ports>" + ports + b"</ports></host></nmaprun>"
+    services.import_nmap(xml_upload(data), org, world.alice)
+    assert dict(Service.objects.values_list("port", "name")) == {53: "dns", 3389: "rdp", 445: "smb"}
+
+
 @pytest.mark.parametrize("data, expected", [
     (b"<nmaprun><host></nmaprun>", "line 1, column"),
     (b"<scan/>", "root element is <scan>"),

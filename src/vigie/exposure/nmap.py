@@ -21,7 +21,7 @@ MAX_SCRIPT_OUTPUT = 2000
 # nmap's service names (nmap-services) that the engine's probes name otherwise, so the same checks apply.
 NAMES = {"ms-wbt-server": "rdp", "microsoft-ds": "smb", "netbios-ssn": "smb", "ms-sql-s": "mssql",
          "oracle-tns": "oracle", "mongod": "mongodb", "wsman": "winrm", "wsmans": "winrm", "mbap": "modbus",
-         "dicom": "dicom", "vnc": "vnc", "postgres": "postgresql"}
+         "dicom": "dicom", "vnc": "vnc", "postgres": "postgresql", "domain": "dns"}
 
 
 class NmapError(Exception):
