@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Limits:
     connect_timeout: float = 1.0  # seconds before an unanswered connect is retried, then "filtered"
-    min_timeout: float = 0.1  # the adaptive connect timeout (srtt + 4 rttvar per host) never goes below this
+    min_timeout: float = 0.1  # the least margin above a host's smoothed round trip (srtt + max(4 rttvar, this))
     read_timeout: float = 3.0  # seconds a probe waits for a banner or an answer
     concurrency: int = 1024  # connects in flight at once, all hosts together
     concurrency_per_host: int = 256  # connects in flight at once to one host

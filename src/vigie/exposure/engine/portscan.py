@@ -7,8 +7,9 @@ nmap reports it). A connect that stays silent is retried `limits.retries` times,
 (before the host's untried ports, so its wait overlaps the rest of the scan), and then reported filtered.
 
 How long "silent" is adapts to each host as nmap does: the smoothed round-trip time of the answers seen
-plus four times their variation, at least `limits.min_timeout`, at most `limits.connect_timeout` (the
-maximum until a host has answered). Each retry doubles it (within the maximum), so a port that is merely
+plus four times their variation, that margin being at least `limits.min_timeout` (RFC 6298's floor on it:
+a steady link's variation decays to nothing, and one late answer would then be called filtered), at most
+`limits.connect_timeout` (the maximum until a host has answered). Each retry doubles it (within the maximum), so a port that is merely
 slow gets a longer second chance.
 
 Per probe the loop keeps the kernel work small: a socket whose connect was refused is handed back to the
@@ -76,9 +77,8 @@ class _Host:
             rttvar += (abs(srtt - rtt) - rttvar) / 4
             srtt += (rtt - srtt) / 8
         self.srtt, self.rttvar = srtt, rttvar
-        timeout = srtt + 4 * rttvar
-        if timeout < limits.min_timeout:
-            timeout = limits.min_timeout
+        margin = 4 * rttvar
+        timeout = srtt + (margin if margin > limits.min_timeout else limits.min_timeout)
         self.timeout = limits.connect_timeout if timeout > limits.connect_timeout else timeout  # the cap wins
 
 
