@@ -237,17 +237,23 @@ def test_a_latest_audit_below_the_minimum_means_the_level_is_not_held_now(world)
 
 def test_pairs_of_many_organisations_at_once_are_each_ones_pair(world):
     histories = {world.hospital_a: [(0, 3), (50, 4)], world.hospital_b: [(0, 2), (50, 3), (100, 3)],
-                 world.clinic: [(0, 3), (30, 3), (80, 3), (200, 4)], world.site_a: [(0, 3), (20, 1), (61, 3)]}
+                 world.clinic: [(0, 3), (30, 3), (80, 3), (200, 4)], world.site_a: [(0, 3), (20, 1), (50, 3)]}
+    expected = {  # as_of day -> the pair's (first, second) days, per organisation
+        world.hospital_a: {40: None, 90: (0, 50), 300: (0, 50)},
+        world.hospital_b: {40: None, 90: None, 120: (50, 100)},
+        world.clinic: {40: None, 90: (30, 80), 300: (30, 80)},  # day 200 is too far from day 80
+        world.site_a: {40: None, 90: None},  # day 20 fell short: 0 and 50 do not show the level held
+        world.ght_a: {90: None}}
     for org, history in histories.items():
         for days, level in history:
             audit(org, days, level)
-    for as_of in (DAY + datetime.timedelta(days=d) for d in (40, 90, 120, 150, 300)):
-        many = audits.care_pairs(list(histories) + [world.ght_a], as_of)
-        assert many[world.ght_a.pk] is None
-        for org in histories:
-            one = audits.care_pair(org, as_of)
-            assert (many[org.pk] and (many[org.pk].first, many[org.pk].second)) == (one and (one.first, one.second))
-    assert audits.care_pairs(list(histories), DAY + datetime.timedelta(days=90))[world.hospital_a.pk] is not None
+    for day in (40, 90, 120, 300):
+        pairs = audits.care_pairs(list(expected), DAY + datetime.timedelta(days=day))
+        for org, by_day in expected.items():
+            if day in by_day:
+                pair = pairs[org.pk]
+                found = pair and ((pair.first.performed_on - DAY).days, (pair.second.performed_on - DAY).days)
+                assert found == by_day[day], (org.name, day)
 
 
 def test_the_exposure_list_costs_the_same_queries_for_one_organisation_or_three(client, world):

@@ -85,35 +85,36 @@ def last_below_minimum(organisation, as_of: datetime.date | None = None) -> Audi
                                  level__lt=MIN_LEVEL).order_by("-performed_on", "-id").first())
 
 
-def audits_holding(organisation, as_of: datetime.date):
-    """The audits up to `as_of` that show the level held: at MIN_LEVEL or above and later than the last audit
-    below it (an audit that fell short in between breaks the run: the level was not held then)."""
-    held = Audit.objects.filter(organisation=organisation, performed_on__lte=as_of, level__gte=MIN_LEVEL)
-    if (short := last_below_minimum(organisation, as_of)) is not None:
-        held = held.filter(performed_on__gt=short.performed_on)
-    return held.order_by("-performed_on", "-id")
+def holding(audits: list[Audit]) -> list[Audit]:
+    """Of `audits` (one organisation's, newest first), those that show the level held: at MIN_LEVEL or above
+    and later than the latest audit below it (an audit that fell short in between breaks the run)."""
+    short = next((a for a in audits if a.level < MIN_LEVEL), None)
+    return [a for a in audits if a.level >= MIN_LEVEL and (short is None or a.performed_on > short.performed_on)]
+
+
+def audits_by_organisation(organisations, as_of: datetime.date) -> dict[int, list[Audit]]:
+    """Every audit up to `as_of` of each organisation (by primary key), newest first, in one query."""
+    by_org: dict[int, list[Audit]] = {org.pk: [] for org in organisations}
+    for audit in Audit.objects.filter(organisation__in=list(by_org), performed_on__lte=as_of).order_by(
+            "-performed_on", "-id"):
+        by_org[audit.organisation_id].append(audit)
+    return by_org
+
+
+def audits_holding(organisation, as_of: datetime.date) -> list[Audit]:
+    return holding(audits_by_organisation([organisation], as_of)[organisation.pk])
 
 
 def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
     """The most recent two audits up to `as_of`, both at level ≥ MIN_LEVEL with none below it between or
     after them, 45 to 60 days apart."""
-    return pair_among(list(audits_holding(organisation, as_of or timezone.localdate())[:100]))
+    return care_pairs([organisation], as_of)[organisation.pk]
 
 
 def care_pairs(organisations, as_of: datetime.date | None = None) -> dict[int, Pair | None]:
     """`care_pair()` of many organisations (by primary key) in one query, for lists."""
-    as_of = as_of or timezone.localdate()
-    by_org: dict[int, list[Audit]] = {org.pk: [] for org in organisations}
-    for audit in Audit.objects.filter(organisation__in=list(by_org), performed_on__lte=as_of).order_by(
-            "-performed_on", "-id"):
-        by_org[audit.organisation_id].append(audit)
-    pairs = {}
-    for pk, audits in by_org.items():
-        # as audits_holding(): at MIN_LEVEL or above, later than the latest audit below it
-        short = next((a for a in audits if a.level < MIN_LEVEL), None)
-        pairs[pk] = pair_among([a for a in audits if a.level >= MIN_LEVEL and (
-            short is None or a.performed_on > short.performed_on)][:100])
-    return pairs
+    found = audits_by_organisation(organisations, as_of or timezone.localdate())
+    return {pk: pair_among(holding(audits)[:100]) for pk, audits in found.items()}
 
 
 def pair_among(audits: list[Audit]) -> Pair | None:
