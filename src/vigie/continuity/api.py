@@ -9,9 +9,8 @@ from ninja import PatchDict, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.accounts.scoping import scoped
-from vigie.core.api import get_scoped, operation, require_role_at
+from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import JobOut, Message
-from vigie.organisations.models import Organisation
 
 from . import api_forms, planning, services
 from .api_inventory import router as inventory_router
@@ -174,20 +173,16 @@ def activity_get(request, uuid):
            response={201: ActivityOut, **ERRORS, 422: dict})
 def activity_create(request, payload: ActivityIn):
     """Create an activity of the BIA (contributor role); impacts are rated on its page or in the workbook."""
-    org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
-    require_role_at(request.auth, Activity, "add", org)
-    fields = {**payload.dict(exclude={"organisation"}, exclude_unset=True), "organisation": org.pk}
-    form = api_forms.bound_form(ActivityForm, Activity(), fields, user=request.auth, organisation=org)
-    return Status(201, api_forms.save(form, request.auth, "add"))
+    return Status(201, api_forms.create(request.auth, Activity, ActivityForm, payload.organisation,
+                                        payload.dict(exclude={"organisation"}, exclude_unset=True)))
 
 
 @operation(router, "PATCH", "/activities/{uuid:uuid}", "continuity_activity_patch", Activity, "change",
            response={200: ActivityOut, **ERRORS, 422: dict})
 def activity_patch(request, uuid, payload: PatchDict[ActivityFields]):
     """Change the fields sent; `applications` sent replaces the links (a cycle answers 422 naming it)."""
-    activity = get_scoped(_activities(), request.auth, "change", uuid=uuid)
-    form = api_forms.bound_form(ActivityForm, activity, payload, user=request.auth)
-    return api_forms.save(form, request.auth, "change")
+    return api_forms.change(request.auth, get_scoped(_activities(), request.auth, "change", uuid=uuid),
+                            ActivityForm, payload)
 
 
 def _tests():

@@ -12,7 +12,8 @@ from django.forms import ModelChoiceField
 from django.utils.translation import gettext
 from ninja.errors import HttpError
 
-from vigie.core.api import not_found
+from vigie.core.api import get_scoped, not_found, require_role_at
+from vigie.organisations.models import Organisation
 
 from . import saving
 
@@ -76,3 +77,17 @@ def delete(obj) -> None:
     except ProtectedError:
         raise HttpError(409, gettext("“%(name)s” is still used elsewhere and cannot be deleted.") % {"name": name}) \
             from None
+
+
+def create(user, model, form_class, organisation_uuid: UUID, fields: dict):
+    """Create through the page's form on an organisation the caller sees (404) and may add to (403); the
+    saved object, for a 201."""
+    org = get_scoped(Organisation.objects.all(), user, "view", uuid=organisation_uuid)
+    require_role_at(user, model, "add", org)
+    form = bound_form(form_class, model(), {**fields, "organisation": org.pk}, user=user, organisation=org)
+    return save(form, user, "add")
+
+
+def change(user, obj, form_class, fields: dict):
+    """Change the fields sent through the page's form."""
+    return save(bound_form(form_class, obj, fields, user=user), user, "change")

@@ -9,9 +9,8 @@ from ninja import PatchDict, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.accounts.scoping import scoped
-from vigie.core.api import get_scoped, operation, require_role_at
+from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import Message
-from vigie.organisations.models import Organisation
 
 from . import api_forms, services
 from .forms import ApplicationForm, ComponentForm, PlanForm
@@ -24,20 +23,6 @@ router = Router(tags=["continuity"])
 
 def _uuids(objects) -> list[UUID]:
     return [o.uuid for o in objects.all()]
-
-
-def _new(request, model, form_class, organisation_uuid: UUID, fields: dict):
-    """Create through the page's form on an organisation the caller sees (404) and may add to (403)."""
-    org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=organisation_uuid)
-    require_role_at(request.auth, model, "add", org)
-    form = api_forms.bound_form(form_class, model(), {**fields, "organisation": org.pk}, user=request.auth,
-                                organisation=org)
-    return Status(201, api_forms.save(form, request.auth, "add"))
-
-
-def _change(request, obj, form_class, fields: dict):
-    form = api_forms.bound_form(form_class, obj, fields, user=request.auth)
-    return api_forms.save(form, request.auth, "change")
 
 
 # --- infrastructure components --------------------------------------------------------------------------------
@@ -130,8 +115,8 @@ def component_get(request, uuid):
            response={201: ComponentOut, **WRITE_ERRORS})
 def component_create(request, payload: ComponentIn):
     """Create an infrastructure component with what it needs (contributor role on the organisation)."""
-    return _new(request, Component, ComponentForm, payload.organisation,
-                payload.dict(exclude={"organisation"}, exclude_unset=True))
+    return Status(201, api_forms.create(request.auth, Component, ComponentForm, payload.organisation,
+                payload.dict(exclude={"organisation"}, exclude_unset=True)))
 
 
 @operation(router, "PATCH", "/components/{uuid:uuid}", "continuity_component_patch", Component, "change",
@@ -139,7 +124,8 @@ def component_create(request, payload: ComponentIn):
 def component_patch(request, uuid, payload: PatchDict[ComponentFields]):
     """Change the fields sent; a list sent (`depends_on`, `suppliers`) replaces the links. A link that would
     close a dependency cycle answers 422 naming the cycle, and nothing changes."""
-    return _change(request, get_scoped(_components(), request.auth, "change", uuid=uuid), ComponentForm, payload)
+    return api_forms.change(request.auth, get_scoped(_components(), request.auth, "change", uuid=uuid), ComponentForm,
+                            payload)
 
 
 @operation(router, "DELETE", "/components/{uuid:uuid}", "continuity_component_delete", Component, "delete",
@@ -222,15 +208,16 @@ def application_get(request, uuid):
 @operation(router, "POST", "/applications", "continuity_application_create", Application, "add", kind="create",
            response={201: ApplicationOut, **WRITE_ERRORS})
 def application_create(request, payload: ApplicationIn):
-    return _new(request, Application, ApplicationForm, payload.organisation,
-                payload.dict(exclude={"organisation"}, exclude_unset=True))
+    return Status(201, api_forms.create(request.auth, Application, ApplicationForm, payload.organisation,
+                payload.dict(exclude={"organisation"}, exclude_unset=True)))
 
 
 @operation(router, "PATCH", "/applications/{uuid:uuid}", "continuity_application_patch", Application, "change",
            response={200: ApplicationOut, **WRITE_ERRORS})
 def application_patch(request, uuid, payload: PatchDict[ApplicationFields]):
     """Change the fields sent; a list sent replaces the links. A cycle answers 422 naming it."""
-    return _change(request, get_scoped(_applications(), request.auth, "change", uuid=uuid), ApplicationForm, payload)
+    application = get_scoped(_applications(), request.auth, "change", uuid=uuid)
+    return api_forms.change(request.auth, application, ApplicationForm, payload)
 
 
 @operation(router, "DELETE", "/applications/{uuid:uuid}", "continuity_application_delete", Application, "delete",
@@ -366,14 +353,15 @@ def plan_get(request, uuid):
 @operation(router, "POST", "/backup-plans", "continuity_plan_create", BackupPlan, "add", kind="create",
            response={201: PlanOut, **WRITE_ERRORS})
 def plan_create(request, payload: PlanIn):
-    return _new(request, BackupPlan, PlanForm, payload.organisation,
-                payload.dict(exclude={"organisation"}, exclude_unset=True))
+    return Status(201, api_forms.create(request.auth, BackupPlan, PlanForm, payload.organisation,
+                payload.dict(exclude={"organisation"}, exclude_unset=True)))
 
 
 @operation(router, "PATCH", "/backup-plans/{uuid:uuid}", "continuity_plan_patch", BackupPlan, "change",
            response={200: PlanOut, **WRITE_ERRORS})
 def plan_patch(request, uuid, payload: PatchDict[PlanFields]):
-    return _change(request, get_scoped(_plans(), request.auth, "change", uuid=uuid), PlanForm, payload)
+    return api_forms.change(request.auth, get_scoped(_plans(), request.auth, "change", uuid=uuid), PlanForm,
+                            payload)
 
 
 @operation(router, "DELETE", "/backup-plans/{uuid:uuid}", "continuity_plan_delete", BackupPlan, "delete",
