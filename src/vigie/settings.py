@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "vigie.exercises",
     "vigie.exposure",
     "vigie.continuity",
+    "vigie.steering",
 ]
 
 MIDDLEWARE = [

@@ -6,10 +6,16 @@
 - `modules`: the capabilities shown on the home page, added by each app when it exists.
 - `demos`: functions that add an app's demo records to the demo tree (`vigie demo`); each takes the demo
   nodes (`region`, `ght`, `brume`…) and must be idempotent, since `vigie demo` can run again.
+- `indicators`: the steering indicators each module computes for establishments (core.indicators), read
+  by the steering app; registering a key twice is an error, so two modules cannot claim one column.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .indicators import Indicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,7 @@ class Registry:
     routes: dict[str, Route] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)
     demos: dict[str, Callable[[dict], None]] = field(default_factory=dict)
+    indicators: dict[str, "Indicator"] = field(default_factory=dict)
 
     def route(self, name: str, model: type | None, action: str, kind: str = "object", reason: str = "") -> None:
         if kind == "exempt" and not reason:
@@ -47,6 +54,14 @@ class Registry:
 
     def demo(self, key: str, load: Callable[[dict], None]) -> None:
         self.demos[key] = load
+
+    def indicator(self, indicator: "Indicator") -> None:
+        if self.indicators.get(indicator.key, indicator) != indicator:
+            raise ValueError(f"indicator {indicator.key} is registered twice")
+        self.indicators[indicator.key] = indicator
+
+    def ordered_indicators(self) -> list["Indicator"]:
+        return sorted(self.indicators.values(), key=lambda i: (i.order, i.key))
 
 
 registry = Registry()

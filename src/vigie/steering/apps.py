@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SteeringConfig(AppConfig):
+    name = "vigie.steering"
+    label = "steering"
+    verbose_name = _("Steering")
