@@ -18,6 +18,7 @@ urlpatterns = [
     path("exercises/", include("vigie.exercises.urls")),
     path("exposure/", include("vigie.exposure.urls")),
     path("continuity/", include("vigie.continuity.urls")),
+    path("steering/", include("vigie.steering.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

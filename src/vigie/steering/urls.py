@@ -1,0 +1,14 @@
+from vigie.core.routing import page
+from vigie.organisations.models import Organisation
+
+from . import views  # noqa: F401
+
+app_name = "steering"
+
+
+def _page(route, view, name, model, action, kind="object"):
+    return page(route, view, name, app=app_name, model=model, action=action, kind=kind)
+
+
+urlpatterns: list = [
+]
