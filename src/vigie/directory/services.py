@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigie.accounts.scoping import scoped
 from vigie.core.jobs import enqueue
 
 from .crypto import CredentialsError
@@ -387,3 +388,14 @@ def trend(directory: Directory, limit: int = 12) -> list[Audit]:
     rows = list(Audit.objects.filter(directory=directory, status=Audit.Status.DONE)
                 .order_by("-finished_at")[:limit])
     return rows[::-1]
+
+
+def level_history(organisation, user, since: datetime.date) -> list[tuple[str, datetime.date, int]]:
+    """The finished audits of the directories of an establishment and its sites since a date, as (directory
+    name, date, level), by directory then date: what the steering app draws as levels over time."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
+    audits = scoped(Audit.objects.filter(organisation__path__startswith=organisation.path, status=Audit.Status.DONE,
+                                         finished_at__gte=start, level__isnull=False), user, "view")
+    rows = audits.order_by("directory__name", "directory_id", "finished_at").values_list(
+        "directory__name", "finished_at", "level")
+    return [(name, timezone.localdate(finished), level) for name, finished, level in rows]

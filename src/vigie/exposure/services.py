@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigie.accounts.scoping import scoped
 from vigie.core.jobs import enqueue
 
 from . import scope
-from .models import Asset, Certificate, Finding, Scan, Schedule, Service, Sighting
+from .models import Asset, Audit, Certificate, Finding, Scan, Schedule, Service, Sighting
 
 log = logging.getLogger(__name__)
 JOB_SCAN = "exposure.scan"
@@ -316,3 +317,12 @@ def record_findings_export(user, *, rows: int, format: str, organisation=None, f
            object_repr=_("Exposure findings (%(format)s)") % {"format": format.upper()},
            changes={"rows": rows, "format": format, **{k: str(v) for k, v in (filters or {}).items() if v}})
 
+
+
+def level_history(organisation, user, since: datetime.date) -> list[tuple[str, datetime.date, int]]:
+    """The exposure audits of an establishment and its sites since a date, as (organisation name, date,
+    level), by organisation then date: what the steering app draws as levels over time."""
+    audits = scoped(Audit.objects.filter(organisation__path__startswith=organisation.path,
+                                         performed_on__gte=since), user, "view")
+    return list(audits.order_by("organisation__path", "performed_on", "id")
+                .values_list("organisation__name", "performed_on", "level"))

@@ -2,6 +2,7 @@ from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
 from . import views  # noqa: F401
+from .views import reports, trends
 
 app_name = "steering"
 
@@ -11,4 +12,9 @@ def _page(route, view, name, model, action, kind="object"):
 
 
 urlpatterns: list = [
+    _page("<uuid:uuid>/trends/", trends.level_trends, "trends", Organisation, "view"),
+    _page("establishments/<uuid:uuid>/trends/", trends.establishment_trends, "establishment_trends", Organisation,
+          "view"),
+    _page("<uuid:uuid>/report/", reports.report, "report", Organisation, "export"),
+    _page("<uuid:uuid>/monitoring/", reports.monitoring_export, "monitoring_export", Organisation, "export"),
 ]

@@ -1,0 +1,49 @@
+"""The yearly PDF report of a level and its national monitoring export: a form, then a background job
+whose page offers the file. Both are bulk exports: they ask for a fresh second factor first."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from vigie.accounts import recent
+from vigie.core.jobs import enqueue
+from vigie.organisations.models import Kind
+from vigie.organisations.services import visible_ancestors
+
+from .. import monitoring
+from ..forms import MonitoringForm, ReportForm
+from ..jobs import MONITORING, REPORT
+from ..services import LEVEL_KINDS
+from .trends import node_for
+
+REPORT_KINDS = (*LEVEL_KINDS, Kind.LEGAL_ENTITY)
+get_or_post = require_http_methods(["GET", "POST"])
+
+
+def _launch(request, uuid, form_class, kind: str, template: str, params, **extra):
+    node = node_for(request, uuid, "export")
+    if node.kind not in REPORT_KINDS:
+        raise Http404
+    form = form_class(request.POST or None)
+    if request.method == "POST" and (confirm := recent.confirm_first(request)):
+        return confirm
+    if request.method == "POST" and form.is_valid():
+        return redirect(enqueue(kind, organisation=node, user=request.user, params=params(form.cleaned_data)))
+    return render(request, template, {"org": node, "ancestors": visible_ancestors(request.user, node), "form": form,
+                                      **extra})
+
+
+@login_required
+@get_or_post
+def report(request, uuid):
+    return _launch(request, uuid, ReportForm, REPORT, "steering/report_form.html",
+                   lambda data: {"year": data["year"], "language": get_language()})
+
+
+@login_required
+@get_or_post
+def monitoring_export(request, uuid):
+    return _launch(request, uuid, MonitoringForm, MONITORING, "steering/monitoring_form.html",
+                   lambda data: {"format": data["format"]}, columns=monitoring.catalogue().columns)
