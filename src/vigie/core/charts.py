@@ -102,12 +102,13 @@ def line_chart(*, ident: str, title: str, desc: str, labels: Sequence[str], seri
     def x_of(index: int) -> float:
         return LEFT + index * step if count > 1 else (LEFT + width - RIGHT) / 2
 
-    _y_axis(parts, ticks, low, high, width, height)
-    for index in range(count):
+    for index in range(count):  # months where no series has a value: shaded, under the grid and lines
         if all(index >= len(s.values) or s.values[index] is None for s in series):
             band = max(step, 6)
-            parts.append(f'<rect class="chart-gap" x="{_num(x_of(index) - band / 2)}" y="{TOP}" '
-                         f'width="{_num(band)}" height="{height - TOP - BOTTOM}"/>')
+            left, right = max(x_of(index) - band / 2, LEFT), min(x_of(index) + band / 2, width - RIGHT)
+            parts.append(f'<rect class="chart-gap" x="{_num(left)}" y="{TOP}" width="{_num(right - left)}" '
+                         f'height="{height - TOP - BOTTOM}"/>')
+    _y_axis(parts, ticks, low, high, width, height)
     every = _label_step(count)
     for index, text in enumerate(labels):
         if index % every == 0 or index == count - 1:
@@ -199,7 +200,7 @@ def share_class(share: float | None) -> str:
 
 
 def tile_grid(*, ident: str, title: str, desc: str, tiles: Sequence[Tile], none_text: str, columns: int = 6,
-              tile_width: int = 118, tile_height: int = 52) -> str:
+              tile_width: int = 104, tile_height: int = 52) -> str:
     """Tiles in rows of `columns`, each coloured by its share, linked where it has a url; a legend under."""
     gap = 6
     rows = max(math.ceil(len(tiles) / columns), 1)
@@ -211,7 +212,7 @@ def tile_grid(*, ident: str, title: str, desc: str, tiles: Sequence[Tile], none_
         x = gap + (index % columns) * (tile_width + gap)
         y = gap + (index // columns) * (tile_height + gap)
         shown = tile.text or (none_text if tile.share is None else f"{round(tile.share)} %")
-        label = tile.label if len(tile.label) <= 17 else tile.label[:16] + "…"
+        label = tile.label if len(tile.label) <= 15 else tile.label[:14] + "…"
         inner = (f'<g class="tile {share_class(tile.share)}"><title>{escape(tile.label)} : {escape(shown)}</title>'
                  f'<rect x="{x}" y="{y}" width="{tile_width}" height="{tile_height}" rx="4"/>'
                  f'<text class="tile-label" x="{x + 6}" y="{y + 18}">{escape(label)}</text>'
@@ -221,7 +222,7 @@ def tile_grid(*, ident: str, title: str, desc: str, tiles: Sequence[Tile], none_
                                             for n in range(5)]
     parts.append('<g class="chart-legend">')
     for number, (css, text) in enumerate(legend):
-        x = gap + number * 96
+        x = gap + number * 92
         parts.append(f'<g class="tile {css}"><rect x="{x}" y="{grid_height + 6}" width="12" height="12"/></g>'
                      f'<text class="chart-legend-text" x="{x + 16}" y="{grid_height + 16}">{escape(text)}</text>')
     parts.append("</g></svg>")
