@@ -116,8 +116,10 @@ def load(path: Path) -> Catalogue:
         raise MonitoringFileError(file, "-", "columns", "a non-empty list")
     columns = [_column(entry, number, file) for number, entry in enumerate(entries, start=1)]
     headers = [c.header for c in columns]
-    if duplicate := next((h for h in headers if headers.count(h) > 1), None):
-        raise MonitoringFileError(file, f"column {headers.index(duplicate) + 1} ({duplicate})", "header", "used twice")
+    for number, header in enumerate(headers, start=1):
+        if header in headers[: number - 1]:
+            raise MonitoringFileError(file, f"column {number} ({header})", "header",
+                                      f"used twice (also column {headers.index(header) + 1})")
     return Catalogue(data["version"], tuple(columns))
 
 
