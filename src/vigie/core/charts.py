@@ -80,6 +80,13 @@ def _y_axis(parts: list[str], ticks, low: float, high: float, width: int, height
         parts.append(f'<text class="chart-tick chart-tick-y" x="{LEFT - 6}" y="{_num(y + 4)}">{escape(text)}</text>')
 
 
+def _x_axis(parts: list[str], ticks: list[tuple[float, str]], width: int, height: int) -> None:
+    for x, text in ticks:
+        parts.append(f'<text class="chart-tick chart-tick-x" x="{_num(x)}" y="{height - 8}">{escape(text)}</text>')
+    parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{height - BOTTOM}" x2="{width - RIGHT}" '
+                 f'y2="{height - BOTTOM}"/>')
+
+
 def _y(value: float, low: float, high: float, height: int) -> float:
     span = (high - low) or 1
     return TOP + (high - min(max(value, low), high)) / span * (height - TOP - BOTTOM)
@@ -110,12 +117,8 @@ def line_chart(*, ident: str, title: str, desc: str, labels: Sequence[str], seri
                          f'height="{height - TOP - BOTTOM}"/>')
     _y_axis(parts, ticks, low, high, width, height)
     every = _label_step(count)
-    for index, text in enumerate(labels):
-        if index % every == 0 or index == count - 1:
-            parts.append(f'<text class="chart-tick chart-tick-x" x="{_num(x_of(index))}" y="{height - 8}">'
-                         f"{escape(text)}</text>")
-    parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{height - BOTTOM}" x2="{width - RIGHT}" '
-                 f'y2="{height - BOTTOM}"/>')
+    _x_axis(parts, [(x_of(index), text) for index, text in enumerate(labels)
+                    if index % every == 0 or index == count - 1], width, height)
     for number, line in enumerate(series):
         css = f"series-{number % SERIES_CLASSES}"
         run: list[str] = []
@@ -166,11 +169,7 @@ def step_chart(*, ident: str, title: str, desc: str, start: datetime.date, end: 
         return LEFT + min(max((day - start).days, 0), days) / days * (width - LEFT - RIGHT)
 
     _y_axis(parts, [(level, str(level)) for level in range(low, high + 1)], low, high, width, height)
-    for day, text in x_ticks:
-        parts.append(f'<text class="chart-tick chart-tick-x" x="{_num(x_of(day))}" y="{height - 8}">'
-                     f"{escape(text)}</text>")
-    parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{height - BOTTOM}" x2="{width - RIGHT}" '
-                 f'y2="{height - BOTTOM}"/>')
+    _x_axis(parts, [(x_of(day), text) for day, text in x_ticks], width, height)
     for number, line in enumerate(series):
         css = f"series-{number % SERIES_CLASSES}"
         points = sorted(p for p in line.points if start <= p[0] <= end)
