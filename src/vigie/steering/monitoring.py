@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from vigie.accounts.exports import csv_cell, csv_lines
@@ -30,6 +31,10 @@ TAKES = ("held", "state", "value", "on", "due")
 CONFIDENCE = ("C", "NC")
 KEYS = ("header", "field", "indicator", "take", "confidence", "source")
 EXPORT_LANGUAGE = "fr"
+FIELD_LABELS = {"finess": gettext_lazy("FINESS number"), "name": gettext_lazy("name"),
+                "region": gettext_lazy("region"), "ght": gettext_lazy("GHT")}
+TAKE_LABELS = {"held": gettext_lazy("held (yes or no)"), "state": gettext_lazy("state"),
+               "value": gettext_lazy("value"), "on": gettext_lazy("date recorded"), "due": gettext_lazy("due date")}
 
 
 class MonitoringFileError(ValueError):
@@ -126,6 +131,15 @@ def load(path: Path) -> Catalogue:
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     return load(DATA_FILE)
+
+
+def filled_from(column: Column, indicators: dict) -> str:
+    """What fills a column, in the reader's language: "the establishment's name", "Budget: value"…"""
+    if column.field:
+        return _("the establishment's %(field)s") % {"field": FIELD_LABELS[column.field]}
+    indicator = indicators.get(column.indicator)
+    title = indicator.title if indicator is not None else column.indicator
+    return _("%(indicator)s: %(what)s") % {"indicator": title, "what": TAKE_LABELS[column.take]}
 
 
 def check_indicators(found: Catalogue, known: set[str], file: str = DATA_FILE.name) -> None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigie.accounts import recent
 from vigie.core.jobs import enqueue
+from vigie.core.registry import registry
 from vigie.organisations.models import Kind
 from vigie.organisations.services import visible_ancestors
 
@@ -46,4 +47,5 @@ def report(request, uuid):
 @get_or_post
 def monitoring_export(request, uuid):
     return _launch(request, uuid, MonitoringForm, MONITORING, "steering/monitoring_form.html",
-                   lambda data: {"format": data["format"]}, columns=monitoring.catalogue().columns)
+                   lambda data: {"format": data["format"]},
+                   columns=[(c, monitoring.filled_from(c, registry.indicators)) for c in monitoring.catalogue().columns])
