@@ -215,7 +215,7 @@ def test_monitoring_page_lists_the_columns_as_not_confirmed(client, world, indic
     html = client.get(reverse("steering:monitoring_export", args=[world.hospital_a.uuid])).content.decode()
     assert "Score d&#x27;autoévaluation de maturité" in html
     assert html.count("non confirmé") >= 12
-    assert "Autoévaluation : valeur" in html and "numéro FINESS de l&#x27;établissement" in html
+    assert "Autoévaluation : valeur" in html and "Numéro FINESS de l&#x27;établissement" in html
 
 
 def test_monitoring_export_names_an_indicator_no_module_registers(world, indicators):
