@@ -51,6 +51,12 @@ def test_report_page_launches_a_job_for_the_year(client, world, indicators):
     assert response["Location"] == job.get_absolute_url()
     assert (job.kind, job.organisation, job.created_by, job.params["year"]) == (REPORT, world.ght_a,
                                                                                 world.ght_manager, 2025)
+    run(job)
+    download = reverse("core:job_download", args=[job.uuid])
+    assert download in client.get(job.get_absolute_url()).content.decode()
+    response = client.get(download)
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "pilotage-ght-a-2025.pdf" in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize("year", ["2019", str(datetime.date.today().year + 1), "deux mille"])
