@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from vigie.accounts.scoping import scoped
 from vigie.core import charts
-from vigie.core.indicators import State
+from vigie.core.indicators import Indicator, State
 from vigie.core.registry import registry
 from vigie.organisations.models import Kind, Organisation
 
@@ -37,7 +37,7 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Total:
-    indicator: object
+    indicator: Indicator
     holding: int
     total: int
 
@@ -71,21 +71,21 @@ def context(node: Organisation, user, year: int, progress=lambda percent, messag
                 holders_d1.add(org.path)
         progress(10 + int(60 * min(start + BATCH, len(orgs)) / max(len(orgs), 1)), "")
     months = [m for m in trends.months_back(12, datetime.date(year, 12, 1)) if m <= as_of]
-    found_context = {
+    result = {
         "node": node, "year": year, "as_of": as_of, "generated": timezone.now(), "states": State.choices,
         "totals": [Total(i, holding[i.key], len(orgs)) for i in indicators], "rows": rows, "count": len(orgs),
         "trends": [], "regions": None, "levels": [],
     }
     if node.kind in LEVEL_KINDS:
-        found_context["trends"] = [replace(t, svg=inline(t.svg)) for t in trends.indicator_trends(node, user, months)]
+        result["trends"] = [replace(t, svg=inline(t.svg)) for t in trends.indicator_trends(node, user, months)]
     else:
-        found_context["levels"] = [replace(c, svg=inline(c.svg)) for c in
+        result["levels"] = [replace(c, svg=inline(c.svg)) for c in
                                    trends.establishment_levels(node, user, datetime.date(year, 1, 1), as_of)]
     if node.kind == Kind.NATIONAL and domain1:
         regions = trends.region_rows(node, user, holders_d1)
-        found_context["regions"] = regions
-        found_context["regions_svg"] = inline(trends.regions_svg(node, regions, link=False))
-    return found_context
+        result["regions"] = regions
+        result["regions_svg"] = inline(trends.regions_svg(node, regions, link=False))
+    return result
 
 
 def inline(svg: str) -> str:
