@@ -26,6 +26,7 @@ STYLESHEET = Path(__file__).parent / "static" / "core" / "charts.css"
 PERCENT_TICKS = tuple((value, f"{value} %") for value in (0, 25, 50, 75, 100))
 SERIES_CLASSES = 8  # series-0 … series-7 in the stylesheet, then they repeat
 MAX_X_LABELS = 12
+LEGEND_CHAR = 6.5  # the width of a character of the 11 px legend text, for laying legends out
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 28
 
 
@@ -116,9 +117,9 @@ def line_chart(*, ident: str, title: str, desc: str, labels: Sequence[str], seri
             parts.append(f'<rect class="chart-gap" x="{_num(left)}" y="{TOP}" width="{_num(right - left)}" '
                          f'height="{height - TOP - BOTTOM}"/>')
     _y_axis(parts, ticks, low, high, width, height)
-    every = _label_step(count)
-    _x_axis(parts, [(x_of(index), text) for index, text in enumerate(labels)
-                    if index % every == 0 or index == count - 1], width, height)
+    every = _label_step(count)  # counted back from the last label, the most recent month, always shown
+    _x_axis(parts, [(x_of(index), text) for index, text in enumerate(labels) if (count - 1 - index) % every == 0],
+            width, height)
     for number, line in enumerate(series):
         css = f"series-{number % SERIES_CLASSES}"
         run: list[str] = []
@@ -133,7 +134,7 @@ def line_chart(*, ident: str, title: str, desc: str, labels: Sequence[str], seri
             run.append(f"{x},{y}")
             text = line.texts[index] if index < len(line.texts) else _num(value)
             dots.append(f'<circle class="chart-point {css}" cx="{x}" cy="{y}" r="3">'
-                        f"<title>{escape(line.label)} — {escape(labels[index])} : {escape(text)}</title></circle>")
+                        f"<title>{escape(line.label)} — {escape(labels[index])} — {escape(text)}</title></circle>")
         runs.append(run)
         for points in runs:
             if len(points) > 1:
@@ -148,11 +149,12 @@ def line_chart(*, ident: str, title: str, desc: str, labels: Sequence[str], seri
 def _legend(parts: list[str], labels: list[str], height: int) -> None:
     """Labels in a row at the foot of the picture (the caller made it 14 units taller for them)."""
     parts.append('<g class="chart-legend">')
+    x = float(LEFT)
     for number, label in enumerate(labels):
-        x = LEFT + number * 150
-        parts.append(f'<rect class="chart-swatch series-{number % SERIES_CLASSES}" x="{x}" y="{height - 6}" '
-                     f'width="10" height="4"/><text class="chart-legend-text" x="{x + 14}" y="{height - 1}">'
+        parts.append(f'<rect class="chart-swatch series-{number % SERIES_CLASSES}" x="{_num(x)}" y="{height - 6}" '
+                     f'width="10" height="4"/><text class="chart-legend-text" x="{_num(x + 14)}" y="{height - 1}">'
                      f"{escape(label)}</text>")
+        x += 14 + len(label) * LEGEND_CHAR + 16
     parts.append("</g>")
 
 
@@ -184,7 +186,7 @@ def step_chart(*, ident: str, title: str, desc: str, start: datetime.date, end: 
         for day, level in points:
             parts.append(f'<circle class="chart-point {css}" cx="{_num(x_of(day))}" '
                          f'cy="{_num(_y(level, low, high, height))}" r="3">'
-                         f"<title>{escape(line.label)} — {day.isoformat()} : {level}</title></circle>")
+                         f"<title>{escape(line.label)} — {day.isoformat()} — {level}</title></circle>")
     if legend:
         _legend(parts, [s.label for s in series], total_height)
     parts.append("</svg>")
@@ -203,28 +205,26 @@ def tile_grid(*, ident: str, title: str, desc: str, tiles: Sequence[Tile], none_
     """Tiles in rows of `columns`, each coloured by its share, linked where it has a url; a legend under."""
     gap = 6
     rows = max(math.ceil(len(tiles) / columns), 1)
-    width = columns * (tile_width + gap) + gap
     grid_height = rows * (tile_height + gap) + gap
-    height = grid_height + 24
-    parts = _open(ident, "chart-tiles", width, height, title, desc)
+    legend, x = [], float(gap)
+    for css, text in [*((f"share-{n}", f"{n * 20}–{n * 20 + 19 if n < 4 else 100} %") for n in range(5)),
+                      ("share-none", none_text)]:
+        legend.append(f'<g class="tile {css}"><rect x="{_num(x)}" y="{grid_height + 6}" width="12" height="12"/></g>'
+                      f'<text class="chart-legend-text" x="{_num(x + 16)}" y="{grid_height + 16}">{escape(text)}</text>')
+        x += 16 + len(text) * LEGEND_CHAR + 14
+    width = max(columns * (tile_width + gap) + gap, math.ceil(x))
+    parts = _open(ident, "chart-tiles", width, grid_height + 24, title, desc)
     for index, tile in enumerate(tiles):
         x = gap + (index % columns) * (tile_width + gap)
         y = gap + (index // columns) * (tile_height + gap)
         shown = tile.text or (none_text if tile.share is None else f"{round(tile.share)} %")
         label = tile.label if len(tile.label) <= 15 else tile.label[:14] + "…"
-        inner = (f'<g class="tile {share_class(tile.share)}"><title>{escape(tile.label)} : {escape(shown)}</title>'
+        inner = (f'<g class="tile {share_class(tile.share)}"><title>{escape(tile.label)} — {escape(shown)}</title>'
                  f'<rect x="{x}" y="{y}" width="{tile_width}" height="{tile_height}" rx="4"/>'
                  f'<text class="tile-label" x="{x + 6}" y="{y + 18}">{escape(label)}</text>'
                  f'<text class="tile-share" x="{x + 6}" y="{y + 40}">{escape(shown)}</text></g>')
         parts.append(f'<a href="{_attr(tile.url)}">{inner}</a>' if tile.url else inner)
-    legend = [("share-none", none_text)] + [(f"share-{n}", f"{n * 20}–{n * 20 + 19 if n < 4 else 100} %")
-                                            for n in range(5)]
-    parts.append('<g class="chart-legend">')
-    for number, (css, text) in enumerate(legend):
-        x = gap + number * 92
-        parts.append(f'<g class="tile {css}"><rect x="{x}" y="{grid_height + 6}" width="12" height="12"/></g>'
-                     f'<text class="chart-legend-text" x="{x + 16}" y="{grid_height + 16}">{escape(text)}</text>')
-    parts.append("</g></svg>")
+    parts.append(f'<g class="chart-legend">{"".join(legend)}</g></svg>')
     return "".join(parts)
 
 
