@@ -41,10 +41,11 @@ def pdf_text(content: bytes) -> str:
 # --- the yearly report ----------------------------------------------------------------------------------
 
 
-def test_report_page_launches_a_job_for_the_year(client, world, indicators):
+def test_report_page_launches_a_job_for_the_year(client, world, indicators, django_assert_max_num_queries):
     login(client, world.ght_manager)
     url = reverse("steering:report", args=[world.ght_a.uuid])
-    page = client.get(url)
+    with django_assert_max_num_queries(11):
+        page = client.get(url)
     assert page.status_code == 200 and f'value="{timezone.localdate().year}"' in page.content.decode()
     response = client.post(url, {"year": "2025"})
     job = Job.objects.get()
@@ -216,9 +217,11 @@ def test_monitoring_export_xlsx_reads_back_in_french_for_an_english_user(client,
     assert by_name["CH A"][header.index("Date du dernier exercice de crise")].date() == datetime.date(2026, 3, 2)
 
 
-def test_monitoring_page_lists_the_columns_as_not_confirmed(client, world, indicators):
+def test_monitoring_page_lists_the_columns_as_not_confirmed(client, world, indicators,
+                                                           django_assert_max_num_queries):
     login(client, world.alice)
-    html = client.get(reverse("steering:monitoring_export", args=[world.hospital_a.uuid])).content.decode()
+    with django_assert_max_num_queries(11):
+        html = client.get(reverse("steering:monitoring_export", args=[world.hospital_a.uuid])).content.decode()
     assert "Score d&#x27;autoévaluation de maturité" in html
     assert html.count("non confirmé") >= 12
     assert "Autoévaluation : valeur" in html and "Numéro FINESS de l&#x27;établissement" in html
