@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import login
-from tests.steering.conftest import HELD, summary, trend
+from tests.steering.trend_fixtures import HELD, indicators, summary, trend  # noqa: F401  (indicators: a fixture)
 from tests.test_browser import browser_page  # noqa: F401  (the Playwright fixture)
 from vigie.steering.trends import MONTHS, months_back
 

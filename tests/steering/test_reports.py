@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.conftest import login
-from tests.steering.conftest import HELD, LATE, summary, trend
+from tests.steering.trend_fixtures import HELD, LATE, indicators, summary, trend  # noqa: F401  (indicators: a fixture)
 from vigie.accounts.models import AuditEvent
 from vigie.core import jobs
 from vigie.core.indicators import Reading, State

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import login, make_org
-from tests.steering.conftest import HELD, LATE, summary, trend
+from tests.steering.trend_fixtures import HELD, LATE, indicators, summary, trend  # noqa: F401  (indicators: a fixture)
 from vigie.organisations.finess import with_key
 from vigie.steering.trends import MONTHS, months_back
 

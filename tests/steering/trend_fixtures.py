@@ -1,4 +1,4 @@
-"""Steering test fixtures: test indicators in place of the modules' (restored afterwards), so the pages
+"""Fixtures of the trend, report and export tests: test indicators in place of the modules' (restored afterwards), so the pages
 are checked against known readings whatever indicators the modules register."""
 
 import datetime
