@@ -6,3 +6,14 @@ class SteeringConfig(AppConfig):
     name = "vigie.steering"
     label = "steering"
     verbose_name = _("Steering")
+
+    def ready(self) -> None:
+        from vigie.core.registry import Module, registry
+
+        from . import jobs  # noqa: F401  registers the matrix export job
+
+        registry.module(Module(
+            key="steering", group="programme", title=_("Steering matrix"), url_name="steering:levels", order=10,
+            description=_("What each establishment holds and what is late, for your GHT, region or the nation: "
+                          "establishments × indicators, totals, exports."),
+        ))

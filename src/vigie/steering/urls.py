@@ -2,6 +2,7 @@ from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
 from . import views  # noqa: F401
+from .views import matrix
 
 app_name = "steering"
 
@@ -11,4 +12,8 @@ def _page(route, view, name, model, action, kind="object"):
 
 
 urlpatterns: list = [
+    _page("levels/", matrix.levels, "levels", Organisation, "view", "list"),
+    _page("<uuid:uuid>/", matrix.matrix_page, "matrix", Organisation, "view"),
+    _page("<uuid:uuid>/export/", matrix.matrix_export, "matrix_export", Organisation, "export"),
+    _page("establishments/<uuid:uuid>/", matrix.establishment, "establishment", Organisation, "view"),
 ]

@@ -1,0 +1,138 @@
+"""One filter for the matrix of a level: its page, its export job and its API list use it.
+
+Every condition and every sort becomes SQL on the stored summaries (steering.models.Summary): a state
+filter is an EXISTS on the reading of one indicator, a sort on a column is a correlated subquery on the
+(organisation, key) unique index, so a national matrix of thousands of establishments is ordered and cut
+into pages by the database.
+"""
+
+from django import forms
+from django.db.models import (
+    Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from vigie.core.indicators import STATE_RANK, State
+from vigie.core.registry import registry
+from vigie.organisations.models import Kind
+
+from .models import Summary
+
+LATE_FIRST = "late"
+BY_NAME = "name"
+NEVER_RANK = STATE_RANK[State.NEVER]
+
+
+def _readings(key: str | None = None):
+    rows = Summary.objects.filter(organisation=OuterRef("pk"))
+    return rows.filter(key=key) if key is not None else rows
+
+
+def late_count():
+    """How many of an establishment's readings are late (0 when none), as an annotation."""
+    counted = (_readings().filter(state=State.LATE).order_by().values("organisation")
+               .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def recorded():
+    """Whether an establishment has any reading other than "nothing recorded"."""
+    return Exists(_readings().exclude(state=State.NEVER))
+
+
+def state_rank(key: str):
+    """The rank of the establishment's state on one indicator (STATE_RANK; no reading ranks as never)."""
+    rank = Case(*(When(state=state, then=Value(r)) for state, r in STATE_RANK.items()), output_field=IntegerField())
+    return Coalesce(Subquery(_readings(key).annotate(rank=rank).values("rank")[:1]), Value(NEVER_RANK))
+
+
+def reading_value(key: str):
+    return Subquery(_readings(key).values("value")[:1])
+
+
+def state_condition(key: str, state: str) -> Q:
+    """Establishments whose reading of `key` is in `state`; "never" also matches no reading at all."""
+    if state == State.NEVER:
+        return ~Exists(_readings(key).exclude(state=State.NEVER))
+    return Q(Exists(_readings(key).filter(state=state)))
+
+
+def sort_choices():
+    choices = [(LATE_FIRST, _("Most late readings first")), (BY_NAME, _("Name"))]
+    for indicator in registry.ordered_indicators():
+        choices.append((indicator.key, _("%(title)s, best first") % {"title": indicator.title}))
+        choices.append((f"-{indicator.key}", _("%(title)s, worst first") % {"title": indicator.title}))
+    return choices
+
+
+def state_choices():
+    """Grouped by indicator: "<key>:<state>" for every registered indicator and state."""
+    return [
+        (indicator.title, [(f"{indicator.key}:{state}", f"{indicator.short} — {label}") for state, label in State.choices])
+        for indicator in registry.ordered_indicators()
+    ]
+
+
+class MatrixFilter(forms.Form):
+    q = forms.CharField(label=_("Name or FINESS"), required=False, max_length=200)
+    within = forms.ModelChoiceField(label=_("GHT or region"), required=False, queryset=None, to_field_name="uuid",
+                                    empty_label=_("All"), help_text=_("Only the establishments under it."))
+    state = forms.MultipleChoiceField(label=_("States"), required=False,
+                                      help_text=_("An establishment is shown when, for every indicator chosen, "
+                                                  "its reading is in one of the states chosen for it."))
+    sort = forms.ChoiceField(label=_("Sort"), required=False)
+
+    def __init__(self, data=None, *, node, levels, **kwargs):
+        """`levels`: the GHT and region nodes under `node` the user may see (a queryset)."""
+        super().__init__(data, **kwargs)
+        self.node = node
+        self.fields["within"].queryset = levels.filter(path__startswith=node.path).exclude(pk=node.pk).filter(
+            kind__in=(Kind.REGION, Kind.GHT)).order_by("path")
+        self.fields["state"].choices = state_choices()
+        self.fields["sort"].choices = sort_choices()
+
+    def _data(self) -> dict:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data
+        return {"q": "", "within": None, "state": [], "sort": ""}
+
+    @property
+    def sort_key(self) -> str:
+        return self._data()["sort"] or LATE_FIRST
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Apply the valid filters and the sort to establishments; an invalid form only sorts late first
+        (its errors are shown)."""
+        data = self._data()
+        if data["q"]:
+            text = data["q"].strip()
+            queryset = queryset.filter(Q(name__icontains=text) | Q(finess__startswith=text.replace(" ", "")))
+        if data["within"] is not None:
+            queryset = queryset.filter(path__startswith=data["within"].path)
+        wanted: dict[str, list[str]] = {}
+        for choice in data["state"]:
+            key, state = choice.split(":", 1)
+            wanted.setdefault(key, []).append(state)
+        for key, states in wanted.items():
+            condition = Q()
+            for state in states:
+                condition |= state_condition(key, state)
+            queryset = queryset.filter(condition)
+        return self.order(queryset.annotate(late=late_count(), recorded=recorded()))
+
+    def order(self, queryset: QuerySet) -> QuerySet:
+        sort = self.sort_key
+        if sort == LATE_FIRST:
+            return queryset.order_by("-late", "name", "pk")
+        if sort == BY_NAME:
+            return queryset.order_by("name", "pk")
+        key = sort.lstrip("-")
+        queryset = queryset.annotate(sort_rank=state_rank(key), sort_value=reading_value(key))
+        if sort.startswith("-"):
+            return queryset.order_by("-sort_rank", F("sort_value").asc(nulls_last=True), "name", "pk")
+        return queryset.order_by("sort_rank", F("sort_value").desc(nulls_last=True), "name", "pk")
+
+    def query_string(self) -> str:
+        """The filters as a query string, for the export's form and the page links."""
+        return self.data.urlencode() if hasattr(self.data, "urlencode") else ""

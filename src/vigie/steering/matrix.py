@@ -1,0 +1,171 @@
+"""The matrix of a level (GHT, region, nation): its establishments × the registered indicators, from the
+stored summaries, shared by the page, the export job and the API.
+
+Each piece is a fixed number of queries: the establishments (filtered, sorted, counted and cut by the
+database, see filters.py), the readings of one page of them, the totals of the level, its GHTs' coverage.
+Establishments with no reading at all are rows like the others, marked "nothing recorded".
+"""
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from vigie.accounts.scoping import scoped
+from vigie.core.indicators import Indicator, State
+from vigie.core.registry import registry
+from vigie.organisations.models import Kind, Organisation
+
+from .models import Summary
+from .services import HOLDING, LEVEL_KINDS, establishments
+
+# CaRE Domain 2 asks a GHT to cover 66 % of its activity (care-facts: the 66 % rule); the indicators of
+# that domain are the ones weighed by activity share per GHT on a region's or the nation's matrix.
+COVERAGE_GROUP = "domain2"
+COVERAGE_THRESHOLD = Decimal("66")
+GROUPS = {
+    "domain1": _("CaRE Domain 1"),
+    "domain2": _("CaRE Domain 2"),
+    "instruction": _("Instruction DNS/2025/12"),
+    "funding": _("Funding"),
+    "": _("Other"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    indicator: Indicator
+    state: str = State.NEVER
+    value: Decimal | None = None
+    on: date | None = None
+    due: date | None = None
+    url: str = ""
+    computed_at: datetime | None = None
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+    @property
+    def kind(self) -> str:
+        return self.indicator.kind
+
+
+@dataclass(slots=True)
+class Row:
+    establishment: Organisation
+    cells: list[Cell]
+    late: int = 0
+
+    @property
+    def nothing_recorded(self) -> bool:
+        return all(cell.state == State.NEVER for cell in self.cells)
+
+
+@dataclass(slots=True)
+class Total:
+    indicator: Indicator
+    holding: int
+    total: int
+
+    @property
+    def percent(self) -> Decimal:
+        return (Decimal(self.holding * 100) / self.total).quantize(Decimal("0.1")) if self.total else Decimal(0)
+
+
+@dataclass(slots=True)
+class GhtCoverage:
+    ght: Organisation
+    shares: list[tuple[Indicator, Decimal, bool]] = field(default_factory=list)  # covered share, threshold met
+
+
+def indicators() -> list[Indicator]:
+    return registry.ordered_indicators()
+
+
+def column_groups(columns: list[Indicator]) -> list[tuple[str, int]]:
+    """Consecutive columns of one group, as (label, how many) for the header's first row."""
+    return [(str(GROUPS.get(group, group)), len(list(run))) for group, run in itertools.groupby(columns, lambda i: i.group)]
+
+
+def visible_establishments(user, node: Organisation):
+    """The establishments under `node` the user may see (a legal entity stands for itself)."""
+    return scoped(establishments(node), user, "view")
+
+
+def visible_levels(user):
+    """The level nodes (national, region, GHT) the user may see: the way up from an establishment, what
+    a matrix may be narrowed to. Built once per request and narrowed, so the user's roles are read once."""
+    return scoped(Organisation.objects.filter(kind__in=LEVEL_KINDS), user, "view")
+
+
+def rows(page: list[Organisation], columns: list[Indicator]) -> list[Row]:
+    """The matrix rows of a page of establishments (annotated with `late` by the filter): one query."""
+    found = {
+        (s.organisation_id, s.key): s
+        for s in Summary.objects.filter(organisation__in=[o.pk for o in page], key__in=[i.key for i in columns])
+    }
+    result = []
+    for org in page:
+        cells = []
+        for indicator in columns:
+            s = found.get((org.pk, indicator.key))
+            cells.append(Cell(indicator) if s is None else Cell(indicator, s.state, s.value, s.on, s.due, s.url,
+                                                                 s.computed_at))
+        result.append(Row(org, cells, getattr(org, "late", 0)))
+    return result
+
+
+@dataclass(slots=True)
+class Totals:
+    count: int
+    by_indicator: list[Total]
+    oldest: datetime | None
+    newest: datetime | None
+
+
+def totals(visible, columns: list[Indicator]) -> Totals:
+    """How many of the level's visible establishments hold each indicator (held or due), out of how many,
+    and the freshness of the readings behind it: two queries."""
+    count = visible.count()
+    stored = (Summary.objects.filter(organisation__in=visible.values("pk"), key__in=[i.key for i in columns])
+              .order_by().values("key")
+              .annotate(holding=Count("pk", filter=Q(state__in=HOLDING)), oldest=Min("computed_at"),
+                        newest=Max("computed_at")))
+    by_key = {row["key"]: row for row in stored}
+    oldest = min((row["oldest"] for row in by_key.values()), default=None)
+    newest = max((row["newest"] for row in by_key.values()), default=None)
+    return Totals(count, [Total(i, by_key.get(i.key, {}).get("holding", 0), count) for i in columns], oldest, newest)
+
+
+def coverage_columns(columns: list[Indicator]) -> list[Indicator]:
+    return [i for i in columns if i.group == COVERAGE_GROUP]
+
+
+def ght_coverage(levels, node: Organisation, visible, columns: list[Indicator]) -> list[GhtCoverage]:
+    """For a region or the nation: each GHT under it among `levels` (visible_levels), the activity share of its establishments
+    holding each Domain 2 indicator, against 66 %. Two queries."""
+    weighed = coverage_columns(columns)
+    if node.kind not in (Kind.NATIONAL, Kind.REGION) or not weighed:
+        return []
+    ghts = list(levels.filter(kind=Kind.GHT, path__startswith=node.path).order_by("name", "pk"))
+    covered = (Summary.objects.filter(organisation__in=visible.filter(parent__kind=Kind.GHT).values("pk"),
+                                      key__in=[i.key for i in weighed], state__in=HOLDING)
+               .order_by().values("organisation__parent_id", "key")
+               .annotate(share=Sum("organisation__activity_share")))
+    shares = {(row["organisation__parent_id"], row["key"]): row["share"] or Decimal(0) for row in covered}
+    result = []
+    for ght in ghts:
+        line = GhtCoverage(ght)
+        for indicator in weighed:
+            share = shares.get((ght.pk, indicator.key), Decimal(0))
+            line.shares.append((indicator, share, share >= COVERAGE_THRESHOLD))
+        result.append(line)
+    return result
+
+
+def is_level(org: Organisation) -> bool:
+    return org.kind in LEVEL_KINDS
