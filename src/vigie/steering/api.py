@@ -30,7 +30,7 @@ def _query(filters: MatrixQuery) -> QueryDict:
 def _row(row: matrix.Row) -> dict:
     org = row.establishment
     return {
-        "uuid": org.uuid, "name": org.name, "finess": org.finess, "under": org.parent.name if org.parent_id else None,
+        "uuid": org.uuid, "name": org.name, "finess": org.finess, "under": row.under.name if row.under else None,
         "late": row.late, "nothing_recorded": row.nothing_recorded,
         "readings": [{"key": c.indicator.key, "state": c.state, "value": c.value, "on": c.on, "due": c.due,
                       "url": c.url, "computed_at": c.computed_at} for c in row.cells],
@@ -51,6 +51,6 @@ def steering_matrix(request, uuid, filters: Query[MatrixQuery]):
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     visible = matrix.visible_establishments(request.auth, node)
     page = Paginator(form.filter_queryset(visible).select_related("parent"), PER_PAGE).get_page(filters.page)
-    rows = matrix.rows(list(page.object_list), matrix.indicators())
+    rows = matrix.rows(node, list(page.object_list), matrix.indicators())
     return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
             "items": [_row(r) for r in rows]}

@@ -46,7 +46,7 @@ def row_cells(row: matrix.Row) -> list:
     """One establishment as cells: text escaped, numbers and dates as themselves (ISO dates in CSV)."""
     org = row.establishment
     yes, no = gettext("yes"), gettext("no")
-    cells = [csv_cell(org.name), csv_cell(org.finess or ""), csv_cell(org.parent.name if org.parent_id else ""),
+    cells = [csv_cell(org.name), csv_cell(org.finess or ""), csv_cell(row.under.name if row.under else ""),
              row.late, yes if row.nothing_recorded else no]
     for cell in row.cells:
         cells += [str(State(cell.state).label), cell.value, cell.on, cell.due]
@@ -65,7 +65,7 @@ def matrix_rows(user, node, query: str, progress=None):
     done = 0
     for start in range(0, total, CHUNK):
         chunk = list(establishments[start:start + CHUNK])
-        yield from matrix.rows(chunk, columns)
+        yield from matrix.rows(node, chunk, columns)
         done += len(chunk)
         if progress is not None:
             progress(int(done * 90 / max(total, 1)), gettext("%(done)s of %(total)s establishments") % {

@@ -59,6 +59,7 @@ class Row:
     establishment: Organisation
     cells: list[Cell]
     late: int = 0
+    under: Organisation | None = None  # its GHT or region, when that lies under the matrix's node
 
     @property
     def nothing_recorded(self) -> bool:
@@ -102,8 +103,9 @@ def visible_levels(user):
     return scoped(Organisation.objects.filter(kind__in=LEVEL_KINDS), user, "view")
 
 
-def rows(page: list[Organisation], columns: list[Indicator]) -> list[Row]:
-    """The matrix rows of a page of establishments (annotated with `late` by the filter): one query."""
+def rows(node: Organisation, page: list[Organisation], columns: list[Indicator]) -> list[Row]:
+    """The matrix rows of a page of establishments (annotated with `late` by the filter, parents selected):
+    one query. An establishment's parent is named only inside the node, which the user may see."""
     found = {
         (s.organisation_id, s.key): s
         for s in Summary.objects.filter(organisation__in=[o.pk for o in page], key__in=[i.key for i in columns])
@@ -115,7 +117,8 @@ def rows(page: list[Organisation], columns: list[Indicator]) -> list[Row]:
             s = found.get((org.pk, indicator.key))
             cells.append(Cell(indicator) if s is None else Cell(indicator, s.state, s.value, s.on, s.due, s.url,
                                                                  s.computed_at))
-        result.append(Row(org, cells, getattr(org, "late", 0)))
+        parent = org.parent if org.parent_id and org.parent.path.startswith(node.path) else None
+        result.append(Row(org, cells, getattr(org, "late", 0), parent))
     return result
 
 

@@ -70,7 +70,7 @@ def matrix_page(request, uuid):
     headers = [(i, f"-{i.key}" if sort == i.key else i.key, sort.lstrip("-") == i.key) for i in columns]
     return render(request, "steering/matrix.html", {
         "node": node, "ancestors": _ancestors(levels, node), "filters": filters, "page_obj": page,
-        "rows": matrix.rows(list(page.object_list), columns), "columns": columns, "headers": headers,
+        "rows": matrix.rows(node, list(page.object_list), columns), "columns": columns, "headers": headers,
         "groups": matrix.column_groups(columns), "totals": matrix.totals(visible, columns),
         "coverage": matrix.ght_coverage(levels, node, visible, columns),
         "coverage_columns": matrix.coverage_columns(columns), "threshold": matrix.COVERAGE_THRESHOLD,
