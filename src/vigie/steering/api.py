@@ -50,7 +50,7 @@ def steering_matrix(request, uuid, filters: Query[MatrixQuery]):
     if form.is_bound and not form.is_valid():
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     visible = matrix.visible_establishments(request.auth, node)
-    page = Paginator(form.filter_queryset(visible).select_related("parent"), PER_PAGE).get_page(filters.page)
-    rows = matrix.rows(node, list(page.object_list), matrix.indicators())
+    rows = form.filter_queryset(visible).select_related("parent").only(*matrix.ROW_FIELDS)
+    page = Paginator(rows, PER_PAGE).get_page(filters.page)
     return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-            "items": [_row(r) for r in rows]}
+            "items": [_row(r) for r in matrix.rows(node, list(page.object_list), matrix.indicators())]}

@@ -8,7 +8,7 @@ into pages by the database.
 
 from django import forms
 from django.db.models import (
-    Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
+    Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -29,16 +29,12 @@ def _readings(key: str | None = None):
     return rows.filter(key=key) if key is not None else rows
 
 
-def late_count():
-    """How many of an establishment's readings are late (0 when none), as an annotation."""
-    counted = (_readings().filter(state=State.LATE).order_by().values("organisation")
-               .annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def recorded():
-    """Whether an establishment has any reading other than "nothing recorded"."""
-    return Exists(_readings().exclude(state=State.NEVER))
+def with_late_count(queryset: QuerySet) -> QuerySet:
+    """Annotate `late`: how many of an establishment's readings are late. A join restricted to the late
+    readings, then grouped: on PostgreSQL at 3,000 × 12 it costs a fraction of a correlated count per
+    establishment or of a join over every reading (bench/steering_matrix.py)."""
+    late_rows = FilteredRelation("steering_summaries", condition=Q(steering_summaries__state=State.LATE))
+    return queryset.annotate(late_rows=late_rows).annotate(late=Count("late_rows"))
 
 
 def state_rank(key: str):
@@ -119,7 +115,7 @@ class MatrixFilter(forms.Form):
             for state in states:
                 condition |= state_condition(key, state)
             queryset = queryset.filter(condition)
-        return self.order(queryset.annotate(late=late_count(), recorded=recorded()))
+        return self.order(with_late_count(queryset))
 
     def order(self, queryset: QuerySet) -> QuerySet:
         sort = self.sort_key

@@ -60,7 +60,8 @@ def matrix_rows(user, node, query: str, progress=None):
     if filters.is_bound and not filters.is_valid():
         raise ValueError(gettext("The export's filters are not valid: %(errors)s") % {
             "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in filters.errors.items())})
-    establishments = filters.filter_queryset(matrix.visible_establishments(user, node)).select_related("parent")
+    establishments = (filters.filter_queryset(matrix.visible_establishments(user, node))
+                      .select_related("parent").only(*matrix.ROW_FIELDS))
     total = establishments.count()
     done = 0
     for start in range(0, total, CHUNK):

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.scoping import scoped
@@ -35,6 +37,10 @@ GROUPS = {
 }
 
 
+# What a row shows of an establishment: fewer columns make the grouping of the late count cheaper.
+ROW_FIELDS = ("uuid", "name", "finess", "path", "parent__uuid", "parent__name", "parent__path")
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     indicator: Indicator
@@ -52,6 +58,26 @@ class Cell:
     @property
     def kind(self) -> str:
         return self.indicator.kind
+
+    @property
+    def text(self) -> str:
+        """The value as the indicator's kind reads it, then the date of the record behind it."""
+        return value_text(self.kind, self.value, self.on)
+
+
+def value_text(kind: str, value: Decimal | None, on: date | None) -> str:
+    parts = []
+    if value is not None and kind != "date":
+        number = formats.number_format(value.to_integral() if value == value.to_integral() else value.normalize())
+        if kind == "level":
+            parts.append(gettext("level %(level)s") % {"level": number})
+        elif kind == "percent":
+            parts.append(f"{number} %")
+        else:
+            parts.append(number)
+    if on is not None:
+        parts.append(formats.date_format(on, "SHORT_DATE_FORMAT"))
+    return " · ".join(parts)
 
 
 @dataclass(slots=True)

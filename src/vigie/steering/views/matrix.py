@@ -64,8 +64,8 @@ def matrix_page(request, uuid):
     visible = matrix.visible_establishments(user, node)
     levels = matrix.visible_levels(user)
     filters = MatrixFilter(request.GET or None, node=node, levels=levels)
-    page = Paginator(filters.filter_queryset(visible).select_related("parent"), PER_PAGE).get_page(
-        request.GET.get("page"))
+    rows = filters.filter_queryset(visible).select_related("parent").only(*matrix.ROW_FIELDS)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     sort = filters.sort_key
     headers = [(i, f"-{i.key}" if sort == i.key else i.key, sort.lstrip("-") == i.key) for i in columns]
     return render(request, "steering/matrix.html", {
@@ -127,6 +127,7 @@ def establishment(request, uuid):
         s = found.get(indicator.key)
         state = s.state if s is not None else State.NEVER
         readings.append({"indicator": indicator, "summary": s, "state": state, "label": State(state).label,
+                         "text": matrix.value_text(indicator.kind, s.value, None) if s is not None else "",
                          "meaning": _meaning(state), "group": matrix.GROUPS.get(indicator.group, indicator.group)})
     computed = [s.computed_at for s in found.values()]
     return render(request, "steering/establishment.html", {
