@@ -130,25 +130,25 @@ def test_it_paginates_and_page_links_keep_sort_and_filters(client, readings):
 def test_totals_coverage_and_freshness(client, readings):
     world = readings
     response = login(client, world.national_admin).get(matrix_url(world.national))
-    totals = response.context["totals"]
+    totals = response.context["figures"].totals
     assert totals.count == 3
     assert [(t.indicator.key, t.holding, t.total) for t in totals.by_indicator] == [
         ("test.exposure", 0, 3), ("test.coverage", 1, 3), ("test.exercise", 0, 3)]
     assert totals.oldest is not None
-    coverage = {line.ght.name: line.shares for line in response.context["coverage"]}
+    coverage = {line.ght.name: line.shares for line in response.context["figures"].coverage}
     assert [(i.key, share, met) for i, share, met in coverage["GHT A"]] == [("test.coverage", Decimal("60"), False)]
     assert coverage["GHT B"][0][1] == 0
     # 60 % + 6 % reaches the threshold exactly; 65.9 % would not
     reading(establishment(world.ght_a, "CH E", 3, share="6"), "test.coverage", "due")
     response = login(client, world.national_admin).get(matrix_url(world.national))
-    line = next(line for line in response.context["coverage"] if line.ght.name == "GHT A")
+    line = next(line for line in response.context["figures"].coverage if line.ght.name == "GHT A")
     assert line.shares[0][1:] == (Decimal("66"), True)
 
 
 def test_a_ght_has_no_ght_coverage_table_and_says_when_nothing_was_computed(client, world, indicators):
     response = login(client, world.ght_manager).get(matrix_url(world.ght_a))
-    assert response.context["coverage"] == []
-    assert response.context["totals"].oldest is None
+    assert response.context["figures"].coverage == []
+    assert response.context["figures"].totals.oldest is None
     assert names(response) == ["CH A"] and response.context["rows"][0].nothing_recorded
     body = response.content.decode()
     assert "Rien n'a encore été calculé pour ce niveau" in html.unescape(body)

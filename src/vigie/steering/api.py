@@ -1,6 +1,5 @@
 """The steering API: the matrix rows of a node, with the same filter as the page and its export."""
 
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from ninja import Query, Router
 from ninja.errors import HttpError
@@ -50,7 +49,8 @@ def steering_matrix(request, uuid, filters: Query[MatrixQuery]):
     if form.is_bound and not form.is_valid():
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     visible = matrix.visible_establishments(request.auth, node)
-    rows = form.filter_queryset(visible).select_related("parent").only(*matrix.ROW_FIELDS)
-    page = Paginator(rows, PER_PAGE).get_page(filters.page)
+    narrowed = form.narrow(visible)
+    rows = form.order(narrowed).select_related("parent").only(*matrix.ROW_FIELDS)
+    page = matrix.MatrixPaginator(rows, narrowed, PER_PAGE).get_page(filters.page)
     return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
             "items": [_row(r) for r in matrix.rows(node, list(page.object_list), matrix.indicators())]}

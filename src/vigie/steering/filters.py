@@ -100,6 +100,10 @@ class MatrixFilter(forms.Form):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Apply the valid filters and the sort to establishments; an invalid form only sorts late first
         (its errors are shown)."""
+        return self.order(self.narrow(queryset))
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """The valid filters only, without the order (what the page counts)."""
         data = self._data()
         if data["q"]:
             text = data["q"].strip()
@@ -115,9 +119,11 @@ class MatrixFilter(forms.Form):
             for state in states:
                 condition |= state_condition(key, state)
             queryset = queryset.filter(condition)
-        return self.order(with_late_count(queryset))
+        return queryset
 
     def order(self, queryset: QuerySet) -> QuerySet:
+        """Annotate the late count (rows show it) and sort."""
+        queryset = with_late_count(queryset)
         sort = self.sort_key
         if sort == LATE_FIRST:
             return queryset.order_by("-late", "name", "pk")

@@ -12,7 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
+from django.core.paginator import Paginator
 from django.utils import formats
+from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +94,12 @@ class Row:
     def nothing_recorded(self) -> bool:
         return all(cell.state == State.NEVER for cell in self.cells)
 
+    def cells_html(self) -> str:
+        """The row's cells, escaped, in one pass: a national page has 600 of them, and rendering each
+        through the template engine was the page's largest cost."""
+        return format_html_join("", '<td class="reading"><span class="badge state-{}">{}</span> <small>{}</small></td>',
+                                ((c.state, c.state_label, c.text) for c in self.cells))
+
 
 @dataclass(slots=True)
 class Total:
@@ -107,6 +116,19 @@ class Total:
 class GhtCoverage:
     ght: Organisation
     shares: list[tuple[Indicator, Decimal, bool]] = field(default_factory=list)  # covered share, threshold met
+
+
+class MatrixPaginator(Paginator):
+    """Pages of the ordered establishments, counted on the filtered ones: the count needs no late-count
+    grouping, which only the order does."""
+
+    def __init__(self, ordered, filtered, per_page: int):
+        super().__init__(ordered, per_page)
+        self.filtered = filtered
+
+    @cached_property
+    def count(self) -> int:
+        return self.filtered.count()
 
 
 def indicators() -> list[Indicator]:
@@ -156,44 +178,50 @@ class Totals:
     newest: datetime | None
 
 
-def totals(visible, columns: list[Indicator]) -> Totals:
-    """How many of the level's visible establishments hold each indicator (held or due), out of how many,
-    and the freshness of the readings behind it: two queries."""
-    count = visible.count()
-    stored = (Summary.objects.filter(organisation__in=visible.values("pk"), key__in=[i.key for i in columns])
-              .order_by().values("key")
-              .annotate(holding=Count("pk", filter=Q(state__in=HOLDING)), oldest=Min("computed_at"),
-                        newest=Max("computed_at")))
-    by_key = {row["key"]: row for row in stored}
-    oldest = min((row["oldest"] for row in by_key.values()), default=None)
-    newest = max((row["newest"] for row in by_key.values()), default=None)
-    return Totals(count, [Total(i, by_key.get(i.key, {}).get("holding", 0), count) for i in columns], oldest, newest)
+@dataclass(slots=True)
+class LevelFigures:
+    totals: Totals
+    coverage: list[GhtCoverage]
 
 
 def coverage_columns(columns: list[Indicator]) -> list[Indicator]:
     return [i for i in columns if i.group == COVERAGE_GROUP]
 
 
-def ght_coverage(levels, node: Organisation, visible, columns: list[Indicator]) -> list[GhtCoverage]:
-    """For a region or the nation: each GHT under it among `levels` (visible_levels), the activity share of its establishments
-    holding each Domain 2 indicator, against 66 %. Two queries."""
+def level_figures(user, node: Organisation, visible, levels, columns: list[Indicator]) -> LevelFigures:
+    """Above the table: how many of the level's visible establishments hold each indicator (held or due),
+    out of how many, the freshness of the readings, and for a region or the nation each GHT's activity
+    share holding each Domain 2 indicator against 66 %.
+
+    One pass over the level's readings, grouped by (parent, indicator), serves the totals and the GHT
+    shares alike; with the count and, for a region or the nation, the GHTs' names: three queries."""
+    keys = [i.key for i in columns]
+    count = visible.count()
+    readings = scoped(Summary.objects.filter(organisation__path__startswith=node.path,
+                                             organisation__kind=Kind.LEGAL_ENTITY, key__in=keys), user, "view")
+    holding = Q(state__in=HOLDING)
+    grouped = list(readings.order_by().values("organisation__parent_id", "key").annotate(
+        holding=Count("pk", filter=holding), share=Sum("organisation__activity_share", filter=holding),
+        oldest=Min("computed_at"), newest=Max("computed_at")))
+    by_key: dict[str, int] = {}
+    shares: dict[tuple[int, str], Decimal] = {}
+    for row in grouped:
+        by_key[row["key"]] = by_key.get(row["key"], 0) + row["holding"]
+        shares[(row["organisation__parent_id"], row["key"])] = row["share"] or Decimal(0)
+    totals = Totals(count, [Total(i, by_key.get(i.key, 0), count) for i in columns],
+                    min((row["oldest"] for row in grouped), default=None),
+                    max((row["newest"] for row in grouped), default=None))
     weighed = coverage_columns(columns)
     if node.kind not in (Kind.NATIONAL, Kind.REGION) or not weighed:
-        return []
-    ghts = list(levels.filter(kind=Kind.GHT, path__startswith=node.path).order_by("name", "pk"))
-    covered = (Summary.objects.filter(organisation__in=visible.filter(parent__kind=Kind.GHT).values("pk"),
-                                      key__in=[i.key for i in weighed], state__in=HOLDING)
-               .order_by().values("organisation__parent_id", "key")
-               .annotate(share=Sum("organisation__activity_share")))
-    shares = {(row["organisation__parent_id"], row["key"]): row["share"] or Decimal(0) for row in covered}
-    result = []
-    for ght in ghts:
+        return LevelFigures(totals, [])
+    coverage = []
+    for ght in levels.filter(kind=Kind.GHT, path__startswith=node.path).order_by("name", "pk"):
         line = GhtCoverage(ght)
         for indicator in weighed:
             share = shares.get((ght.pk, indicator.key), Decimal(0))
             line.shares.append((indicator, share, share >= COVERAGE_THRESHOLD))
-        result.append(line)
-    return result
+        coverage.append(line)
+    return LevelFigures(totals, coverage)
 
 
 def is_level(org: Organisation) -> bool:

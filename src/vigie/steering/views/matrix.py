@@ -5,7 +5,6 @@ has no such page (a site).
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,15 +63,15 @@ def matrix_page(request, uuid):
     visible = matrix.visible_establishments(user, node)
     levels = matrix.visible_levels(user)
     filters = MatrixFilter(request.GET or None, node=node, levels=levels)
-    rows = filters.filter_queryset(visible).select_related("parent").only(*matrix.ROW_FIELDS)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    narrowed = filters.narrow(visible)
+    rows = filters.order(narrowed).select_related("parent").only(*matrix.ROW_FIELDS)
+    page = matrix.MatrixPaginator(rows, narrowed, PER_PAGE).get_page(request.GET.get("page"))
     sort = filters.sort_key
     headers = [(i, f"-{i.key}" if sort == i.key else i.key, sort.lstrip("-") == i.key) for i in columns]
     return render(request, "steering/matrix.html", {
         "node": node, "ancestors": _ancestors(levels, node), "filters": filters, "page_obj": page,
         "rows": matrix.rows(node, list(page.object_list), columns), "columns": columns, "headers": headers,
-        "groups": matrix.column_groups(columns), "totals": matrix.totals(visible, columns),
-        "coverage": matrix.ght_coverage(levels, node, visible, columns),
+        "groups": matrix.column_groups(columns), "figures": matrix.level_figures(user, node, visible, levels, columns),
         "coverage_columns": matrix.coverage_columns(columns), "threshold": matrix.COVERAGE_THRESHOLD,
         "sort": sort, "may_export": can(user, "export", node),
     })
@@ -97,7 +96,7 @@ def matrix_export(request, uuid):
     return render(request, "steering/export.html", {
         "node": node, "ancestors": _ancestors(levels, node), "filters": filters,
         "formats": EXPORT_FORMATS, "query": request.GET.urlencode(),
-        "count": filters.filter_queryset(matrix.visible_establishments(request.user, node)).count(),
+        "count": filters.narrow(matrix.visible_establishments(request.user, node)).count(),
     })
 
 
