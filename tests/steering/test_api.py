@@ -58,3 +58,21 @@ def test_it_answers_404_outside_scope_and_for_a_site(client, world, indicators):
     # an establishment's matrix is its own row
     data = caller.get(url(world.hospital_a)).json()
     assert [i["name"] for i in data["items"]] == ["CH A"]
+
+
+def test_the_list_takes_a_fixed_number_of_queries(client, world, indicators):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caller = api(client, world.national_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert caller.get(url(world.national, "?sort=-test.exposure&state=test.exposure:late")).status_code == 200
+        return len(captured)
+
+    reading(world.hospital_a, "test.exposure", "late")
+    few = count()
+    for number in range(20):
+        reading(establishment(world.ght_b, f"CH R{number}", 400 + number), "test.exposure", "late", value=number)
+    assert count() == few

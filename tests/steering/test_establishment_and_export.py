@@ -119,3 +119,29 @@ def test_export_refuses_a_level_outside_scope(client, world, indicators):
     assert reader.get(url).status_code == 404
     assert reader.post(url, {"format": "csv"}).status_code == 404
     assert not Job.objects.filter(kind="steering.matrix_export").exists()
+
+
+def test_drill_down_takes_a_fixed_number_of_queries(client, world, indicators):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = login(client, world.ars_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reader.get(drill(world.hospital_a)).status_code == 200
+        return len(captured)
+
+    few = count()
+    for key in ("test.exposure", "test.coverage", "test.exercise"):
+        reading(world.hospital_a, key, "held", value=1, on=ON)
+    for number in range(5):
+        make_site(world.hospital_a, number)
+    assert count() == few
+
+
+def make_site(parent, number):
+    from tests.conftest import make_org
+    from vigie.organisations.finess import with_key
+
+    return make_org(kind="site", name=f"Site {number}", parent=parent, finess=with_key(f"{34000000 + number:08d}"))
