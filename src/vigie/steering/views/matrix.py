@@ -45,7 +45,7 @@ def levels(request):
         nodes = nodes.filter(kind=Kind.NATIONAL)
     else:
         nodes = nodes.filter(path__in=role_paths(user, Role.READER))
-    found = list(nodes.order_by("path"))
+    found = list(scoped(nodes, user, "view").order_by("path"))
     tops = [n for n in found if not any(n.path != o.path and n.path.startswith(o.path) for o in found)]
     return render(request, "steering/levels.html", {"nodes": tops, "level_kinds": LEVEL_KINDS})
 
