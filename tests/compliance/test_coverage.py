@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from tests.conftest import login, make_org
 from tests.factories import PDF_BYTES
@@ -80,3 +81,14 @@ def test_the_coverage_page_shows_each_requirement(client, world, ght):
     text = response.content.decode()
     assert response.status_code == 200
     assert "D2.O1.C" in text and "80" in text and "CH Trois" in text
+
+
+def test_a_region_leads_to_its_ghts_coverage_instead_of_refusing(client, world, ght):
+    ght_trois, _members = ght
+    body = login(client, world.ars_a).get(reverse("compliance:coverage_detail", args=[world.region_a.uuid]))
+    assert body.status_code == 200
+    text = body.content.decode()
+    assert reverse("compliance:coverage_detail", args=[ght_trois.uuid]) in text
+    assert reverse("compliance:coverage_detail", args=[world.ght_a.uuid]) in text
+    assert reverse("compliance:coverage_detail", args=[world.ght_b.uuid]) not in text  # region B's
+    assert "ne s'applique" not in text and "has no such members" not in text

@@ -116,3 +116,20 @@ def test_restore_tests_are_d2_o4_evidence(world):
     records = providers.records(world.hospital_a, Requirement(), datetime.date(2025, 12, 1))
     assert len(records) == 1 and records[0].date == datetime.date(2025, 6, 1)
     assert providers.records(world.hospital_b, Requirement(), datetime.date(2025, 12, 1)) == []
+
+
+def test_a_region_lists_its_ghts_coverage(client, world):
+    """The 66 % rule is a GHT's: for a region (or the nation) the page lists the coverage of each of its GHTs
+    instead of refusing the level."""
+    cover(world.hospital_a)
+    reader = login(client, world.ars_a)
+    response = reader.get(reverse("continuity:coverage") + f"?organisation={world.region_a.uuid}")
+    assert response.status_code == 200
+    assert [c.candidate for c in response.context["coverages"]] == [world.ght_a]
+    assert response.context["coverages"][0].bia_share == Decimal("60")
+    national = login(client, world.national_admin).get(
+        reverse("continuity:coverage") + f"?organisation={world.national.uuid}")
+    assert [c.candidate for c in national.context["coverages"]] == [world.ght_a, world.ght_b]
+    reader = login(client, world.ars_a)
+    assert reader.get(reverse("continuity:coverage") + f"?organisation={world.region_b.uuid}").status_code == 404
+    assert reader.get(reverse("continuity:coverage") + "?organisation=not-a-uuid").status_code == 404

@@ -67,3 +67,14 @@ def test_the_tree_fragment_nests_the_subtree_and_hides_other_tenants(world, as_u
     assert world.site_a.get_absolute_url() in body
     assert "<html" not in body
     assert client.get(reverse("organisations:tree", args=[world.ght_b.uuid])).status_code == 404
+
+
+def test_a_region_shows_no_share_summary_and_links_to_its_matrix(world, as_user):
+    """A region's children are GHTs and clinics: their activity shares add up to nothing, so no "declared
+    shares 0 %" there; the page leads to the region's steering matrix instead."""
+    response = as_user(world.ars_a).get(detail(world.region_a))
+    assert response.context["shares"] is None
+    body = response.content.decode()
+    assert "Parts déclarées" not in body and "Declared shares" not in body
+    assert reverse("steering:matrix", args=[world.region_a.uuid]) in body
+    assert as_user(world.national_admin).get(detail(world.national)).context["shares"] is None

@@ -417,7 +417,14 @@ def coverage(candidate: Organisation) -> Coverage | None:
     return Coverage(candidate, units)
 
 
-def coverage_candidates(user):
+def coverage_candidates(user, node: Organisation | None = None):
+    """The GHTs and legal entities whose coverage the user may see; under a region or the national node,
+    its GHTs (the 66 % rule is a GHT's), under a GHT or a legal entity, that one."""
     from vigie.accounts.scoping import scoped
 
-    return scoped(Organisation.objects.filter(kind__in=[Kind.GHT, Kind.LEGAL_ENTITY]), user, "view").order_by("path")
+    candidates = Organisation.objects.filter(kind__in=[Kind.GHT, Kind.LEGAL_ENTITY])
+    if node is not None and node.kind in (Kind.NATIONAL, Kind.REGION):
+        candidates = candidates.filter(kind=Kind.GHT, path__startswith=node.path)
+    elif node is not None:
+        candidates = candidates.filter(pk=node.pk)
+    return scoped(candidates, user, "view").order_by("path")

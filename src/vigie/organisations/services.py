@@ -131,8 +131,16 @@ def visible_ancestors(user, org: Organisation):
     return visible_organisations(user).filter(pk__in=org.ancestors().values("pk")).order_by("path")
 
 
+SHARE_KINDS = (Kind.GHT, Kind.LEGAL_ENTITY)
+
+
 def share_summary(org: Organisation) -> dict | None:
-    """Sum of the children's activity shares against 100 %, and the GHT coverage hint."""
+    """Sum of the children's activity shares against 100 %, and the GHT coverage hint.
+
+    Shares are parts of a GHT's activity (its legal entities) or of a legal entity's (its sites): a region's
+    or the nation's children are GHTs and clinics, whose shares do not add up to anything, so none there."""
+    if org.kind not in SHARE_KINDS:
+        return None
     children = org.children.filter(kind__in=FINESS_KINDS)
     totals = children.aggregate(total=Sum("activity_share"), declared=Count("activity_share"), count=Count("id"))
     if not totals["count"]:

@@ -7,8 +7,6 @@ are French, and so are the values (yes/no, states), whatever the language of who
 """
 
 import datetime
-import io
-from decimal import Decimal
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,12 +15,11 @@ import yaml
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from vigie.accounts.exports import csv_cell, csv_lines
 from vigie.core.indicators import State
 from vigie.organisations.models import PATH_SEGMENT, Kind, Organisation
 
+from . import exports
 from .services import HOLDING
 
 DATA_FILE = Path(__file__).parent / "data" / "monitoring.yaml"
@@ -185,17 +182,9 @@ def rows(found: Catalogue, establishments, user_summaries) -> list[list]:
 
 
 def as_csv(found: Catalogue, table: list[list]) -> bytes:
-    cells = [["" if v is None else v.isoformat() if isinstance(v, datetime.date) else v for v in row] for row in table]
-    return "".join(csv_lines([c.header for c in found.columns], cells)).encode("utf-8")
+    return exports.as_csv([c.header for c in found.columns], table)
 
 
 def as_xlsx(found: Catalogue, table: list[list]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Suivi")
-    sheet.append([c.header for c in found.columns])
-    for row in table:
-        sheet.append([v if isinstance(v, (int, float, Decimal, datetime.date)) or v is None else csv_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.as_xlsx([c.header for c in found.columns], table, "Suivi")
 

@@ -1,8 +1,7 @@
 from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
-from . import views  # noqa: F401
-from .views import reports, trends
+from .views import matrix, reports, trends
 
 app_name = "steering"
 
@@ -17,4 +16,8 @@ urlpatterns: list = [
           "view"),
     _page("<uuid:uuid>/report/", reports.report, "report", Organisation, "export"),
     _page("<uuid:uuid>/monitoring/", reports.monitoring_export, "monitoring_export", Organisation, "export"),
+    _page("levels/", matrix.levels, "levels", Organisation, "view", "list"),
+    _page("<uuid:uuid>/", matrix.matrix_page, "matrix", Organisation, "view"),
+    _page("<uuid:uuid>/export/", matrix.matrix_export, "matrix_export", Organisation, "export"),
+    _page("establishments/<uuid:uuid>/", matrix.establishment, "establishment", Organisation, "view"),
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from vigie.accounts.scoping import scoped
-from vigie.organisations.models import Organisation
+from vigie.organisations.models import Kind, Organisation
 
 from .. import comparison
 from ..coverage import coverage, units_of
@@ -65,7 +65,10 @@ def coverage_detail(request, uuid):
     as_of = timezone.localdate()
     units = list(units_of(candidate))
     rows = coverage(candidate, version, as_of) if version is not None and units else []
+    # The rule is a GHT's: a region or the nation leads to the coverage of each of its GHTs.
+    ghts = (scoped(Organisation.objects.filter(kind=Kind.GHT, path__startswith=candidate.path), request.user, "view")
+            .order_by("name") if candidate.kind in (Kind.NATIONAL, Kind.REGION) else None)
     return render(request, "compliance/coverage.html", {
         "candidate": candidate, "version": version, "versions": versions, "rows": rows, "units": units,
-        "as_of": as_of,
+        "as_of": as_of, "ghts": ghts,
     })

@@ -1,9 +1,12 @@
 """Pages of the BIA: the module's home, activities with their impact grids and degraded-mode procedures,
 the dependency graph, and the BIA/PCRA coverage against the 66 % rule."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -167,5 +170,20 @@ def graph(request):
 @login_required
 @require_GET
 def coverage(request):
-    rows = [c for c in (services.coverage(o) for o in services.coverage_candidates(request.user)) if c]
-    return render(request, "continuity/coverage.html", {"coverages": rows, "threshold": services.COVERAGE_THRESHOLD})
+    """Every candidate the user may see, or those of one node (`?organisation=`): a region or the nation
+    lists its GHTs' coverage."""
+    node = None
+    chosen = request.GET.get("organisation")
+    if chosen:
+        node = get_object_or_404(scoped(Organisation.objects.exclude(kind="site"), request.user, "view"),
+                                 uuid=_uuid_or_404(chosen))
+    rows = [c for c in (services.coverage(o) for o in services.coverage_candidates(request.user, node)) if c]
+    return render(request, "continuity/coverage.html", {"coverages": rows, "threshold": services.COVERAGE_THRESHOLD,
+                                                        "node": node})
+
+
+def _uuid_or_404(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
