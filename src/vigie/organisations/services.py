@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import highest_role, scoped
+from vigie.accounts.scoping import highest_role, role_paths, scoped
 from vigie.core.roles import Role
 
 from .finess import normalise
@@ -34,10 +34,13 @@ def visible_organisations(user, action: str = "view"):
 
 
 def top_nodes(user):
-    """The highest visible nodes: where the user's roles start (several if roles on several nodes)."""
-    visible = list(visible_organisations(user).only("id", "path", "name", "kind", "uuid", "parent_id"))
-    paths = [o.path for o in visible]
-    return [o for o in visible if not any(o.path != p and o.path.startswith(p) for p in paths)]
+    """The highest visible nodes: where the user's roles start (several if roles on several nodes). Read
+    from the roles, never from the whole visible tree: a national user sees thousands of nodes."""
+    nodes = visible_organisations(user).only("id", "path", "name", "kind", "uuid", "parent_id").order_by("path")
+    if user.is_superuser:
+        return list(nodes.filter(parent__isnull=True))
+    paths = set(role_paths(user, Role.READER))
+    return list(nodes.filter(path__in=[p for p in paths if not any(p != q and p.startswith(q) for q in paths)]))
 
 
 def home_context(user) -> dict:
