@@ -8,7 +8,7 @@ from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
 from vigie.accounts.scoping import highest_role, role_paths, scoped
-from vigie.core.roles import Role
+from vigie.core.roles import Role, grantable
 
 from .finess import normalise
 from .models import ALLOWED_PARENTS, FINESS_KINDS, Contact, Kind, Organisation
@@ -251,6 +251,8 @@ def grant_role(granter, org: Organisation, username: str, role: int):
     if own is None or own < RoleAssignment.required_role("add"):
         raise Refused(_("You may not manage roles here."))
     role = Role(role)
+    if not grantable(role, org.kind):
+        raise Refused(_("The role %(role)s is granted on a region only.") % {"role": role.label})
     if role > own:
         raise Refused(_("You cannot grant a role above your own (%(role)s).") % {"role": own.label})
     user = User.objects.filter(username=username.strip(), is_active=True).first()
