@@ -80,6 +80,7 @@ from vigie.directory.api import router as directory_router  # noqa: E402
 from vigie.exercises.api import router as exercises_router  # noqa: E402
 from vigie.exposure.api import router as exposure_router  # noqa: E402
 from vigie.continuity.api import router as continuity_router  # noqa: E402
+from vigie.steering.api_comparison import router as steering_comparison_router  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/contacts", contacts_router)
@@ -93,3 +94,4 @@ api.add_router("/directory", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/exposure", exposure_router)
 api.add_router("/continuity", continuity_router)
+api.add_router("/steering", steering_comparison_router)

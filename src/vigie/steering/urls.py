@@ -2,6 +2,7 @@ from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
 from . import views  # noqa: F401
+from .views import comparison
 
 app_name = "steering"
 
@@ -11,4 +12,5 @@ def _page(route, view, name, model, action, kind="object"):
 
 
 urlpatterns: list = [
+    _page("establishments/<uuid:uuid>/comparison/", comparison.comparison, "comparison", Organisation, "view"),
 ]
