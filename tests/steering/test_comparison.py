@@ -67,7 +67,7 @@ def api(client, user, org):
 
 
 def identifiers(org) -> list[str]:
-    return [org.name, str(org.uuid), org.finess, str(org.pk) + "/"]
+    return [org.name, str(org.uuid), org.finess]
 
 
 def test_it_shows_the_quartiles_and_the_establishments_quarter(client, peers):
@@ -147,3 +147,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client, peers):
 
 def test_only_an_establishment_is_compared(client, peers):
     assert page(client, peers.national_admin, peers.ght_a).status_code == 404
+
+
+def test_the_establishment_page_links_to_its_comparison(client, peers):
+    body = login(client, peers.alice).get(peers.hospital_a.get_absolute_url()).content.decode()
+    assert reverse("steering:comparison", args=[peers.hospital_a.uuid]) in body
+    assert "/comparison/" not in client.get(peers.site_a.get_absolute_url()).content.decode()
