@@ -127,6 +127,7 @@ def test_the_home_page_links_each_late_item_to_where_it_is_fixed(client, world, 
     assert "1 établissement : Audit AD trimestriel en retard" in body
     assert "/directory/not-mine/" not in body and "Action de CH B" not in body
     assert 'href="/actions/deadlines/"' in body  # yearly deadlines of a hospital with nothing recorded
+    assert "1 organisation en retard : Exercice de crise cyber annuel" in body  # nothing in 2025 nor since
 
 
 def test_a_reading_without_its_own_page_links_to_the_establishment(client, world, audit_indicator):

@@ -60,7 +60,8 @@ def late_readings(user, today: datetime.date, top: int = TOP) -> tuple[list[Read
 
 
 def late_for(user, today: datetime.date | None = None, top: int = TOP) -> dict:
-    """Everything the home page shows about what is late, for the user's subtree (six queries)."""
+    """Everything the home page shows about what is late, for the user's subtree: six queries (and the
+    user's roles, read by each scoped() call), whatever the size of the subtree."""
     today = today or timezone.localdate()
     overdue_count, overdue = actions.overdue_actions(user, today, top)
     groups, urgent = late_readings(user, today, top)
