@@ -12,9 +12,10 @@ from django.utils import timezone
 from tests.conftest import login, make_org
 from vigie.actions import services as actions
 from vigie.actions.models import Action, DeadlineCompletion
-from vigie.core.indicators import Indicator, Reading, State
+from vigie.core.indicators import Indicator, State
 from vigie.core.registry import registry
 from vigie.organisations.finess import with_key
+from vigie.organisations.models import Organisation
 from vigie.steering.late import late_for
 from vigie.steering.models import Summary
 
@@ -54,8 +55,7 @@ def test_deadline_counts_agree_with_the_status_of_each_organisation(world, today
                                       done_on=datetime.date(2026, 1, 2))
     for user in (world.national_admin, world.ars_a, world.ght_manager, world.alice):
         expected: dict[tuple[str, str], int] = {}
-        organisations = actions.applicable_organisations(
-            Action.objects.none().model.organisation.field.related_model.objects.for_user(user))
+        organisations = actions.applicable_organisations(Organisation.objects.for_user(user))
         for _org, states in actions.statuses_for(organisations, today):
             for status, _last in states:
                 late = status.state == "late"
