@@ -443,3 +443,94 @@ def test_exempt_route_shows_nothing_of_b(name, who, client, world, tenants):
     response = caller.request(name, "GET", url)
     assert response.status_code < 500, f"{name} GET {url} as {who}: HTTP {response.status_code}"
     assert_no_leak(response, secrets, f"{name} GET {url} as {who}")
+
+
+# --- workflow routes and the ARS referent ----------------------------------------------------------------------
+#
+# A workflow route finds its object with "view" and lets a workflow service decide who acts (registry
+# `workflow=True`): the funding declarations' steps, returns and comments. Reading is not acting: a reader who
+# sees A's dossier is refused (403), and the ARS referent of one region cannot reach another region's dossier.
+
+WORKFLOW_ROUTES = sorted(n for n in OBJECT_ROUTES if declared(n).workflow)
+WRITE_ROUTES = sorted(n for n in OBJECT_ROUTES if declared(n).action not in ("view", "export"))
+
+
+def workflow_method(name: str) -> str:
+    return OPERATIONS[name.split(":", 1)[1]][0] if is_api(name) else "POST"
+
+
+def workflow_body(name: str) -> dict:
+    return {"comment": "Validé par quelqu'un qui ne le peut pas"} | ({} if is_api(name) else {"step": "validate"})
+
+
+def referent(world, region):
+    from tests.conftest import make_user
+    from vigie.core.roles import Role
+
+    return make_user(f"referent_{region.code}", (region, Role.ARS_REFERENT))
+
+
+def test_there_are_workflow_routes():
+    assert {"compliance:declaration_transition", "compliance:declaration_comment",
+            "api:compliance_declaration_return"} <= set(WORKFLOW_ROUTES)
+
+
+@pytest.mark.parametrize("name", WORKFLOW_ROUTES)
+def test_workflow_route_refuses_a_reader_who_sees_the_object(name, client, world, tenants):
+    route = declared(name)
+    a, _b, secrets = objects_for(tenants, route)
+    assert permitted(world.ars_a, "view", a), f"{name}: the region A reader should see A's object"
+    url = reverse(name, kwargs={"uuid": a.uuid})
+    what = f"{name} {workflow_method(name)} {url} as ars_a (reader) with A's {route.model.__name__}"
+    caller = Caller(client, world.ars_a)
+    before = snapshot()
+    response = caller.request(name, workflow_method(name), url, body=workflow_body(name))
+    assert response.status_code == 403, f"{what}: HTTP {response.status_code}"
+    assert_unchanged(before, what)
+
+
+@pytest.mark.parametrize("name", WORKFLOW_ROUTES)
+def test_workflow_route_hides_b_from_the_referent_of_region_a(name, client, world, tenants):
+    route = declared(name)
+    _a, b, secrets = objects_for(tenants, route)
+    check_refused(Caller(client, referent(world, world.region_a)), name, route, b, secrets, "referent of region A")
+
+
+@pytest.mark.parametrize("name", WORKFLOW_ROUTES)
+def test_workflow_route_lets_the_referent_of_region_a_act_on_a(name, client, world, tenants):
+    """Positive control: the region's referent reaches A's dossier (the service may still refuse a step of
+    the establishment's side with 403, or say the step is not the dossier's next one)."""
+    route = declared(name)
+    a, _b, _secrets = objects_for(tenants, route)
+    url = reverse(name, kwargs={"uuid": a.uuid})
+    response = Caller(client, referent(world, world.region_a)).request(
+        name, workflow_method(name), url, body=workflow_body(name))
+    assert response.status_code not in (404, 405) and response.status_code < 500, f"{name}: HTTP {response.status_code}"
+
+
+@pytest.mark.parametrize("name", WRITE_ROUTES)
+def test_the_ars_referent_changes_nothing_of_the_establishments(name, client, world, tenants):
+    route = declared(name)
+    a, _b, _secrets = objects_for(tenants, route)
+    caller = Caller(client, referent(world, world.region_a))
+    url = reverse(name, kwargs={"uuid": a.uuid})
+    for method in methods_of(name):
+        if method == "GET":
+            continue
+        what = f"{name} {method} {url} as the referent of region A with A's {route.model.__name__}"
+        before = snapshot()
+        response = caller.request(name, method, url, body=body_for(name, route.model, method))
+        assert response.status_code in REFUSED, f"{what}: HTTP {response.status_code}"
+        assert_unchanged(before, what)
+
+
+@pytest.mark.parametrize("name", API_CREATE_ROUTES)
+def test_the_ars_referent_creates_nothing_in_a(name, client, world, tenants):
+    route = declared(name)
+    caller = Caller(client, referent(world, world.region_a))
+    payload = create_payload(route.model, world, "a")
+    what = f"{name} POST as the referent of region A naming A's nodes"
+    before = snapshot()
+    response = caller.request(name, "POST", reverse(name), body=payload)
+    assert response.status_code in (403, 404, 422), f"{what}: HTTP {response.status_code}"
+    assert_unchanged(before, what)

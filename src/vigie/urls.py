@@ -9,6 +9,7 @@ registry.route("set_language", None, "", "exempt", "switches the interface langu
 registry.route("javascript-catalog", None, "", "exempt", "translations for page scripts; no data")
 
 urlpatterns = [
+    path("", include("vigie.steering.site_urls")),
     path("", include("vigie.core.urls")),
     path("accounts/", include("vigie.accounts.urls")),
     path("organisations/", include("vigie.organisations.urls")),
@@ -18,7 +19,6 @@ urlpatterns = [
     path("exercises/", include("vigie.exercises.urls")),
     path("exposure/", include("vigie.exposure.urls")),
     path("continuity/", include("vigie.continuity.urls")),
-    path("steering/", include("vigie.steering.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -40,7 +40,7 @@ def test_demo_builds_the_region_its_ght_and_one_user_per_role(db):
     clinic = region.children.get(kind=Kind.LEGAL_ENTITY)
     assert clinic.legal_status == "private_for_profit"
     roles = {(a.user.username, a.role) for a in RoleAssignment.objects.select_related("user")}
-    assert {("demo-admin", Role.ADMIN), ("demo-ars", Role.READER), ("demo-rssi", Role.MANAGER),
+    assert {("demo-admin", Role.ADMIN), ("demo-ars", Role.ARS_REFERENT), ("demo-rssi", Role.MANAGER),
             ("demo-contrib", Role.CONTRIBUTOR), ("demo-reader", Role.READER)} == roles
     assert DEMO_PASSWORD in output
     secrets = re.findall(r"TOTP secret ([A-Z2-7]{32})", output)

@@ -197,5 +197,5 @@ def test_it_refuses_a_gzip_that_is_not_json(client, world):
 
 def test_it_shows_the_module_on_the_home_page_and_menu(client, world):
     login(client, world.alice)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("steering:home")).content.decode()
     assert "Audit Active Directory" in page and reverse("directory:list") in page

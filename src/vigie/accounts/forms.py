@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.roles import Role
+from vigie.core.roles import Role, grantable
 
 from .models import User
 from .scoping import highest_role
@@ -84,6 +84,8 @@ class UserCreateForm(forms.Form):
             mine = highest_role(self.admin, organisation)
             if mine is None or role > mine:
                 self.add_error("role", _("You cannot grant a role above your own on this organisation."))
+            elif not grantable(role, organisation.kind):
+                self.add_error("role", _("The role %(role)s is granted on a region only.") % {"role": Role(role).label})
         return cleaned
 
 

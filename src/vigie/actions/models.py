@@ -115,7 +115,11 @@ class Action(TenantModel):
                 name="action_one_per_source_key",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due"], name="action_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due"], name="action_status_due"),
+            # "the most urgent overdue actions" walks open actions in due order (home page, national scale)
+            models.Index(fields=["due"], condition=Q(status__in=ACTIVE), name="action_active_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

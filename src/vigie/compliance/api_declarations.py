@@ -180,6 +180,7 @@ def declaration_get(request, uuid):
 def _step(request, uuid, name: str, payload, **options):
     declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
     try:
+        service.require_side(declaration, request.auth)
         service.take(declaration, name, request.auth, payload.comment, **options)
     except service.NotAllowed as exc:
         raise HttpError(403, str(exc)) from None
@@ -192,38 +193,60 @@ STEP_RESPONSES = {200: DeclarationDetail, **ERRORS, 409: Message}
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/submit", "compliance_declaration_submit", Declaration,
-           "view", response=STEP_RESPONSES)
+           "view", workflow=True, response=STEP_RESPONSES)
 def declaration_submit(request, uuid, payload: StepIn):
     """Prepared → submitted; by a manager of the candidate."""
     return _step(request, uuid, "submit", payload)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/validate", "compliance_declaration_validate", Declaration,
-           "view", response=STEP_RESPONSES)
+           "view", workflow=True, response=STEP_RESPONSES)
 def declaration_validate(request, uuid, payload: StepIn):
     """Submitted → validated; by the ARS of the candidate's region."""
     return _step(request, uuid, "validate", payload)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/declare", "compliance_declaration_declare", Declaration,
-           "view", response=STEP_RESPONSES)
+           "view", workflow=True, response=STEP_RESPONSES)
 def declaration_declare(request, uuid, payload: StepIn):
     """Validated → objectives declared; by a manager of the candidate."""
     return _step(request, uuid, "declare", payload)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/verify", "compliance_declaration_verify", Declaration,
-           "view", response=STEP_RESPONSES)
+           "view", workflow=True, response=STEP_RESPONSES)
 def declaration_verify(request, uuid, payload: StepIn):
     """Objectives declared → verified; by the ARS of the candidate's region."""
     return _step(request, uuid, "verify", payload)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/pay", "compliance_declaration_pay", Declaration, "view",
-           response=STEP_RESPONSES)
+           workflow=True, response=STEP_RESPONSES)
 def declaration_pay(request, uuid, payload: PaymentIn):
     """Verified → paid, with the amount paid; by the ARS or the national level."""
     return _step(request, uuid, "pay", payload, amount_paid=payload.amount_paid)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/return", "compliance_declaration_return", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_return(request, uuid, payload: StepIn):
+    """Submitted → prepared, or objectives declared → validated: the ARS returns the dossier to the
+    establishment; the comment (what to redo) is required."""
+    return _step(request, uuid, "return", payload)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/comments", "compliance_declaration_comment", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_comment(request, uuid, payload: StepIn):
+    """A comment in the dossier's history, its status unchanged; by the candidate's managers or the ARS."""
+    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
+    try:
+        service.comment_on(declaration, request.auth, payload.comment)
+    except service.NotAllowed as exc:
+        raise HttpError(403, str(exc)) from None
+    except service.Refused as exc:
+        raise HttpError(409, str(exc)) from None
+    return _declarations().get(pk=declaration.pk)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/evidence-pack", "compliance_declaration_evidence_pack",

@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Assessment, FrameworkVersion
@@ -93,3 +94,32 @@ def compare(organisation, version: FrameworkVersion, year: int) -> Comparison:
     quartiles = statistics.quantiles(scores, n=4, method="inclusive")
     return Comparison(True, "", len(scores), label, _decimal(statistics.fmean(scores)),
                       _decimal(statistics.median(scores)), _decimal(quartiles[0]), _decimal(quartiles[2]), own)
+
+
+@dataclass(frozen=True, slots=True)
+class PeerGroup:
+    """Who an establishment is compared with: the same legal status, a bed count in the same band."""
+
+    legal_status: str
+    low: int
+    high: int | None
+    label: str
+
+    def condition(self, prefix: str = "") -> Q:
+        """The peers as a filter, on the organisation itself or through `prefix` (e.g. "organisation__")."""
+        found = Q(**{f"{prefix}legal_status": self.legal_status, f"{prefix}bed_count__gte": self.low})
+        return found & Q(**{f"{prefix}bed_count__lt": self.high}) if self.high is not None else found
+
+
+def peer_group(organisation) -> tuple[PeerGroup | None, str]:
+    """The comparison group of `organisation` (bands from the self-assessment framework), or None and the
+    reason it has none."""
+    status = organisation.effective_legal_status()
+    if not status:
+        return None, _("The organisation has no legal status: no category to compare with.")
+    version = self_assessment_versions().order_by("-loaded_at").first()
+    bands = version.document.get("self_assessment", {}).get("bed_bands", []) if version is not None else []
+    band = band_of(organisation.bed_count, bands)
+    if band is None:
+        return None, _("The organisation has no bed count: no size band to compare with.")
+    return PeerGroup(status, band[0], band[1], _band_label(band)), ""

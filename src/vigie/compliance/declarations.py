@@ -6,8 +6,13 @@ Who may take each step:
 - the establishment (prepare, submit, declare): a manager or administrator holding the role on the
   candidate itself — the GHT for a GHT's dossier, the legal entity for one outside any GHT. A role held
   only on the region or national node above does not make someone the establishment;
-- the ARS (validate, verify): a contributor or more on the candidate's region node;
+- the ARS (validate, verify, return): an ARS referent (core.roles) or more on the candidate's region node;
 - payment: the ARS, or a contributor or more on the national node.
+
+The ARS may also **return** a dossier to the establishment, with a mandatory comment: submitted → prepared
+(the application is to be completed, then submitted again) or declared → validated (the declaration of the
+objectives reached is to be redone). Both sides may comment on a dossier at any time: a comment is a
+`DeclarationTransition` whose status does not change. Someone on no side (a mere reader) may only read it.
 Platform superusers may take every step. A step is a conditional update (only from its one source status),
 then a `DeclarationTransition` row and an audit event, in one transaction: anything else is refused with
 a message saying what the dossier's next step is.
@@ -132,7 +137,7 @@ class Side:
 
 ESTABLISHMENT = Side("establishment", ("ght", "legal_entity"), Role.MANAGER,
                      gettext_lazy("a manager of the candidate establishment"))
-ARS = Side("ars", ("region",), Role.CONTRIBUTOR, gettext_lazy("the ARS of the candidate's region"))
+ARS = Side("ars", ("region",), Role.ARS_REFERENT, gettext_lazy("the ARS of the candidate's region"))
 PAYER = Side("payer", ("region", "national"), Role.CONTRIBUTOR, gettext_lazy("the ARS or the national level"))
 
 
@@ -171,6 +176,14 @@ STEPS = (
 )
 BY_NAME = {step.name: step for step in STEPS}
 BY_TARGET = {step.target: step for step in STEPS}
+# Sending a dossier back one step: the ARS, with a comment saying what to redo.
+RETURNS = {
+    Status.SUBMITTED: Step("return", Status.SUBMITTED, Status.PREPARED, ARS,
+                           gettext_lazy("Return the application to the establishment (ARS)")),
+    Status.DECLARED: Step("return", Status.DECLARED, Status.VALIDATED, ARS,
+                          gettext_lazy("Return the declaration to the establishment (ARS)")),
+}
+SIDES = (ESTABLISHMENT, ARS, PAYER)
 
 
 def next_step(declaration: Declaration) -> Step | None:
@@ -178,9 +191,22 @@ def next_step(declaration: Declaration) -> Step | None:
 
 
 def allowed_steps(declaration: Declaration, user) -> list[Step]:
-    """The steps this user may take now (the pages show only these buttons)."""
-    step = next_step(declaration)
-    return [step] if step is not None and acts_as(user, step.side, declaration.organisation) else []
+    """The steps this user may take now, the return to the establishment included (the pages show only
+    these buttons)."""
+    steps = [next_step(declaration), RETURNS.get(declaration.status)]
+    return [s for s in steps if s is not None and acts_as(user, s.side, declaration.organisation)]
+
+
+def on_a_side(declaration: Declaration, user) -> bool:
+    """Whether the user acts on the dossier at all: the candidate's managers, the ARS, the payer."""
+    return any(acts_as(user, side, declaration.organisation) for side in SIDES)
+
+
+def require_side(declaration: Declaration, user) -> None:
+    """Workflow routes find the dossier with "view"; a reader on no side is refused before anything else."""
+    if not on_a_side(declaration, user):
+        raise NotAllowed(_("Your role lets you read this dossier, not act on it: only the candidate's managers "
+                           "and the ARS of its region take its steps and comment on it."))
 
 
 def _label(status: str) -> str:
@@ -199,9 +225,6 @@ def _jump_refused(declaration: Declaration, target: str) -> Refused:
 def advance(declaration: Declaration, target: str, user, comment: str = "", *,
             amount_paid: Decimal | None = None) -> DeclarationTransition:
     """Move the dossier to `target` if that is its next step and the user may take it."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     step = BY_TARGET.get(target)
     if target not in Status.values:
         raise Refused(_("Unknown status %(target)s.") % {"target": target})
@@ -215,12 +238,34 @@ def advance(declaration: Declaration, target: str, user, comment: str = "", *,
         if amount_paid is not None and amount_paid < 0:
             raise Refused(_("An amount paid cannot be negative."))
         fields["amount_paid"] = amount_paid
+    return _move(declaration, step, user, comment, fields, amount_paid)
+
+
+def send_back(declaration: Declaration, user, comment: str) -> DeclarationTransition:
+    """The ARS returns the dossier to the establishment one step back; the comment says what to redo."""
+    step = RETURNS.get(declaration.status)
+    if step is None:
+        raise Refused(_("A dossier that is %(status)s cannot be returned: only a submitted application or "
+                        "declared objectives can.") % {"status": _label(declaration.status)})
+    if not acts_as(user, step.side, declaration.organisation):
+        raise NotAllowed(_("Only %(who)s may take this step: %(step)s.") % {"who": step.side.label,
+                                                                             "step": step.label})
+    if not (comment or "").strip():
+        raise Refused(_("Say in the comment why the dossier is returned and what the establishment should redo."))
+    return _move(declaration, step, user, comment.strip(), {"status": step.target})
+
+
+def _move(declaration, step: Step, user, comment: str, fields: dict, amount_paid=None) -> DeclarationTransition:
+    """The conditional update from the step's source status, its history row and audit event, at once."""
+    from vigie.accounts.audit import record
+    from vigie.accounts.models import AuditEvent
+
     now = timezone.now()
     with transaction.atomic():
         moved = Declaration.objects.filter(pk=declaration.pk, status=step.source).update(updated_at=now, **fields)
         if moved != 1:  # someone else took a step meanwhile
             declaration.refresh_from_db(fields=["status"])
-            raise _jump_refused(declaration, target)
+            raise _jump_refused(declaration, step.target)
         history = DeclarationTransition.objects.create(
             declaration=declaration, from_status=step.source, to_status=step.target, at=now, actor=user,
             actor_name=user.get_username(), comment=comment or "",
@@ -234,7 +279,21 @@ def advance(declaration: Declaration, target: str, user, comment: str = "", *,
     return history
 
 
+def comment_on(declaration: Declaration, user, text: str) -> DeclarationTransition:
+    """A comment from either side, recorded in the history without changing the dossier's status."""
+    require_side(declaration, user)
+    text = (text or "").strip()
+    if not text:
+        raise Refused(_("Write the comment before sending it."))
+    return DeclarationTransition.objects.create(
+        declaration=declaration, from_status=declaration.status, to_status=declaration.status, at=timezone.now(),
+        actor=user, actor_name=user.get_username(), comment=text,
+    )
+
+
 def take(declaration: Declaration, step_name: str, user, comment: str = "", **options) -> DeclarationTransition:
+    if step_name == "return":
+        return send_back(declaration, user, comment)
     step = BY_NAME.get(step_name)
     if step is None:
         raise Refused(_("Unknown step %(step)s.") % {"step": step_name})

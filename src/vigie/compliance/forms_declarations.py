@@ -57,6 +57,10 @@ class TransitionForm(forms.Form):
                                      min_value=0)
 
 
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class CallDateForm(forms.ModelForm):
     class Meta:
         model = CallDate

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import rules
+from .comparison import PEER_MINIMUM, PeerGroup, peer_group  # noqa: F401  (for the steering comparison)
 from .models import Answer, Assessment, Evidence, EvidenceTarget, FrameworkVersion, Requirement, localised
 from .providers import providers
 from .uploads import check_upload, store

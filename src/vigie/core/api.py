@@ -18,9 +18,9 @@ from .schemas import JobOut, Message
 
 
 def operation(router: Router, method: str, path: str, name: str, model: type | None, action: str,
-              kind: str = "object", reason: str = "", **options):
+              kind: str = "object", reason: str = "", workflow: bool = False, **options):
     """`@operation(router, "GET", "/{uuid:uuid}", "thing_get", Thing, "view", response=ThingOut)`."""
-    registry.route(f"api:{name}", model, action, kind, reason)
+    registry.route(f"api:{name}", model, action, kind, reason, workflow)
     return router.api_operation([method], path, url_name=name, operation_id=name, **options)
 
 

@@ -46,7 +46,8 @@ class DemoUser:
 
 USERS = (
     DemoUser("demo-admin", "Alix Admin", Role.ADMIN, "region", "administrator of the demo region"),
-    DemoUser("demo-ars", "Anne ARS", Role.READER, "region", "ARS referent: reader on the region"),
+    DemoUser("demo-ars", "Anne ARS", Role.ARS_REFERENT, "region",
+             "ARS referent of the region: reads everything, validates and returns funding dossiers"),
     DemoUser("demo-rssi", "Rémi RSSI", Role.MANAGER, "ght", "security officer (manager) of the GHT"),
     DemoUser("demo-contrib", "Claire Contributrice", Role.CONTRIBUTOR, "brume", "contributor at CH de Brume"),
     DemoUser("demo-reader", "Louis Lecteur", Role.READER, "brume", "reader at CH de Brume"),

@@ -25,6 +25,9 @@ class Route:
     action: str
     kind: str = "object"  # object: takes the object's uuid; list; create; exempt (with a reason)
     reason: str = ""
+    # An exception to "the action says who may call it": the object is found with `action` (view), then a
+    # workflow service decides who may act on it. The isolation test proves a mere reader is refused.
+    workflow: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +47,11 @@ class Registry:
     demos: dict[str, Callable[[dict], None]] = field(default_factory=dict)
     indicators: dict[str, "Indicator"] = field(default_factory=dict)
 
-    def route(self, name: str, model: type | None, action: str, kind: str = "object", reason: str = "") -> None:
+    def route(self, name: str, model: type | None, action: str, kind: str = "object", reason: str = "",
+              workflow: bool = False) -> None:
         if kind == "exempt" and not reason:
             raise ValueError(f"exempt route {name} needs a reason")
-        self.routes[name] = Route(name, model, action, kind, reason)
+        self.routes[name] = Route(name, model, action, kind, reason, workflow)
 
     def module(self, module: Module) -> None:
         self.modules[module.key] = module

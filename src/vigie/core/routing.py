@@ -6,6 +6,6 @@ from .registry import registry
 
 
 def page(route: str, view, name: str, *, app: str, model: type | None, action: str, kind: str = "object",
-         reason: str = ""):
-    registry.route(f"{app}:{name}", model, action, kind, reason)
+         reason: str = "", workflow: bool = False):
+    registry.route(f"{app}:{name}", model, action, kind, reason, workflow)
     return path(route, view, name=name)

@@ -4,8 +4,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    page("", views.home, "home", app=app_name, model=None, action="", kind="exempt",
-         reason="the user's own home page, built from scoped queries"),
     page("glossary/", views.glossary, "glossary", app=app_name, model=None, action="", kind="exempt",
          reason="static explanations, no data"),
     page("jobs/<uuid:uuid>/", views.job_detail, "job_detail", app=app_name, model=Job, action="view"),

@@ -3,15 +3,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from vigie.accounts.scoping import scoped
-from vigie.organisations.services import home_context
 
 from .jobs import result_path
 from .models import Job
-
-
-@login_required
-def home(request):
-    return render(request, "core/home.html", home_context(request.user))
 
 
 @login_required

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import highest_role, scoped
-from vigie.core.roles import Role
+from vigie.accounts.scoping import highest_role, role_paths, scoped
+from vigie.core.roles import Role, grantable
 
 from .finess import normalise
 from .models import ALLOWED_PARENTS, FINESS_KINDS, Contact, Kind, Organisation
@@ -34,10 +34,13 @@ def visible_organisations(user, action: str = "view"):
 
 
 def top_nodes(user):
-    """The highest visible nodes: where the user's roles start (several if roles on several nodes)."""
-    visible = list(visible_organisations(user).only("id", "path", "name", "kind", "uuid", "parent_id"))
-    paths = [o.path for o in visible]
-    return [o for o in visible if not any(o.path != p and o.path.startswith(p) for p in paths)]
+    """The highest visible nodes: where the user's roles start (several if roles on several nodes). Read
+    from the roles, never from the whole visible tree: a national user sees thousands of nodes."""
+    nodes = visible_organisations(user).only("id", "path", "name", "kind", "uuid", "parent_id").order_by("path")
+    if user.is_superuser:
+        return list(nodes.filter(parent__isnull=True))
+    paths = set(role_paths(user, Role.READER))
+    return list(nodes.filter(path__in=[p for p in paths if not any(p != q and p.startswith(q) for q in paths)]))
 
 
 def home_context(user) -> dict:
@@ -256,6 +259,8 @@ def grant_role(granter, org: Organisation, username: str, role: int):
     if own is None or own < RoleAssignment.required_role("add"):
         raise Refused(_("You may not manage roles here."))
     role = Role(role)
+    if not grantable(role, org.kind):
+        raise Refused(_("The role %(role)s is granted on a region only.") % {"role": role.label})
     if role > own:
         raise Refused(_("You cannot grant a role above your own (%(role)s).") % {"role": own.label})
     user = User.objects.filter(username=username.strip(), is_active=True).first()

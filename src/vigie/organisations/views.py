@@ -218,7 +218,7 @@ def member_revoke(request, uuid):
                 "username": assignment.user.username, "name": org.name})
             if scoped(Organisation.objects.filter(pk=org.pk), request.user, "manage_members").exists():
                 return redirect("organisations:members", uuid=org.uuid)
-            return redirect("core:home")
+            return redirect("steering:home")
     return render(request, "organisations/member_revoke.html",
                   _node_context(request, org, assignment=assignment, problems=problems))
 

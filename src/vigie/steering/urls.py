@@ -1,7 +1,7 @@
 from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
-from .views import matrix, reports, trends
+from .views import comparison, matrix, reports, trends
 
 app_name = "steering"
 
@@ -20,4 +20,5 @@ urlpatterns: list = [
     _page("<uuid:uuid>/", matrix.matrix_page, "matrix", Organisation, "view"),
     _page("<uuid:uuid>/export/", matrix.matrix_export, "matrix_export", Organisation, "export"),
     _page("establishments/<uuid:uuid>/", matrix.establishment, "establishment", Organisation, "view"),
+    _page("establishments/<uuid:uuid>/comparison/", comparison.comparison, "comparison", Organisation, "view"),
 ]

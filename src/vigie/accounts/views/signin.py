@@ -173,7 +173,7 @@ def confirm_second_factor(request):
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request.user, form.cleaned_data["code"]) is not None:
             recent.mark_confirmed(request)
-            return redirect(back or "core:home")
+            return redirect(back or "steering:home")
         services.record_failure(request.user, request.user.username, "confirmation")
         if services.register_failure(request.user):
             logout(request)

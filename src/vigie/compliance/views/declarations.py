@@ -17,7 +17,8 @@ from vigie.accounts.scoping import can, scoped
 
 from .. import declarations as service
 from ..evidence_pack import launch
-from ..forms_declarations import CallDateForm, DeclarationCreateForm, DeclarationEditForm, TransitionForm
+from ..forms_declarations import (CallDateForm, CommentForm, DeclarationCreateForm, DeclarationEditForm,
+                                  TransitionForm)
 from ..models import CallDate, Declaration
 from .common import fetch
 
@@ -64,6 +65,7 @@ def declaration_detail(request, uuid):
     declaration = fetch(request, _declarations().prefetch_related("call__dates"), uuid, "view")
     return render(request, "compliance/declarations/detail.html", {
         "declaration": declaration, "steps": service.allowed_steps(declaration, request.user),
+        "may_comment": service.on_a_side(declaration, request.user), "comment_form": CommentForm(),
         "next_step": service.next_step(declaration), "transition_form": TransitionForm(),
         "history": declaration.transitions.select_related("actor"),
         "warnings": service.warnings(declaration, timezone.localdate()),
@@ -94,10 +96,20 @@ def declaration_edit(request, uuid):
         "form": form, "declaration": declaration, "title": _("Edit the dossier")})
 
 
+def _acted_on(request, uuid) -> Declaration:
+    """The dossier of a workflow route: found with "view" (404 out of scope), then 403 for a mere reader."""
+    declaration = fetch(request, _declarations(), uuid, "view")
+    try:
+        service.require_side(declaration, request.user)
+    except service.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from None
+    return declaration
+
+
 @login_required
 @require_POST
 def declaration_transition(request, uuid):
-    declaration = fetch(request, _declarations(), uuid, "view")
+    declaration = _acted_on(request, uuid)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
@@ -112,6 +124,23 @@ def declaration_transition(request, uuid):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The dossier is now: %(status)s.") % {"status": declaration.get_status_display()})
+    return redirect(declaration)
+
+
+@login_required
+@require_POST
+def declaration_comment(request, uuid):
+    declaration = _acted_on(request, uuid)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Comment: %(errors)s") % {"errors": " ".join(form.errors.get("comment", []))})
+        return redirect(declaration)
+    try:
+        service.comment_on(declaration, request.user, form.cleaned_data["comment"])
+    except service.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your comment was added to the dossier's history."))
     return redirect(declaration)
 
 

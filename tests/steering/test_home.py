@@ -51,7 +51,7 @@ def test_it_groups_the_modules_of_the_menu(client, world, monkeypatch):
     login(client, world.alice)
     monkeypatch.setattr(registry, "modules", {})
     monkeypatch.setitem(registry.modules, "a", Module("a", "Audit A", "", "core:glossary", group="audits"))
-    monkeypatch.setitem(registry.modules, "b", Module("b", "Loose B", "", "core:home"))
+    monkeypatch.setitem(registry.modules, "b", Module("b", "Loose B", "", "steering:home"))
     nav = client.get("/").content.decode().split("<nav", 1)[1].split("</nav>", 1)[0]
     audits = nav.split("<summary>Audits techniques</summary>", 1)[1].split("</details>", 1)[0]
     assert 'href="/glossary/">Audit A<' in audits.replace("\n", "")

@@ -1,21 +1,19 @@
 """The steering API: the matrix rows of a node, with the same filter as the page and its export."""
 
 from django.http import QueryDict
-from ninja import Query, Router
+from ninja import Query
 from ninja.errors import HttpError
 
 from vigie.core.api import get_scoped, not_found, operation
 from vigie.core.schemas import Message
 from vigie.organisations.models import Kind, Organisation
 
-from . import matrix
-from .filters import MatrixFilter
+from .. import matrix
+from ..filters import MatrixFilter
+from . import router
 from .schemas import MatrixPageOut, MatrixQuery
 
 PER_PAGE = 50
-
-router = Router(tags=["steering"])
-
 
 def _query(filters: MatrixQuery) -> QueryDict:
     data = QueryDict(mutable=True)
