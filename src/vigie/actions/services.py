@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from vigie.accounts.scoping import scoped
 
-from .deadlines import catalogue
+from .deadlines import add_months, catalogue
 from .models import ACTIVE, Action, ActionNote, DeadlineCompletion, Priority, Source, Status
 
 # When a producer gives no due date, the action is due after this many days, by priority.
@@ -226,6 +226,12 @@ def statuses_for(organisations, today: datetime.date | None = None) -> list[tupl
         if states:
             result.append((org, states))
     return result
+
+
+def lapses_on(deadline_code: str, done_on: datetime.date) -> datetime.date:
+    """When something done on `done_on` stops counting for a recurring deadline (the catalogue's period, e.g.
+    a quarter for the AD audit, a year for the crisis exercise): what steering indicators judge freshness by."""
+    return add_months(done_on, catalogue().get(deadline_code).every_months)
 
 
 def applicable_organisations(queryset):

@@ -15,7 +15,7 @@ Readings carry no sentence: `detail` holds structured values the pages render th
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -57,3 +57,19 @@ class Indicator:
     kind: str = "state"  # how `value` reads: state, level, percent, score, date
     target: Decimal | None = None  # the threshold `value` is judged against, where there is one
     group: str = ""  # domain1, domain2, instruction, funding: the matrix's column groups
+    # The models ("app.Model", each with an `organisation` foreign key) whose changes change the readings:
+    # the steering app marks the establishment stale when one of them is saved or deleted.
+    sources: tuple[str, ...] = ()
+
+
+def freshness(due: date, as_of: date) -> str:
+    """The state of something held until `due`: late once lapsed, due soon within the warning window."""
+    if due < as_of:
+        return State.LATE
+    return State.DUE if due <= as_of + timedelta(days=WARNING_DAYS) else State.HELD
+
+
+def worst(readings: Sequence[Reading]) -> Reading | None:
+    """The reading furthest from the objective (the state order), e.g. of an establishment's sites."""
+    recorded = [r for r in readings if r.state != State.NEVER]
+    return max(recorded, key=lambda r: STATE_RANK[r.state]) if recorded else None
