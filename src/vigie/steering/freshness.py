@@ -93,7 +93,7 @@ def refresh_stale(job, progress) -> JobResult:
     outcome = refresh_establishments(queryset)
     if marks:  # a mark made again while the job ran is newer than every mark taken: it stays
         Stale.objects.filter(pk__in=[pk for pk, _o, _a in marks], marked_at__lte=max(a for _p, _o, a in marks)).delete()
-    message = gettext("%(count)d establishments refreshed.") % {"count": outcome.read}
+    message = gettext("Establishments refreshed: %(count)d.") % {"count": outcome.read}
     if outcome.faults:
         message += " " + gettext("Indicators that failed (their previous readings are kept): %(keys)s.") % {
             "keys": ", ".join(f"{key} ({fault})" for key, fault in sorted(outcome.faults.items()))}
