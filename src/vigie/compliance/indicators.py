@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.services import lapses_on
-from vigie.core.indicators import Indicator, Reading, State, freshness, worst
+from vigie.core.indicators import Indicator, Reading, State, by_unit, freshness, worst
 from vigie.organisations.models import Kind
 from vigie.organisations.services import by_establishment
 
@@ -73,48 +73,36 @@ def _target_for(year: int):
 
 def mfa(establishments, as_of: datetime.date) -> dict[int, Reading]:
     target = _target_for(as_of.year)
+
+    def reading(_pk, measures: list[IdentityIndicators]) -> Reading:
+        measure = measures[0]
+        value = measured(measure, MFA_METRIC)
+        detail = {"year": measure.year, "metric": MFA_METRIC}
+        if target is None or value is None:
+            return Reading(State.PARTIAL, value, measure.measured_on, None, detail)
+        due = datetime.date(target.year, 12, 31)
+        gap = gap_to(target.minimum, value)
+        detail.update(target=str(target.minimum), target_year=target.year, code=target.code, gap=str(gap))
+        state = State.HELD if gap == 0 else (State.LATE if due < as_of else State.PARTIAL)
+        return Reading(state, value, measure.measured_on, due, detail)
+
     rows = IdentityIndicators.objects.filter(year__lte=as_of.year, measured_on__lte=as_of).order_by("-year")
-    found = {}
-    for pk, measures in by_establishment(rows, establishments).items():
-        latest: dict[int, IdentityIndicators] = {}
-        for measure in measures:
-            latest.setdefault(measure.organisation_id, measure)
-        readings = []
-        for measure in latest.values():
-            value = measured(measure, MFA_METRIC)
-            detail = {"year": measure.year, "metric": MFA_METRIC}
-            if target is None or value is None:
-                readings.append(Reading(State.PARTIAL, value, measure.measured_on, None, detail))
-                continue
-            due = datetime.date(target.year, 12, 31)
-            gap = gap_to(target.minimum, value)
-            detail.update(target=str(target.minimum), target_year=target.year, code=target.code, gap=str(gap))
-            state = State.HELD if gap == 0 else (State.LATE if due < as_of else State.PARTIAL)
-            readings.append(Reading(state, value, measure.measured_on, due, detail))
-        combined = worst(readings)
-        if combined is not None:
-            found[pk] = combined
+    found = by_unit(by_establishment(rows, establishments), lambda m: m.organisation_id, reading)
     return _with_url(found, establishments, "compliance:trajectory_detail")
 
 
 def budgets(establishments, as_of: datetime.date) -> dict[int, Reading]:
     target = budget_target()["share_percent"]
+
+    def reading(_pk, declarations: list[BudgetDeclaration]) -> Reading:
+        declaration = declarations[0]
+        row = budget_row(declaration, target)
+        return Reading(State.HELD if row.met else State.PARTIAL, row.share, datetime.date(declaration.year, 12, 31),
+                       None, {"year": declaration.year, "target": str(target),
+                              "gap": None if row.gap is None else str(row.gap)})
+
     rows = BudgetDeclaration.objects.filter(year__lte=as_of.year).order_by("-year")
-    found = {}
-    for pk, declarations in by_establishment(rows, establishments).items():
-        latest: dict[int, BudgetDeclaration] = {}
-        for declaration in declarations:
-            latest.setdefault(declaration.organisation_id, declaration)
-        readings = []
-        for declaration in latest.values():
-            row = budget_row(declaration, target)
-            state = State.HELD if row.met else State.PARTIAL
-            readings.append(Reading(state, row.share, datetime.date(declaration.year, 12, 31), None,
-                                    {"year": declaration.year, "target": str(target),
-                                     "gap": None if row.gap is None else str(row.gap)}))
-        combined = worst(readings)
-        if combined is not None:
-            found[pk] = combined
+    found = by_unit(by_establishment(rows, establishments), lambda d: d.organisation_id, reading)
     return _with_url(found, establishments, "compliance:trajectory_detail")
 
 

@@ -69,6 +69,20 @@ def freshness(due: date, as_of: date) -> str:
     return State.DUE if due <= as_of + timedelta(days=WARNING_DAYS) else State.HELD
 
 
+def by_unit(grouped: Mapping[int, list], unit: Callable, read: Callable[[int, list], Reading]) -> dict[int, Reading]:
+    """For each establishment's records (newest first) split by `unit` (its own and each site's, each
+    directory's…), `read(establishment pk, a unit's records)`, the worst of them; no records, no reading."""
+    found = {}
+    for pk, records in grouped.items():
+        units: dict = {}
+        for record in records:
+            units.setdefault(unit(record), []).append(record)
+        combined = worst([read(pk, rows) for rows in units.values()])
+        if combined is not None:
+            found[pk] = combined
+    return found
+
+
 def worst(readings: Sequence[Reading]) -> Reading | None:
     """The reading furthest from the objective (the state order), e.g. of an establishment's sites."""
     recorded = [r for r in readings if r.state != State.NEVER]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.services import lapses_on
-from vigie.core.indicators import Indicator, Reading, State, freshness, worst
+from vigie.core.indicators import Indicator, Reading, State, by_unit, freshness
 from vigie.organisations.services import by_establishment
 
 from .models import Audit
@@ -36,15 +36,8 @@ def levels(establishments, as_of: datetime.date) -> dict[int, Reading]:
     rows = (Audit.objects.filter(status=Audit.Status.DONE, finished_at__lt=end).select_related("directory")
             .order_by("-finished_at", "-id").only("id", "uuid", "organisation_id", "finished_at", "level",
                                                   "directory__uuid"))
-    found = {}
-    for pk, audits in by_establishment(rows, establishments).items():
-        latest: dict[int, Audit] = {}
-        for audit in audits:
-            latest.setdefault(audit.directory_id, audit)
-        combined = worst([_reading(audit, len(audits), as_of) for audit in latest.values()])
-        if combined is not None:
-            found[pk] = combined
-    return found
+    return by_unit(by_establishment(rows, establishments), lambda audit: audit.directory_id,
+                   lambda pk, audits: _reading(audits[0], len(audits), as_of))
 
 
 def register() -> None:

@@ -15,26 +15,13 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.indicators import Indicator, Reading, State, freshness, worst
+from vigie.core.indicators import Indicator, Reading, State, by_unit, freshness
 from vigie.organisations.services import by_establishment
 
 from .audits import MIN_LEVEL, PAIR_MAX_DAYS, holding, pair_among
 from .models import Audit
 
 SOURCES = ("exposure.Audit",)
-
-
-def _units(establishments, as_of: datetime.date) -> dict[int, dict[int, list[Audit]]]:
-    """{establishment pk: {unit pk: [audits newest first]}}, every audit up to `as_of`, in one query."""
-    rows = Audit.objects.filter(performed_on__lte=as_of).order_by("-performed_on", "-id").only(
-        "id", "organisation_id", "performed_on", "level")
-    found = {}
-    for pk, audits in by_establishment(rows, establishments).items():
-        units: dict[int, list[Audit]] = {}
-        for audit in audits:
-            units.setdefault(audit.organisation_id, []).append(audit)
-        found[pk] = units
-    return found
 
 
 def _url(org) -> str:
@@ -66,14 +53,12 @@ def pair_reading(audits: list[Audit], as_of: datetime.date, url: str) -> Reading
 
 
 def _compute(establishments, as_of: datetime.date, reading) -> dict[int, Reading]:
-    by_pk = {org.pk: org for org in establishments}
-    found = {}
-    for pk, units in _units(establishments, as_of).items():
-        url = _url(by_pk[pk])
-        combined = worst([reading(audits, as_of, url) for audits in units.values()])
-        if combined is not None:
-            found[pk] = combined
-    return found
+    """`reading` of each unit's audits up to `as_of` (newest first), in one query."""
+    urls = {org.pk: _url(org) for org in establishments}
+    rows = Audit.objects.filter(performed_on__lte=as_of).order_by("-performed_on", "-id").only(
+        "id", "organisation_id", "performed_on", "level")
+    return by_unit(by_establishment(rows, establishments), lambda audit: audit.organisation_id,
+                   lambda pk, audits: reading(audits, as_of, urls[pk]))
 
 
 def levels(establishments, as_of: datetime.date) -> dict[int, Reading]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from vigie.core.jobs import JobResult, enqueue, handler
 from vigie.core.models import Job
 from vigie.core.registry import registry
-from vigie.organisations.models import Kind, Organisation
+from vigie.organisations.models import Organisation
 from vigie.organisations.services import establishments_of
 
 from .models import Stale
