@@ -49,7 +49,9 @@ def mark_stale(organisation_id: int | None) -> None:
                 return
     marks = _Marks()
     marks.ids.add(organisation_id)
-    transaction.on_commit(marks)  # outside a transaction: now
+    # Robust: a failure to write the marks is logged, never raised to the request whose data is committed
+    # (outside a transaction this runs now). The daily refresh_steering catches what a lost mark missed.
+    transaction.on_commit(marks, robust=True)
 
 
 def forget_pending() -> None:
