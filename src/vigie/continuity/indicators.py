@@ -72,7 +72,7 @@ def coverage(establishments, as_of: datetime.date) -> dict[int, Reading]:
                       "missing_pcra": len(missing_pcra)}
         state = State.HELD if value >= COVERAGE_THRESHOLD else State.PARTIAL
         found[org.pk] = Reading(state, value, _latest(activities), None, detail,
-                                reverse("continuity:coverage") + f"?organisation={org.uuid}")
+                                reverse("continuity:activity_list") + f"?organisation={org.uuid}")
     return found
 
 
