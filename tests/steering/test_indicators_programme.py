@@ -106,14 +106,21 @@ def test_the_declaration_step_of_the_ght_counts_for_its_members(world):
     found = read("compliance.declaration", world.hospital_a, world.hospital_b, world.clinic, as_of=timezone.localdate())
     assert set(found) == {world.hospital_a.pk}
     assert (found[world.hospital_a.pk].state, found[world.hospital_a.pk].detail["status"]) == (State.LATE, "prepared")
-    DeclarationTransition.objects.create(declaration=dossier, from_status="prepared", to_status="declared",
-                                         at=timezone.now())
+    Declaration.objects.filter(pk=dossier.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    DeclarationTransition.objects.create(declaration=dossier, from_status="prepared", to_status="submitted",
+                                         at=timezone.now() - datetime.timedelta(days=20))
+    DeclarationTransition.objects.create(declaration=dossier, from_status="validated", to_status="declared",
+                                         at=timezone.now() - datetime.timedelta(days=2))
     Declaration.objects.filter(pk=dossier.pk).update(status="declared")
-    reading = read("compliance.declaration", world.hospital_a, as_of=timezone.localdate())[world.hospital_a.pk]
+    today = timezone.localdate()
+    reading = read("compliance.declaration", world.hospital_a, as_of=today)[world.hospital_a.pk]
     assert (reading.state, reading.value, reading.url) == (State.HELD, Decimal(3),
                                                             f"/compliance/declarations/{dossier.uuid}/")
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    assert read("compliance.declaration", world.hospital_a, as_of=yesterday) == {}  # no dossier yet then
+    ten_days_ago = read("compliance.declaration", world.hospital_a, as_of=today - datetime.timedelta(days=10))
+    assert ten_days_ago[world.hospital_a.pk].detail["status"] == "submitted"  # read from its steps
+    thirty_days_ago = read("compliance.declaration", world.hospital_a, as_of=today - datetime.timedelta(days=30))
+    assert thirty_days_ago[world.hospital_a.pk].detail["status"] == "prepared"
+    assert read("compliance.declaration", world.hospital_a, as_of=today - datetime.timedelta(days=50)) == {}
 
 
 def shares(world, first: str, second: str):

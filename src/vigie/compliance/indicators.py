@@ -113,9 +113,12 @@ def _with_url(found: dict[int, Reading], establishments, url_name: str) -> dict[
 
 
 def _status_as_of(declaration: Declaration, steps: list[DeclarationTransition], end) -> str | None:
-    """The dossier's status at `end` (its last step by then); None when it did not exist yet."""
+    """The dossier's status at `end`: its status, unless steps were taken since (then its last step by
+    `end`); None when it did not exist yet."""
     if declaration.created_at >= end:
         return None
+    if all(step.at < end for step in steps):
+        return declaration.status
     done = [step for step in steps if step.at < end]
     return done[-1].to_status if done else Status.PREPARED
 
@@ -138,7 +141,7 @@ def declarations(establishments, as_of: datetime.date) -> dict[int, Reading]:
                 .prefetch_related("call__dates").order_by("call__position", "id"))
     steps: dict[int, list] = defaultdict(list)
     end = _end_of(as_of)
-    for step in DeclarationTransition.objects.filter(declaration__in=rows, at__lt=end).order_by("at", "id"):
+    for step in DeclarationTransition.objects.filter(declaration__in=rows).order_by("at", "id"):
         steps[step.declaration_id].append(step)
     by_candidate: dict[int, list[Reading]] = defaultdict(list)
     for declaration in rows:
