@@ -69,6 +69,8 @@ def test_a_legal_entity_stands_for_its_sites_and_only_them(world):
     found = read("exposure.level", world.hospital_a, world.hospital_b, world.clinic)
     assert (found[world.hospital_a.pk].state, found[world.hospital_a.pk].value) == (State.PARTIAL, Decimal(1))
     assert world.hospital_b.pk not in found and world.clinic.pk not in found
+    exposure_audit(world.hospital_a, 5, 2)  # newer than the site's, both below the minimum: the lowest counts
+    assert read("exposure.level", world.hospital_a)[world.hospital_a.pk].value == Decimal(1)
 
 
 def test_as_of_a_past_day_reads_only_the_audits_up_to_it(world):

@@ -84,6 +84,7 @@ def by_unit(grouped: Mapping[int, list], unit: Callable, read: Callable[[int, li
 
 
 def worst(readings: Sequence[Reading]) -> Reading | None:
-    """The reading furthest from the objective (the state order), e.g. of an establishment's sites."""
+    """The reading furthest from the objective, e.g. of an establishment's sites: the worst state, and of
+    equal states the lowest value (a level, a share)."""
     recorded = [r for r in readings if r.state != State.NEVER]
-    return max(recorded, key=lambda r: STATE_RANK[r.state]) if recorded else None
+    return max(recorded, key=lambda r: (STATE_RANK[r.state], r.value is None, -(r.value or 0))) if recorded else None
