@@ -99,16 +99,31 @@ def test_a_failing_indicator_keeps_its_backfilled_counts(world, monkeypatch):
     assert counts(datetime.date(2026, 5, 1), "exposure.pair")["GHT A"] == (0, 1)
 
 
-def test_a_burst_of_changes_marks_once_and_queues_one_job_that_refreshes(world, django_capture_on_commit_callbacks):
+def pending() -> set[int]:
+    """The organisations the open transaction marked so far (its one on-commit callback)."""
+    marks = [entry[1] for entry in transaction.get_connection().run_on_commit
+             if isinstance(entry[1], freshness._Marks)]
+    assert len(marks) <= 1
+    return marks[0].ids if marks else set()
+
+
+def commit_marks() -> None:
+    """What the commit of the test's transaction would do."""
+    for entry in transaction.get_connection().run_on_commit:
+        if isinstance(entry[1], freshness._Marks):
+            entry[1]()
+
+
+def test_a_burst_of_changes_marks_once_and_queues_one_job_that_refreshes(world):
+    freshness.forget_pending()  # the world's own organisations
     today = timezone.localdate()  # the job reads as of today
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+    with transaction.atomic():
         exposure_audit(world.site_a, days_before(2, today))
         exposure_audit(world.hospital_a, days_before(1, today))
         exposure_audit(world.ght_b, days_before(1, today))  # a GHT's record: every establishment under it
-    marks = [c for c in callbacks if isinstance(c, freshness._Marks)]
-    assert len(marks) == 1 and marks[0].ids == {world.site_a.pk, world.hospital_a.pk, world.ght_b.pk}
+    assert pending() == {world.site_a.pk, world.hospital_a.pk, world.ght_b.pk}
     assert not Stale.objects.exists()  # nothing before the commit
-    marks[0]()
+    commit_marks()
     job = Job.objects.get(kind=freshness.JOB_KIND)
     assert job.organisation == world.national
     assert freshness.flush({world.clinic.pk}) is None  # a job is waiting: it will read this mark too
@@ -122,12 +137,23 @@ def test_a_burst_of_changes_marks_once_and_queues_one_job_that_refreshes(world, 
     assert Summary.objects.get(organisation=world.hospital_a, key="exposure.level").state == State.HELD
 
 
-def test_a_rolled_back_change_marks_nothing(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            exposure_audit(world.hospital_a, days_before(1))
-            raise RuntimeError("rolled back")
-    assert callbacks == []
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_marks_nothing_and_a_committed_one_once(monkeypatch):
+    from tests.conftest import make_org
+
+    flushed = []
+    monkeypatch.setattr(freshness, "flush", lambda ids: flushed.append(set(ids)))
+    national = make_org(kind="national", name="France")
+    assert flushed == [{national.pk}]  # outside a transaction: at once
+    with pytest.raises(RuntimeError), transaction.atomic():
+        exposure_audit(national, days_before(1))
+        raise RuntimeError("rolled back")
+    assert flushed == [{national.pk}]
+    with transaction.atomic():
+        exposure_audit(national, days_before(2))
+        exposure_audit(national, days_before(1))
+        assert flushed == [{national.pk}]
+    assert flushed == [{national.pk}, {national.pk}]
 
 
 def test_the_refresh_job_names_a_failing_indicator(world, monkeypatch, caplog):
@@ -155,3 +181,18 @@ def test_the_daily_command_refreshes_backfills_and_reports_faults(world, monkeyp
     with pytest.raises(CommandError, match="1 indicator"):
         call_command("refresh_steering")
     assert "directory.level failed" in capsys.readouterr().err
+
+
+def test_a_new_establishment_gets_its_rows_from_the_refresh_job(world):
+    from tests.conftest import make_org
+    from vigie.organisations.finess import with_key
+
+    freshness.forget_pending()
+    new = make_org(kind="legal_entity", name="CH Neuf", parent=world.ght_b, legal_status="public",
+                   finess=with_key("69000011"))
+    assert pending() == {new.pk}
+    commit_marks()
+    jobs.run(str(Job.objects.get(kind=freshness.JOB_KIND).uuid))
+    assert set(Summary.objects.values_list("organisation__name", flat=True)) == {"CH Neuf"}
+    assert Summary.objects.filter(organisation=new).count() == len(registry.indicators)
+    assert counts(timezone.localdate().replace(day=1))["GHT B"] == (0, 2)

@@ -79,8 +79,15 @@ def _changed(sender, instance, **kwargs) -> None:
     mark_stale(getattr(instance, "organisation_id", None))
 
 
+def _organisation_saved(sender, instance, **kwargs) -> None:
+    """A new establishment gets its rows at once; a moved node or a changed activity share is recounted."""
+    mark_stale(instance.pk)
+
+
 def connect() -> None:
-    """Listen to the source models of every registered indicator (called once the apps are ready)."""
+    """Listen to the source models of every registered indicator, and to the tree (called once the apps
+    are ready)."""
+    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="steering.stale.organisation")
     for label in sorted({source for indicator in registry.indicators.values() for source in indicator.sources}):
         model = apps.get_model(label)
         post_save.connect(_changed, sender=model, dispatch_uid=f"steering.stale.save.{label}")
