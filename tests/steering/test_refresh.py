@@ -129,6 +129,10 @@ def test_a_burst_of_changes_marks_once_and_queues_one_job_that_refreshes(world):
     assert freshness.flush({world.clinic.pk}) is None  # a job is waiting: it will read this mark too
     assert Job.objects.filter(kind=freshness.JOB_KIND).count() == 1
     assert Stale.objects.count() == 4
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    lost = freshness.flush({world.clinic.pk})  # a job queued two hours ago was lost: another one is queued
+    assert lost is not None
+    Job.objects.filter(pk=lost.pk).delete()
     jobs.run(str(job.uuid))
     job.refresh_from_db()
     assert (job.status, job.message) == (Job.Status.DONE, "Établissements recalculés : 3.")

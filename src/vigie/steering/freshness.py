@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from vigie.core.jobs import JobResult, enqueue, handler
+from vigie.core.jobs import STALE_AFTER, JobResult, enqueue, handler
 from vigie.core.models import Job
 from vigie.core.registry import registry
 from vigie.organisations.models import Organisation
@@ -62,14 +62,16 @@ def forget_pending() -> None:
 
 
 def flush(ids) -> Job | None:
-    """Write the marks and queue the refresh job unless one is already waiting."""
+    """Write the marks and queue the refresh job unless one is already waiting (it will read them)."""
     if not ids:
         return None
     now = timezone.now()
     existing = Organisation.objects.filter(pk__in=list(ids)).values_list("pk", flat=True)
     Stale.objects.bulk_create([Stale(organisation_id=pk, marked_at=now) for pk in existing],
                               update_conflicts=True, unique_fields=["organisation"], update_fields=["marked_at"])
-    if Job.objects.filter(kind=JOB_KIND, status=Job.Status.QUEUED).exists():
+    # A job queued long ago was lost with its message (a broker emptied, a machine rebuilt): not waited for.
+    waiting = Job.objects.filter(kind=JOB_KIND, status=Job.Status.QUEUED, created_at__gte=now - STALE_AFTER)
+    if waiting.exists():
         return None
     owner = Organisation.objects.filter(parent__isnull=True).order_by("path").first()
     return enqueue(JOB_KIND, organisation=owner, user=None) if owner is not None else None
