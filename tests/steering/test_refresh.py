@@ -200,3 +200,15 @@ def test_a_new_establishment_gets_its_rows_from_the_refresh_job(world):
     assert set(Summary.objects.values_list("organisation__name", flat=True)) == {"CH Neuf"}
     assert Summary.objects.filter(organisation=new).count() == len(registry.indicators)
     assert counts(timezone.localdate().replace(day=1))["GHT B"] == (0, 2)
+
+
+def test_a_participant_marks_its_exercise_s_organisation(world):
+    from vigie.exercises.models import Exercise, Participant
+
+    exercise = Exercise.objects.create(organisation=world.site_b, title="Exercice")
+    freshness.forget_pending()
+    Participant.objects.create(exercise=exercise, name="Directeur", function="player", role="direction")
+    assert pending() == {world.site_b.pk}
+    freshness.forget_pending()
+    exercise.delete()  # its participants go with it, without a second look for their exercise
+    assert pending() == {world.site_b.pk}

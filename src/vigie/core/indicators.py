@@ -57,8 +57,8 @@ class Indicator:
     kind: str = "state"  # how `value` reads: state, level, percent, score, date
     target: Decimal | None = None  # the threshold `value` is judged against, where there is one
     group: str = ""  # domain1, domain2, instruction, funding: the matrix's column groups
-    # The models ("app.Model", each with an `organisation` foreign key) whose changes change the readings:
-    # the steering app marks the establishment stale when one of them is saved or deleted.
+    # The models ("app.Model", with an `organisation` foreign key or an owning_organisation()) whose changes
+    # change the readings: the steering app marks the establishment stale when one is saved or deleted.
     sources: tuple[str, ...] = ()
 
 

@@ -61,4 +61,4 @@ def register() -> None:
     registry.indicator(Indicator(
         key="exercises.yearly", title=_("Yearly crisis exercise, done and declared"), short=_("Exercise"), order=40,
         compute=yearly, objective="DNS/2025/12", kind="date", group="instruction",
-        sources=("exercises.Exercise",)))
+        sources=("exercises.Exercise", "exercises.Participant")))

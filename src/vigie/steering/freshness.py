@@ -10,6 +10,7 @@ under a GHT or region), then removes the marks it took: a mark made while it ran
 import logging
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -78,7 +79,13 @@ def flush(ids) -> Job | None:
 
 
 def _changed(sender, instance, **kwargs) -> None:
-    mark_stale(getattr(instance, "organisation_id", None))
+    organisation_id = getattr(instance, "organisation_id", None)
+    if organisation_id is None:  # a child record (an exercise's participant): its owner's organisation
+        try:
+            organisation_id = instance.owning_organisation().pk
+        except ObjectDoesNotExist:  # deleted along with its owner
+            return
+    mark_stale(organisation_id)
 
 
 def _organisation_saved(sender, instance, **kwargs) -> None:
