@@ -17,6 +17,9 @@ class ActionsConfig(AppConfig):
 
         catalogue()  # a malformed deadlines file stops Vigie at start-up, naming the file, deadline and field
         audit.connect(Action, ActionNote, DeadlineCompletion, CalendarFeed)
+        from .indicators import register as register_indicators
+
+        register_indicators()
         registry.module(Module(
             key="actions", group="programme", title=_("Action plan (PAQ)"), url_name="actions:list", order=50,
             description=_("Every finding, gap and lesson becomes an action: owner, due date, priority, "

@@ -231,6 +231,12 @@ def statuses_for(organisations, today: datetime.date | None = None) -> list[tupl
     return result
 
 
+def lapses_on(deadline_code: str, done_on: datetime.date) -> datetime.date:
+    """When something done on `done_on` stops counting for a recurring deadline (the catalogue's period, e.g.
+    a quarter for the AD audit, a year for the crisis exercise): what steering indicators judge freshness by."""
+    return add_months(done_on, catalogue().get(deadline_code).every_months)
+
+
 def applicable_organisations(queryset):
     """Organisations of the kinds some deadline applies to, with their parents (for candidate rules)."""
     return queryset.filter(kind__in=catalogue().kinds()).select_related("parent").order_by("path")

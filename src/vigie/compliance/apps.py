@@ -19,6 +19,9 @@ class ComplianceConfig(AppConfig):
             IdentityIndicators,
         )
 
+        from .indicators import register as register_indicators
+
+        register_indicators()
         post_migrate.connect(load_after_migrate, sender=self, dispatch_uid="compliance.load_frameworks")
         audit.connect(Assessment, Answer, Evidence, CallDate, Declaration, IdentityApplication, IdentityIndicators,
                       BudgetDeclaration)

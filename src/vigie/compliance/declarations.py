@@ -381,19 +381,23 @@ def update(declaration: Declaration, user, **values) -> Declaration:
 # --- dates ---------------------------------------------------------------------------------------------------
 
 
+# The date a dossier in each status must have moved on by (shown, not enforced: several are not confirmed).
+DATE_FOR_STATUS = {Status.PREPARED: CallDate.Key.APPLICATION_CLOSES, Status.SUBMITTED: CallDate.Key.DECLARATION_DEADLINE,
+                   Status.VALIDATED: CallDate.Key.DECLARATION_DEADLINE}
+
+
+def next_date(declaration: Declaration, status: str | None = None) -> date | None:
+    """The call's date by which a dossier in `status` (its own by default) must have moved on, if any."""
+    key = DATE_FOR_STATUS.get(status or declaration.status)
+    return declaration.call.date_of(key) if key else None
+
+
 def warnings(declaration: Declaration, today: date) -> list[str]:
-    """Dates of the call the dossier is late for (shown, not enforced: several dates are not confirmed)."""
-    call = declaration.call
-    found = []
-
-    def passed(key):
-        day = call.date_of(key)
-        return day if day is not None and day < today else None
-
-    if declaration.status == Status.PREPARED and (day := passed(CallDate.Key.APPLICATION_CLOSES)):
-        found.append(_("The application window closed on %(date)s.") % {"date": date_format(day, "SHORT_DATE_FORMAT")})
-    if declaration.status in (Status.SUBMITTED, Status.VALIDATED) and (
-            day := passed(CallDate.Key.DECLARATION_DEADLINE)):
-        found.append(_("The deadline to declare the objectives reached was %(date)s.") % {
-            "date": date_format(day, "SHORT_DATE_FORMAT")})
-    return found
+    """Dates of the call the dossier is late for."""
+    day = next_date(declaration)
+    if day is None or day >= today:
+        return []
+    if declaration.status == Status.PREPARED:
+        return [_("The application window closed on %(date)s.") % {"date": date_format(day, "SHORT_DATE_FORMAT")}]
+    return [_("The deadline to declare the objectives reached was %(date)s.") % {
+        "date": date_format(day, "SHORT_DATE_FORMAT")}]

@@ -17,6 +17,9 @@ class ContinuityConfig(AppConfig):
         audit.connect(models.Activity, models.DegradedProcedure, models.Application, models.Component,
                       models.Supplier, models.Team, models.BackupPolicy, models.BackupPlan, models.RestoreTest)
         register()
+        from .indicators import register as register_indicators
+
+        register_indicators()
         kit.connect()
         registry.module(Module(
             key="continuity", group="resilience", title=_("Continuity and recovery"), url_name="continuity:index", order=40,

@@ -193,7 +193,11 @@ def last_verified_test(plan: BackupPlan) -> RestoreTest | None:
 
 
 def plan_facts(plan: BackupPlan) -> backup_engine.PlanFacts:
-    test = last_verified_test(plan)
+    return facts_with_test(plan, last_verified_test(plan))
+
+
+def facts_with_test(plan: BackupPlan, test: RestoreTest | None) -> backup_engine.PlanFacts:
+    """The plan's facts for the 3-2-1-1-0 rules, given its last verified restore test (lists prefetch it)."""
     errors = None if test is None else (test.errors if test.success else max(test.errors, 1))
     return backup_engine.PlanFacts(
         backup_copies=plan.backup_copies, media=tuple(plan.media or ()), offsite_copies=plan.offsite_copies,
@@ -395,7 +399,11 @@ def unit_activities(unit: Organisation):
 def unit_status(unit: Organisation) -> tuple[bool, bool, list[str], list[str]]:
     """(BIA done, PCRA done, categories without a BIA, categories without a validated PCRA): D2.O1.C asks, at
     minimum, for one critical activity of each category with a BIA, and a PCRA for each of those."""
-    activities = list(unit_activities(unit))
+    return status_of(list(unit_activities(unit)))
+
+
+def status_of(activities: list[Activity]) -> tuple[bool, bool, list[str], list[str]]:
+    """unit_status() of a unit's critical activities."""
     missing_bia, missing_pcra = [], []
     for category in Category:
         of_kind = [a for a in activities if a.category == category]

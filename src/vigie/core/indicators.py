@@ -15,7 +15,7 @@ Readings carry no sentence: `detail` holds structured values the pages render th
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -57,3 +57,34 @@ class Indicator:
     kind: str = "state"  # how `value` reads: state, level, percent, score, date
     target: Decimal | None = None  # the threshold `value` is judged against, where there is one
     group: str = ""  # domain1, domain2, instruction, funding: the matrix's column groups
+    # The models ("app.Model", with an `organisation` foreign key or an owning_organisation()) whose changes
+    # change the readings: the steering app marks the establishment stale when one is saved or deleted.
+    sources: tuple[str, ...] = ()
+
+
+def freshness(due: date, as_of: date) -> str:
+    """The state of something held until `due`: late once lapsed, due soon within the warning window."""
+    if due < as_of:
+        return State.LATE
+    return State.DUE if due <= as_of + timedelta(days=WARNING_DAYS) else State.HELD
+
+
+def by_unit(grouped: Mapping[int, list], unit: Callable, read: Callable[[int, list], Reading]) -> dict[int, Reading]:
+    """For each establishment's records (newest first) split by `unit` (its own and each site's, each
+    directory's…), `read(establishment pk, a unit's records)`, the worst of them; no records, no reading."""
+    found = {}
+    for pk, records in grouped.items():
+        units: dict = {}
+        for record in records:
+            units.setdefault(unit(record), []).append(record)
+        combined = worst([read(pk, rows) for rows in units.values()])
+        if combined is not None:
+            found[pk] = combined
+    return found
+
+
+def worst(readings: Sequence[Reading]) -> Reading | None:
+    """The reading furthest from the objective, e.g. of an establishment's sites: the worst state, and of
+    equal states the lowest value (a level, a share)."""
+    recorded = [r for r in readings if r.state != State.NEVER]
+    return max(recorded, key=lambda r: (STATE_RANK[r.state], r.value is None, -(r.value or 0))) if recorded else None

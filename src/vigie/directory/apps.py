@@ -18,6 +18,9 @@ class DirectoryConfig(AppConfig):
         # Audits are not in the change log: their rows carry the engine's whole JSON result.
         audit.connect(Directory)
         register()
+        from .indicators import register as register_indicators
+
+        register_indicators()
         registry.module(Module(
             key="directory", group="audits", title=_("Audit Active Directory"), url_name="directory:list", order=30,
             description=_("ANSSI checkpoints of your Active Directory domains: level 1 to 5, what to fix to "

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 JOB_KIND = "directory.audit"
 ACTION_SOURCE = "audit_check"  # vigie.actions.models.Source.AUDIT_CHECK
 DEADLINE = "ad-audit"
+# CaRE D2.O3.A: a directory at ANSSI level ≥ 3 in an audit less than 60 days old (the framework file's rule).
+CARE_DAYS, CARE_LEVEL = 60, 3
 SNAPSHOT_SUFFIX = ".jsonl.gz"
 GZIP_MAGIC = b"\x1f\x8b"
 

@@ -22,7 +22,7 @@ from .forms import DirectoryForm, SnapshotUploadForm
 from .models import Audit, Directory, Finding
 
 get_or_post = require_http_methods(["GET", "POST"])
-CARE_DAYS, CARE_LEVEL = 60, 3
+CARE_DAYS, CARE_LEVEL = services.CARE_DAYS, services.CARE_LEVEL
 AFFECTED_PER_PAGE = 50
 
 

@@ -25,6 +25,9 @@ def register() -> None:
     from .scenarios import library
 
     library()
+    from .indicators import register as register_indicators
+
+    register_indicators()
     audit.connect(Exercise, Participant, Lesson, Observation, Scenario, ScenarioInject)
     registry.module(Module(
         key="exercises", group="resilience", title=_("Crisis exercises"), url_name="exercises:exercise_list", order=50,

@@ -41,7 +41,8 @@ class Verdict:
 
 
 def check(exercise: Exercise) -> Verdict:
-    players = {p.role for p in exercise.participants.filter(function=Participant.Function.PLAYER)}
+    # all(), filtered here: a list of exercises prefetches their participants (steering indicators)
+    players = {p.role for p in exercise.participants.all() if p.function == Participant.Function.PLAYER}
     cyber = exercise.cyber_trigger and (exercise.scenario is None or exercise.scenario.cyber_trigger)
     rules = [
         Rule("cyber_trigger", cyber,

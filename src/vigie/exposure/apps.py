@@ -18,6 +18,9 @@ class ExposureConfig(AppConfig):
         # Scans, inventory and sightings are not in the change log: the engine writes them by the thousand.
         audit.connect(ScopeEntry, Schedule, Finding, Audit)
         register()
+        from .indicators import register as register_indicators
+
+        register_indicators()
         registry.module(Module(
             key="exposure", group="audits", title=_("Internet exposure"), url_name="exposure:list", order=20,
             description=_("Attested scope, monthly scans, exposed services and certificates, findings with "

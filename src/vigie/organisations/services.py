@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
+from django.db.models import Count, F, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
 from vigie.accounts.scoping import highest_role, role_paths, scoped
@@ -306,3 +306,29 @@ def import_into(user, root: Organisation, upload):
             object_repr=root.name,
         )
     return report
+
+
+# --- establishments and their sites (steering indicators) --------------------------------------------------
+
+
+def by_establishment(queryset, establishments, field: str = "organisation") -> dict[int, list]:
+    """The rows of `queryset` held by these establishments (legal entities) or their sites, grouped by
+    establishment primary key, in one query: an establishment stands for its own records and its sites'."""
+    ids = [org.pk for org in establishments]
+    found: dict[int, list] = {pk: [] for pk in ids}
+    rows = queryset.filter(Q(**{f"{field}__in": ids}) | Q(**{f"{field}__parent__in": ids})).annotate(
+        establishment_parent=F(f"{field}__parent_id"))
+    for row in rows:
+        own = getattr(row, f"{field}_id")
+        found[own if own in found else row.establishment_parent].append(row)
+    return found
+
+
+def establishments_of(organisation_ids):
+    """The establishments (legal entities) whose readings a change to these organisations' records affects:
+    an establishment itself, the legal entity of a site, every establishment under a GHT, region or nation."""
+    nodes = list(Organisation.objects.filter(pk__in=list(organisation_ids)).values_list("kind", "path", "parent_id"))
+    condition = Q(pk__in=[])
+    for kind, path, parent_id in nodes:
+        condition |= Q(pk=parent_id) if kind == Kind.SITE else Q(path__startswith=path)
+    return Organisation.objects.filter(condition, kind=Kind.LEGAL_ENTITY)

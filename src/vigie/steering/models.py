@@ -63,3 +63,21 @@ class Trend(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.key} {self.month:%Y-%m}: {self.holding}/{self.total}"
+
+
+class Stale(models.Model):
+    """An organisation whose records changed since its establishments' summaries were computed (freshness.py):
+    the refresh job reads these marks, recomputes, and removes the marks it read."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"),
+    )
+    marked_at = models.DateTimeField(_("marked"))
+
+    class Meta:
+        ordering = ["marked_at"]
+        verbose_name = _("stale summary")
+        verbose_name_plural = _("stale summaries")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} since {self.marked_at:%Y-%m-%d %H:%M}"
