@@ -169,7 +169,7 @@ def _cell(column: Column, org: Organisation, names: dict[str, str], reading) -> 
 def rows(found: Catalogue, establishments, user_summaries) -> list[list]:
     """One row per establishment (ordered by the tree), cells in French. `user_summaries` is the scoped
     Summary queryset; establishments with no reading get "no" and blanks, never a missing row."""
-    establishments = list(establishments.order_by("path").only("pk", "path", "name", "finess"))
+    establishments = list(establishments.select_related(None).order_by("path").only("pk", "path", "name", "finess"))
     level_paths = {org.path[: PATH_SEGMENT * depth] for org in establishments for depth in (2, 3)}
     names = {(kind, path): name for kind, path, name in Organisation.objects.filter(
         path__in=level_paths, kind__in=(Kind.REGION, Kind.GHT)).values_list("kind", "path", "name")}
