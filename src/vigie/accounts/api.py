@@ -8,13 +8,12 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.core.api import get_scoped, not_found, operation, require_fresh_second_factor
 from vigie.core.schemas import Message
-from vigie.organisations.models import Organisation
-from vigie.organisations.services import Refused, grant_role, revoke_role
+from vigie.core.scoping import scoped
 
 from .filters import AuditEventFilter
-from .models import AuditEvent, RoleAssignment, User
+from .models import AuditEvent, RoleAssignment, User, tree_node_model
 from .schemas import AuditEventOut, AuditFilters, MeOut, RoleFilters, RoleIn, RoleOut
-from .scoping import scoped
+from .services import Refused, grant_role, revoke_role
 
 ERRORS = {403: Message, 404: Message}
 
@@ -47,7 +46,7 @@ def role_grant(request, payload: RoleIn):
 
     Nobody grants above their own highest role on the node, so only administrators grant ADMIN (403).
     """
-    org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
+    org = get_scoped(tree_node_model().objects.all(), request.auth, "view", uuid=payload.organisation)
     require_fresh_second_factor(request)
     grantee = User.objects.filter(uuid=payload.user, is_active=True).first()
     if grantee is None:

@@ -11,9 +11,7 @@ class AccountsConfig(AppConfig):
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from vigie.organisations.models import Contact, Organisation
-
         from . import audit
         from .models import ApiToken, RoleAssignment, User
 
-        audit.connect(Organisation, Contact, RoleAssignment, User, ApiToken, TOTPDevice, StaticDevice)
+        audit.connect(RoleAssignment, User, ApiToken, TOTPDevice, StaticDevice)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.roles import Role
 
 from .models import User
-from .scoping import highest_role
+from vigie.core.scoping import highest_role
 from .services import administered_organisations
 
 

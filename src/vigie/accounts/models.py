@@ -86,6 +86,12 @@ class RoleAssignment(Scoped):
         return reverse("organisations:members", args=[self.organisation.uuid])
 
 
+def tree_node_model():
+    """The organisation model roles are granted on, reached through the role's foreign key: the
+    organisations app sits above accounts and imports it, so accounts never imports organisations."""
+    return RoleAssignment._meta.get_field("organisation").related_model
+
+
 class ApiToken(models.Model):
     """A personal API token: shown once at creation, only its SHA-256 is stored."""
 

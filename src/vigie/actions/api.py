@@ -8,7 +8,7 @@ from ninja import PatchDict, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation, require_role_at, save_checked
 from vigie.core.schemas import Message
 from vigie.organisations.models import Organisation

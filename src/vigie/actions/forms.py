@@ -9,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import scoped, visibility
+from vigie.core.scoping import scoped, visibility
 
 from .deadlines import catalogue
 from .filters import colleagues

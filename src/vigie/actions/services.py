@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 
 from .deadlines import catalogue
 from .models import ACTIVE, Action, ActionNote, DeadlineCompletion, Priority, Source, Status

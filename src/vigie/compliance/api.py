@@ -12,7 +12,7 @@ from ninja import PatchDict, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.core.api import get_scoped, not_found, operation, require_role_at, save_checked
 from vigie.core.schemas import Message
 from vigie.organisations.models import Organisation

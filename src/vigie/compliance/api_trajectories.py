@@ -10,7 +10,7 @@ from django.db import transaction
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.core.api import get_scoped, not_found, operation, require_role_at
 from vigie.core.schemas import Message
 from vigie.organisations.models import Organisation

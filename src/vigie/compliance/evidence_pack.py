@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.core.jobs import JobResult, enqueue
 
 from . import rules

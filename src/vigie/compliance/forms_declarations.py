@@ -14,7 +14,7 @@ from .models.declarations import CANDIDATE_KINDS
 def candidates_for(user):
     """GHTs and legal entities on which the user holds the establishment's role (a role on the node itself,
     or on a GHT/legal entity above it), limited to what the user sees."""
-    from vigie.accounts.scoping import visibility
+    from vigie.core.scoping import visibility
 
     condition = visibility(user, ESTABLISHMENT.minimum, "path")
     if condition is None:

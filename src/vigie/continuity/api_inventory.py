@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import PatchDict, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import Message
 

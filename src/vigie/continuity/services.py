@@ -418,6 +418,6 @@ def coverage(candidate: Organisation) -> Coverage | None:
 
 
 def coverage_candidates(user):
-    from vigie.accounts.scoping import scoped
+    from vigie.core.scoping import scoped
 
     return scoped(Organisation.objects.filter(kind__in=[Kind.GHT, Kind.LEGAL_ENTITY]), user, "view").order_by("path")

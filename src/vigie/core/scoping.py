@@ -3,18 +3,27 @@
 Every queryset that reaches a page, an API route or an export goes through `scoped()`. A role on a node
 covers the node's subtree, so visibility is a prefix condition on the materialised path: a handful of
 OR-ed `LIKE 'prefix%'` terms (one per node the user holds a role on), evaluated by the database.
+
+It lives in core because every app needs it, core included (its jobs, API helpers and menu). Roles are
+stored by the accounts app, which sits above core: like `get_user_model()`, core names that model by its
+label and never imports it.
 """
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from vigie.core.roles import Role
+from .roles import Role
+
+ROLE_ASSIGNMENT_MODEL = "accounts.RoleAssignment"
+
+
+def _assignments():
+    return apps.get_model(ROLE_ASSIGNMENT_MODEL).objects
 
 
 def role_paths(user, minimum: Role) -> list[str]:
     """Paths of the nodes where the user holds at least `minimum`: a user holds few roles."""
-    from .models import RoleAssignment
-
-    paths = RoleAssignment.objects.filter(user=user, role__gte=minimum).values_list("organisation__path", flat=True)
+    paths = _assignments().filter(user=user, role__gte=minimum).values_list("organisation__path", flat=True)
     return list(paths)
 
 
@@ -55,13 +64,11 @@ def can(user, action: str, obj) -> bool:
 
 def highest_role(user, organisation) -> Role | None:
     """The strongest role the user holds on this node or any ancestor."""
-    from .models import RoleAssignment
-
     if user.is_superuser:
         return Role.ADMIN
     prefixes = [organisation.path[: 7 * i] for i in range(1, organisation.depth + 1)]
     best = (
-        RoleAssignment.objects.filter(user=user, organisation__path__in=prefixes)
+        _assignments().filter(user=user, organisation__path__in=prefixes)
         .order_by("-role")
         .values_list("role", flat=True)
         .first()

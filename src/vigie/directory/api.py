@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.api import (
     get_scoped,
     operation,

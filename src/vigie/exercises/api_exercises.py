@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from ninja import PatchDict, Router, Schema, Status
 from ninja.errors import HttpError
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation, require_role_at, save_checked
 from vigie.core.schemas import Message
 from vigie.organisations.models import Organisation

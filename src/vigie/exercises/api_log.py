@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.api import (
     get_scoped,
     operation,

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import scoped, visibility
+from vigie.core.scoping import scoped, visibility
 from vigie.actions.forms import RulesForm
 from vigie.actions.models import Priority
 

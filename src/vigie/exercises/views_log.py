@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 
 from . import incidents as incident_services
 from . import log as services

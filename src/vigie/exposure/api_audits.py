@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import JobOut, Message
 from vigie.organisations.models import Organisation

@@ -1,4 +1,4 @@
-"""Demo data of the exposure module for the demo hospital "brume" (core/demo.py builds the tree and calls
+"""Demo data of the exposure module for the demo hospital "brume" (organisations/demo.py builds the tree and calls
 `load_demo(nodes)`): an attested scope, three monthly scans over four months whose findings go from a
 remote desktop exposed (level 1) to the minimum level held over 50 days (the D1.O2.B pair), an accepted
 risk, a retest that verified a fix, and an imported ANS cyber-surveillance report.

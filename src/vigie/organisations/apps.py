@@ -8,4 +8,9 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from vigie.accounts import audit
+
         from . import jobs  # noqa: F401  registers the job handlers
+        from .models import Contact, Organisation
+
+        audit.connect(Organisation, Contact)

@@ -1,6 +1,10 @@
 """Demo data: a fictional region with one GHT of three legal entities and five sites, a private clinic,
-and one demo user per role. FINESS numbers use department 99, which no real establishment has."""
+and one demo user per role. FINESS numbers use department 99, which no real establishment has.
 
+The tree is this app's; each module adds its own records through a `registry.demo(...)` hook, called
+once the tree and the users exist."""
+
+import base64
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,8 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vigie.accounts.models import RoleAssignment, User
 from vigie.core.registry import registry
 from vigie.core.roles import Role
-from vigie.organisations.finess import with_key
-from vigie.organisations.models import Contact, Kind, LegalStatus, Organisation
+
+from .finess import with_key
+from .models import Contact, Kind, LegalStatus, Organisation
 
 DEMO_PASSWORD = "Vigie-demo-2026"
 REGION_NAME = "Région Démo (fictive)"
@@ -124,6 +129,4 @@ def load_demo() -> tuple[bool, list[DemoLogin]]:
 
 
 def _base32(key: bytes) -> str:
-    import base64
-
     return base64.b32encode(key).decode().rstrip("=")

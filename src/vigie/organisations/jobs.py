@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.core.jobs import JobResult, handler
 
 from .imports import export_row, workbook_bytes

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import highest_role, scoped
+from vigie.accounts.services import Refused
+from vigie.core.scoping import highest_role, scoped
 from vigie.core.roles import Role
 
 from .finess import normalise
@@ -15,14 +16,6 @@ from .models import ALLOWED_PARENTS, FINESS_KINDS, Contact, Kind, Organisation
 
 GHT_COVERAGE_THRESHOLD = Decimal("66")  # CaRE Domain 2: establishments covering 66 % of the GHT's activity
 SEARCH_LIMIT = 200
-
-
-class Refused(Exception):
-    """A write the rules do not allow; `messages` are shown to the user as they are."""
-
-    def __init__(self, *messages: str):
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
 
 
 class OutOfScope(Exception):
@@ -234,42 +227,6 @@ def delete_organisation(org: Organisation) -> None:
         kinds = sorted({str(o._meta.verbose_name_plural) for o in objects})
         raise Refused(_("Other records still refer to it (%(kinds)s): remove them first.")
                       % {"kinds": ", ".join(kinds)}) from None
-
-
-def grant_role(granter, org: Organisation, username: str, role: int):
-    """Give `username` the role on `org`, or change the role they already hold there. One role per node.
-
-    Nobody grants above their own highest role on the node, so only administrators grant ADMIN, and
-    nobody changes the role of someone who holds more than they do.
-    """
-    from vigie.accounts.models import RoleAssignment, User
-
-    own = highest_role(granter, org)
-    if own is None or own < RoleAssignment.required_role("add"):
-        raise Refused(_("You may not manage roles here."))
-    role = Role(role)
-    if role > own:
-        raise Refused(_("You cannot grant a role above your own (%(role)s).") % {"role": own.label})
-    user = User.objects.filter(username=username.strip(), is_active=True).first()
-    if user is None:
-        raise Refused(_("No active user has the username %(username)s.") % {"username": username})
-    with transaction.atomic():
-        existing = RoleAssignment.objects.select_for_update().filter(user=user, organisation=org).first()
-        if existing is not None:
-            if existing.role > own:
-                raise Refused(_("%(username)s holds a higher role than yours here.") % {"username": user.username})
-            existing.role = role
-            existing.granted_by = granter
-            existing.save()
-            return existing, False
-        return RoleAssignment.objects.create(user=user, organisation=org, role=role, granted_by=granter), True
-
-
-def revoke_role(granter, assignment) -> None:
-    own = highest_role(granter, assignment.organisation)
-    if own is None or assignment.role > own:
-        raise Refused(_("You cannot revoke a role above your own."))
-    assignment.delete()
 
 
 def launch_export(user, org: Organisation):

@@ -12,7 +12,7 @@ from ..audit import record
 from ..exports import audit_rows, csv_lines
 from ..filters import AuditEventFilter
 from ..models import AuditEvent
-from ..scoping import scoped
+from vigie.core.scoping import scoped
 from .common import admin_required
 
 

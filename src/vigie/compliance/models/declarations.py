@@ -160,7 +160,7 @@ class Declaration(TenantModel):
         changing it, the dossier filed for them by their candidate."""
         from django.db.models import Q
 
-        from vigie.accounts.scoping import role_paths, visibility
+        from vigie.core.scoping import role_paths, visibility
 
         minimum = cls.required_role(action)
         if minimum is None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from .. import trajectories as service

@@ -53,7 +53,7 @@ class CrisisLog(TenantModel):
     def scope_queryset(cls, queryset, user, action: str):
         """As every tenant model, plus: the players of a running exercise see and write its log whatever
         their role on the platform (the director or a doctor playing is often only a reader)."""
-        from vigie.accounts.scoping import visibility
+        from vigie.core.scoping import visibility
 
         minimum = cls.required_role(action)
         condition = visibility(user, minimum, cls.tenant_path) if minimum is not None else None
@@ -76,7 +76,7 @@ class LogEntryQuerySet(models.QuerySet):
         raise PermissionError(APPEND_ONLY)
 
     def for_user(self, user, action: str = "view"):
-        from vigie.accounts.scoping import scoped
+        from vigie.core.scoping import scoped
 
         return scoped(self, user, action)
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 
 from ..forms_exercises import where_user_may
 

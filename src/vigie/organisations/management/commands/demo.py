@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from vigie.core.demo import DEMO_PASSWORD, load_demo
+from vigie.organisations.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
