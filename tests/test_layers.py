@@ -95,7 +95,7 @@ def app_graph(imports: list[Import]) -> dict[tuple[str, str], list[Import]]:
     edges: dict[tuple[str, str], list[Import]] = defaultdict(list)
     for i in imports:
         source, target = app_of(i.module), app_of(i.target)
-        if source and target and source != target:
+        if source and target and source != target and (i.module, i.target) not in CORE_EXCEPTIONS:
             edges[source, target].append(i)
     return edges
 

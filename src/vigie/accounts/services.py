@@ -24,12 +24,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vigie.core.recent import mark_confirmed
 from vigie.core.roles import Role
 from vigie.core.scoping import highest_role, scoped
 
 from .audit import record
 from .models import ApiToken, AuditEvent, RoleAssignment, User, tree_node_model
-from .recent import mark_confirmed
 
 
 class Refused(Exception):

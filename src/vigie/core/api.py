@@ -11,6 +11,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from .models import Job
+from .recent import is_recent
 from .registry import registry
 from .schemas import JobOut, Message
 from .scoping import scoped, visibility
@@ -40,8 +41,6 @@ def get_scoped(queryset, user, action: str, **lookup):
 def require_fresh_second_factor(request) -> None:
     """Sensitive operations from a browser session need a recent TOTP confirmation, as the pages do
     (accounts.recent); a personal token was itself created under that confirmation."""
-    from vigie.accounts.recent import is_recent
-
     if getattr(request, "api_token", None) is None and not is_recent(request):
         raise HttpError(403, gettext("Confirm your second factor first (My account), then retry."))
 

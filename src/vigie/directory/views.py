@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.accounts.recent import confirm_first
+from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped, visibility
 from vigie.organisations.models import Organisation
 
