@@ -8,9 +8,9 @@ from ninja import PatchDict, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation, require_role_at, save_checked
 from vigie.core.schemas import Message
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 from vigie.organisations.services import visible_organisations
 
@@ -18,8 +18,17 @@ from . import services
 from .filters import ActionFilter
 from .models import Action, DeadlineCompletion
 from .schemas import (
-    ActionDetailOut, ActionIn, ActionOut, ActionPatch, ActionQuery, DeadlineQuery, DeadlineStatusOut, NoteIn,
-    NoteOut, RaiseIn, RaiseOut,
+    ActionDetailOut,
+    ActionIn,
+    ActionOut,
+    ActionPatch,
+    ActionQuery,
+    DeadlineQuery,
+    DeadlineStatusOut,
+    NoteIn,
+    NoteOut,
+    RaiseIn,
+    RaiseOut,
 )
 
 ERRORS = {403: Message, 404: Message}

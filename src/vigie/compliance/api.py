@@ -12,16 +12,24 @@ from ninja import PatchDict, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import can, scoped
 from vigie.core.api import get_scoped, not_found, operation, require_role_at, save_checked
 from vigie.core.schemas import Message
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from . import services
 from .models import Answer, Assessment, Evidence, FrameworkVersion
 from .schemas import (
-    AnswerOut, AnswersPatch, AssessmentDetail, AssessmentIn, AssessmentOut, EvidenceIn, EvidenceOut,
-    EvidencePatch, FrameworkVersionDetail, FrameworkVersionOut,
+    AnswerOut,
+    AnswersPatch,
+    AssessmentDetail,
+    AssessmentIn,
+    AssessmentOut,
+    EvidenceIn,
+    EvidenceOut,
+    EvidencePatch,
+    FrameworkVersionDetail,
+    FrameworkVersionOut,
 )
 from .uploads import UploadRefused
 

@@ -15,10 +15,10 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import can, scoped
 from vigie.core.api import get_scoped, operation, require_fresh_second_factor
 from vigie.core.models import Job
 from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from . import declarations as service

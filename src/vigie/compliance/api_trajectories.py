@@ -10,9 +10,9 @@ from django.db import transaction
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import can, scoped
 from vigie.core.api import get_scoped, not_found, operation, require_role_at
 from vigie.core.schemas import Message
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from . import trajectories as service

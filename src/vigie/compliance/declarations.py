@@ -29,9 +29,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigie.accounts.models import RoleAssignment
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent, RoleAssignment
 from vigie.core.roles import Role
 
+from .library import ensure_bundled
 from .models import CallDate, Confidence, Declaration, DeclarationTransition, FrameworkVersion, FundingCall
 
 DATA_FILE = Path(__file__).parent / "data" / "programme.yaml"
@@ -199,9 +201,6 @@ def _jump_refused(declaration: Declaration, target: str) -> Refused:
 def advance(declaration: Declaration, target: str, user, comment: str = "", *,
             amount_paid: Decimal | None = None) -> DeclarationTransition:
     """Move the dossier to `target` if that is its next step and the user may take it."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     step = BY_TARGET.get(target)
     if target not in Status.values:
         raise Refused(_("Unknown status %(target)s.") % {"target": target})
@@ -267,8 +266,6 @@ def record_payment(declaration, user, comment="", amount_paid=None):
 def prepare(*, organisation, call: FundingCall, user, reference: str = "", amount_requested=None,
             note: str = "") -> Declaration:
     """A new dossier, prepared by a manager of the candidate, on the latest version of the call's framework."""
-    from .library import ensure_bundled
-
     if not acts_as(user, ESTABLISHMENT, organisation):
         raise NotAllowed(_("Only a manager of the candidate (the GHT, or a legal entity outside any GHT) may "
                            "prepare its dossier."))

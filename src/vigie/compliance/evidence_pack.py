@@ -25,8 +25,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from vigie.core.scoping import can, scoped
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import JobResult, enqueue
+from vigie.core.scoping import can, scoped
 
 from . import rules
 from .coverage import units_of
@@ -188,9 +190,6 @@ def freshness_date(declaration: Declaration) -> date:
 
 def run(job, progress) -> JobResult:
     """The job handler: the creator must still be allowed to export the dossier when the job runs."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     user = job.created_by
     declaration = (Declaration.objects.select_related("organisation", "call", "version__framework")
                    .filter(uuid=job.params.get("declaration"), organisation=job.organisation).first())

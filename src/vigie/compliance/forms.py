@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.scoping import visibility
 from vigie.organisations.models import Organisation
 
-from .models import Answer, AnswerKind, Evidence, FrameworkVersion, localised
+from .models import Answer, AnswerKind, Assessment, Evidence, FrameworkVersion, localised
+from .services import parse_references
 
 
 def organisations_for(user, model, action: str):
@@ -36,8 +37,6 @@ class AssessmentCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Assessment
-
         self.fields["organisation"].queryset = organisations_for(user, Assessment, "add")
         self.fields["version"].queryset = FrameworkVersion.objects.select_related("framework")
         self.fields["assessed_on"].initial = timezone.localdate()
@@ -95,8 +94,6 @@ class EvidenceForm(forms.Form):
         self.fields["organisation"].queryset = organisations_for(user, Evidence, "add")
 
     def clean_references(self):
-        from .services import parse_references
-
         return parse_references(self.cleaned_data.get("references", ""))
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.scoping import visibility
 from vigie.organisations.models import Organisation
 
 from .declarations import ESTABLISHMENT, calls
@@ -14,8 +15,6 @@ from .models.declarations import CANDIDATE_KINDS
 def candidates_for(user):
     """GHTs and legal entities on which the user holds the establishment's role (a role on the node itself,
     or on a GHT/legal entity above it), limited to what the user sees."""
-    from vigie.core.scoping import visibility
-
     condition = visibility(user, ESTABLISHMENT.minimum, "path")
     if condition is None:
         return Organisation.objects.none()

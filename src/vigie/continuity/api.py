@@ -8,9 +8,9 @@ from uuid import UUID
 from ninja import PatchDict, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import scoped
 
 from . import api_forms, planning, services
 from .api_inventory import router as inventory_router

@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from . import services
 from .models import (
-    Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, RestoreTest, Scenario, Supplier, Team,
+    Activity,
+    Application,
+    BackupPlan,
+    BackupPolicy,
+    Component,
+    DegradedProcedure,
+    RestoreTest,
+    Scenario,
+    Supplier,
+    Team,
 )
 from .planning import run_scenario
 

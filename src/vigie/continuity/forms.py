@@ -8,8 +8,20 @@ from vigie.organisations.models import Kind, Organisation
 
 from . import services
 from .models import (
-    Activity, Application, BackupPlan, BackupPolicy, Component, CrisisKit, DegradedProcedure, Dimension, ImpactTable,
-    Medium, RestoreTest, Scenario, Supplier, Team,
+    Activity,
+    Application,
+    BackupPlan,
+    BackupPolicy,
+    Component,
+    CrisisKit,
+    DegradedProcedure,
+    Dimension,
+    ImpactTable,
+    Medium,
+    RestoreTest,
+    Scenario,
+    Supplier,
+    Team,
 )
 from .models.bia import LEVELS, WINDOW_FIELDS, WINDOW_LABELS
 

@@ -11,13 +11,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigie.actions.models import Action, Priority, Source
+from vigie.actions.services import close_action, raise_action
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from .engine import backups as backup_engine
 from .engine import bia as bia_engine
 from .engine import graph as graph_engine
 from .models import (
-    Activity, Application, BackupPlan, Category, Component, Dimension, Impact, ImpactTable, RestoreTest,
+    Activity,
+    Application,
+    BackupPlan,
+    Category,
+    Component,
+    Dimension,
+    Impact,
+    ImpactTable,
+    RestoreTest,
 )
 from .models.bia import WINDOW_FIELDS
 
@@ -306,9 +317,6 @@ def sync_backup_actions(organisation: Organisation, user=None) -> tuple[int, int
     Idempotent: keys are `continuity:backup:<target uuid>:<gap>`; raising an existing key changes nothing.
     Returns (raised or still open, closed).
     """
-    from vigie.actions.models import Action, Priority, Source
-    from vigie.actions.services import close_action, raise_action
-
     raised, current = 0, set()
     for status in evaluate_backups([organisation]):
         target = status.target
@@ -418,6 +426,4 @@ def coverage(candidate: Organisation) -> Coverage | None:
 
 
 def coverage_candidates(user):
-    from vigie.core.scoping import scoped
-
     return scoped(Organisation.objects.filter(kind__in=[Kind.GHT, Kind.LEGAL_ENTITY]), user, "view").order_by("path")

@@ -10,6 +10,7 @@ is reported with its sheet, row (the header is row 1) and column, and nothing is
 including a dependency cycle, reported on the row that declared one of its links.
 """
 
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -19,14 +20,32 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vigie.core.imports import MAX_COLUMNS, MAX_ROWS, MAX_UNPACK_RATIO, escape_formula, normalise_header, unescape_formula
+from vigie.core.imports import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNPACK_RATIO,
+    escape_formula,
+    normalise_header,
+    unescape_formula,
+)
 from vigie.organisations.models import Kind, Organisation
 
 from . import services
 from .engine import graph as graph_engine
 from .models import (
-    Activity, Application, Category, Component, ComponentKind, DegradedProcedure, Dimension, Hosting, ImpactTable,
-    Platform, Supplier, SupplierKind, Team,
+    Activity,
+    Application,
+    Category,
+    Component,
+    ComponentKind,
+    DegradedProcedure,
+    Dimension,
+    Hosting,
+    ImpactTable,
+    Platform,
+    Supplier,
+    SupplierKind,
+    Team,
 )
 
 WINDOW_HEADERS = ("1h", "4h", "24h", "72h", "1sem")
@@ -360,8 +379,6 @@ class _Importer:
         self.edges += [(services._key(application), services._key(n), "Applications", line) for n in needed]
 
     def activity(self, v):
-        import datetime
-
         validated = None
         if v.get("pcra_validé_le"):
             try:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from ninja import PatchDict, Router, Schema, Status
 from ninja.errors import HttpError
 
-from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation, require_role_at, save_checked
 from vigie.core.schemas import Message
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from . import run, validity

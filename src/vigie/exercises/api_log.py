@@ -15,7 +15,6 @@ from ninja.errors import HttpError
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.core.scoping import scoped
 from vigie.core.api import (
     get_scoped,
     operation,
@@ -24,6 +23,7 @@ from vigie.core.api import (
     save_checked,
 )
 from vigie.core.schemas import Message
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from . import declaration

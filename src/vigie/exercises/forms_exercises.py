@@ -5,11 +5,13 @@ Every organisation, scenario and user a form offers comes from a scoped queryset
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import scoped, visibility
 from vigie.actions.forms import RulesForm
 from vigie.actions.models import Priority
+from vigie.core.scoping import scoped, visibility
+from vigie.organisations.models import Organisation
 
 from .models import Exercise, Observation, Participant, Scenario, ScenarioInject
 from .scenarios import library
@@ -19,8 +21,6 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def where_user_may(user, model, action: str):
-    from vigie.organisations.models import Organisation
-
     condition = visibility(user, model.required_role(action), "path")
     if condition is None:
         return Organisation.objects.none()
@@ -74,8 +74,6 @@ class ParticipantForm(RulesForm):
 
 
 def _user_condition(path: str, prefixes: list[str]):
-    from django.db.models import Q
-
     return Q(roles__organisation__path__startswith=path) | Q(roles__organisation__path__in=prefixes)
 
 

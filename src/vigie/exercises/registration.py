@@ -4,26 +4,16 @@ start-up with the file, the inject and the field)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from vigie.accounts import audit
+from vigie.compliance.providers import register_provider
+from vigie.core.registry import Module, registry
+
+from . import tasks_exercises, validity
+from .models import Exercise, Lesson, Observation, Participant, Scenario, ScenarioInject
+from .scenarios import library
+
 
 def register() -> None:
-    from vigie.accounts import audit
-    from vigie.compliance.providers import register_provider
-    from vigie.core.registry import Module, registry
-
-    from . import (
-        tasks_exercises,  # noqa: F401  (the periodic release task)
-        validity,
-    )
-    from .models import (
-        Exercise,
-        Lesson,
-        Observation,
-        Participant,
-        Scenario,
-        ScenarioInject,
-    )
-    from .scenarios import library
-
     library()
     audit.connect(Exercise, Participant, Lesson, Observation, Scenario, ScenarioInject)
     registry.module(Module(

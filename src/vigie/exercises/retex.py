@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from vigie.actions.models import Priority, Source
 from vigie.actions.services import close_action, raise_action
 
+from . import validity
 from .models import Exercise, Lesson
+from .validity import after_change
 
 RETEX_DAYS = 30
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -63,8 +65,6 @@ def record_cold_retex(exercise: Exercise, *, strengths: str, weaknesses: str, do
     exercise.save(update_fields=["strengths", "weaknesses", "retex_done_on"])
     close_action(exercise.organisation, Source.EXERCISE_LESSON, reminder_key(exercise),
                  reason=_("cold RETEX recorded on %(day)s") % {"day": exercise.retex_done_on.isoformat()})
-    from .validity import after_change
-
     after_change(exercise)
     return exercise
 
@@ -73,8 +73,6 @@ def report_pdf(exercise: Exercise) -> bytes:
     """The exercise report: plan, participants, chronogram with release times, log extract, observer grid,
     RETEX. WeasyPrint fetches nothing: the template is self-contained."""
     from weasyprint import HTML
-
-    from . import validity
 
     entries = list(exercise.log.entries.select_related("author").order_by("seq")[:200]) if exercise.log_id else []
     html = render_to_string("exercises/exercises/report.html", {

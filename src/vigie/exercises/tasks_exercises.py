@@ -6,9 +6,9 @@ participants' screens also release due injects on each poll, so the run works wi
 
 from celery import shared_task
 
+from .run import release_all_running
+
 
 @shared_task(name="vigie.exercises.release_due_injects")
 def release_due_injects() -> int:
-    from .run import release_all_running
-
     return release_all_running()

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
+from vigie.actions.forms import where_user_may
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
-from vigie.actions.forms import where_user_may
 
 from . import declaration
 from . import incidents as services

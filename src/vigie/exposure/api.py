@@ -11,9 +11,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation, require_fresh_second_factor, require_role_at, save_checked
 from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from . import findings as lifecycle

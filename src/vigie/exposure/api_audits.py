@@ -12,21 +12,28 @@ from typing import Literal
 from uuid import UUID
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation
+from vigie.core.imports import RowError
 from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
-from . import audits, services
+from . import audits
+from . import report as reports
+from . import services
 from .api import ERRORS, OrgFilter, ScanOut, _by_org, _org_uuid
 from .forms import FileForm, ReportImportForm
 from .models import Audit
+from .nmap import NmapError
+from .providers import REFERENCES, exposure_audits
 
 router = Router(tags=["exposure"])
 
@@ -123,8 +130,6 @@ def _refused(form: forms.Form, problems: list[dict]) -> Status:
 
 
 def _where(problem: dict) -> str:
-    from vigie.core.imports import RowError
-
     return str(RowError(problem["line"], problem["column"], problem["message"]))
 
 
@@ -141,8 +146,6 @@ def _organisation(request, uuid) -> Organisation:
 def nmap_import(request, uuid):
     """File an nmap XML file (`nmap -oX`) as a scan of the organisation: every host must be in its attested
     scope; a malformed file names the line and column, or the host and element, and nothing is stored."""
-    from .nmap import NmapError
-
     organisation = _organisation(request, uuid)
     form = FileForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -198,9 +201,6 @@ def audit_get(request, uuid):
 def audit_delete(request, uuid):
     """Delete an imported report (manager role), so that its file can be imported again; the audit of a
     Vigie scan cannot be deleted (409)."""
-    from django.core.exceptions import ValidationError
-    from ninja.errors import HttpError
-
     audit = get_scoped(_audits(), request.auth, "delete", uuid=uuid)
     try:
         audits.delete_imported(audit)
@@ -215,8 +215,6 @@ def care_pair(request, uuid, as_of: date | None = None):
     """The two audits 45 to 60 days apart, both at the minimum level or above, that show CaRE D1.O2.B held
     (the most recent such pair up to `as_of`, today by default), and the evidence records the compliance
     module receives for the requirement."""
-    from .providers import REFERENCES, exposure_audits
-
     organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=uuid)
     as_of = as_of or timezone.localdate()
     pair = audits.care_pair(organisation, as_of)
@@ -242,8 +240,6 @@ REPORT_RESPONSES = {"responses": {"200": {"description": "The report file", "con
 def report(request, uuid, format: Literal["html", "pdf"] = "html"):  # noqa: A002  (the page's parameter name)
     """The exposure report as an HTML or PDF file, as the page gives it; a large PDF is built in a job
     (answered with 202 and the job to poll, whose `download_url` gives the file)."""
-    from . import report as reports
-
     organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=uuid)
     outcome = reports.download(organisation, request.auth, format)
     if not isinstance(outcome, reports.ReportFile):

@@ -6,14 +6,20 @@ from ninja import PatchDict, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.scoping import scoped
 from vigie.core.api import get_scoped, operation, require_fresh_second_factor, require_role_at, save_checked
 from vigie.core.models import Job
 from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import scoped
 
 from .models import Contact, Organisation
 from .schemas import (
-    ContactFields, ContactFilters, ContactIn, ContactOut, OrganisationFilters, OrganisationIn, OrganisationOut,
+    ContactFields,
+    ContactFilters,
+    ContactIn,
+    ContactOut,
+    OrganisationFilters,
+    OrganisationIn,
+    OrganisationOut,
     OrganisationPatch,
 )
 from .services import Refused, delete_organisation, launch_export

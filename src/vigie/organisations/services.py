@@ -7,11 +7,15 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent, RoleAssignment
 from vigie.accounts.services import Refused
-from vigie.core.scoping import highest_role, scoped
+from vigie.core.jobs import enqueue
 from vigie.core.roles import Role
+from vigie.core.scoping import highest_role, scoped
 
 from .finess import normalise
+from .imports import import_organisations
 from .models import ALLOWED_PARENTS, FINESS_KINDS, Contact, Kind, Organisation
 
 GHT_COVERAGE_THRESHOLD = Decimal("66")  # CaRE Domain 2: establishments covering 66 % of the GHT's activity
@@ -34,8 +38,6 @@ def top_nodes(user):
 
 
 def home_context(user) -> dict:
-    from vigie.accounts.models import RoleAssignment
-
     roles = RoleAssignment.objects.filter(user=user).select_related("organisation")
     tops = top_nodes(user)
     subtree = visible_organisations(user)
@@ -101,8 +103,6 @@ def allowed(role: Role | None, model, action: str) -> bool:
 
 def permissions(user, org: Organisation) -> dict[str, bool]:
     """What the user may do on this node: the same rule as scoped(), from one query."""
-    from vigie.accounts.models import RoleAssignment
-
     role = highest_role(user, org) if user.is_active else None
     perms = {
         action: allowed(role, Organisation, action)
@@ -144,8 +144,6 @@ def share_summary(org: Organisation) -> dict | None:
 
 def members_summary(org: Organisation, user) -> list[dict]:
     """Count of roles by role on this node and below, among the assignments the user may view."""
-    from vigie.accounts.models import RoleAssignment
-
     rows = (
         scoped(RoleAssignment.objects.filter(organisation__path__startswith=org.path), user, "view")
         .values("role")
@@ -156,8 +154,6 @@ def members_summary(org: Organisation, user) -> list[dict]:
 
 
 def role_assignments(org: Organisation, user):
-    from vigie.accounts.models import RoleAssignment
-
     return scoped(
         RoleAssignment.objects.filter(organisation__path__startswith=org.path), user, "view"
     ).select_related("user", "organisation", "granted_by")
@@ -202,8 +198,6 @@ def update_organisation(form, user) -> Organisation:
 def delete_organisation(org: Organisation) -> None:
     """Delete a leaf that owns nothing; otherwise explain what stands in the way. The checks and the
     deletion share one transaction with the row locked, so nothing added meanwhile is lost."""
-    from vigie.accounts.models import RoleAssignment
-
     try:
         with transaction.atomic():
             Organisation.objects.select_for_update().filter(pk=org.pk).first()
@@ -230,18 +224,11 @@ def delete_organisation(org: Organisation) -> None:
 
 
 def launch_export(user, org: Organisation):
-    from vigie.core.jobs import enqueue
-
     return enqueue("organisations.export", organisation=org, user=user, params={})
 
 
 def import_into(user, root: Organisation, upload):
     """Import a file under `root` (all or nothing) and record the import in the audit log."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
-    from .imports import import_organisations
-
     report = import_organisations(upload, root)
     if report.ok:
         record(

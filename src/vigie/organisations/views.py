@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.core import recent
 from vigie.accounts.models import RoleAssignment
 from vigie.accounts.services import grant_role, revoke_role
+from vigie.core import recent
 from vigie.core.scoping import highest_role, scoped
 
 from . import services

@@ -24,6 +24,8 @@ import socket
 import ssl
 from typing import Any, Protocol
 
+from cryptography import x509
+
 from .errors import AuthenticationFailed, DirectoryError, UnsupportedMechanism
 
 __all__ = ["MAX_BUFFER", "SaslSocket", "SecurityContext", "kerberos_context", "ntlm_context", "sasl_bind"]
@@ -55,8 +57,6 @@ def _tls_end_point(sock: Any) -> bytes | None:
     der = sock.getpeercert(binary_form=True)
     if not der:
         return None
-    from cryptography import x509
-
     algorithm = x509.load_der_x509_certificate(der).signature_hash_algorithm
     name = algorithm.name if algorithm is not None else "sha256"
     digest = hashlib.new("sha256" if name in ("md5", "sha1") else name, der).digest()
