@@ -23,8 +23,8 @@ DOMAIN_APPS = {
 # organisations' home context until then.
 CORE_EXCEPTIONS = {("vigie.core.views", "vigie.organisations.services")}
 MAX_LOCAL_IMPORTS = 40
-# A function-local import carries its reason on the line itself or the line above.
-REASONS = ("optional dependency", "heavy import", "cycle")
+# A function-local import carries its reason in a comment on its line or just above its block of imports.
+REASONS = ("optional dependency", "heavy import", "cycle", "app registry")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,17 @@ def _is_module(dotted: str) -> bool:
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
+def _exported(dotted: str) -> set[str]:
+    """The names a package lists in `__all__` (read, not imported)."""
+    init = SRC.joinpath(*dotted.split("."), "__init__.py")
+    if not init.exists():
+        return set()
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
 def imports_of(path: Path) -> list[Import]:
     module = module_name(path)
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -70,9 +81,14 @@ def imports_of(path: Path) -> list[Import]:
             elif isinstance(child, ast.ImportFrom):
                 target = _absolute(child, module, path.name == "__init__.py")
                 names = tuple(a.name for a in child.names)
-                submodules = [f"{target}.{n}" for n in names if _is_module(f"{target}.{n}")]
-                for dotted in submodules or [target]:
-                    found.append(Import(module, dotted, names, local, child.lineno, path))
+                # `from package import module` names the module, unless the package exports it (`__all__`)
+                exported = _exported(target)
+                submodules = [f"{target}.{n}" for n in names if n not in exported and _is_module(f"{target}.{n}")]
+                for dotted in submodules:
+                    found.append(Import(module, dotted, (), local, child.lineno, path))
+                rest = tuple(n for n in names if f"{target}.{n}" not in submodules)
+                if rest or not submodules:
+                    found.append(Import(module, target, rest, local, child.lineno, path))
             visit(child, inner)
 
     visit(tree, False)
@@ -160,11 +176,7 @@ def test_no_import_cycle_between_apps():
 
 
 def _engine_all(app: str) -> set[str]:
-    init = PACKAGE / app / "engine" / "__init__.py"
-    for node in ast.parse(init.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
-            return set(ast.literal_eval(node.value))
-    return set()
+    return _exported(f"vigie.{app}.engine")
 
 
 def test_engines_are_imported_from_their_package_root():
@@ -194,7 +206,11 @@ def local_imports() -> list[Import]:
 
 def _reason(i: Import) -> bool:
     lines = i.path.read_text(encoding="utf-8").splitlines()
-    around = " ".join(lines[max(i.line - 2, 0): i.line + 1]).lower()
+    start = i.line - 1
+    while start > 0 and lines[start - 1].strip().startswith(("from ", "import ", "#")) or (
+            start > 0 and not lines[start - 1].strip() and lines[start - 2].strip().startswith(("from ", "import "))):
+        start -= 1
+    around = " ".join(lines[start: i.line]).lower()
     return "#" in around and any(reason in around for reason in REASONS)
 
 

@@ -8,10 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # app registry: these modules import models, which load only once every app is ready
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from . import audit
-        from .models import ApiToken, RoleAssignment, User
+        from . import audit, models
 
-        audit.connect(RoleAssignment, User, ApiToken, TOTPDevice, StaticDevice)
+        audit.connect(models.RoleAssignment, models.User, models.ApiToken, TOTPDevice, StaticDevice)

@@ -47,6 +47,7 @@ class User(AbstractUser):
     @classmethod
     def scope_queryset(cls, queryset, user, action: str):
         """What `scoped()` returns for users: "manage" (and "view") reach `manageable_users(user)` only."""
+        # cycle: services imports these models (a model method calling a service; not broken yet)
         from .services import manageable_users
 
         if action not in ("view", "manage"):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from vigie.accounts.audit import record
 from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import JobResult, enqueue
+from vigie.core.pdf import html_to_pdf
 from vigie.core.scoping import can, scoped
 
 from . import rules
@@ -132,17 +133,12 @@ def collect(declaration: Declaration, user, as_of: date) -> list[PackRow]:
     return rows
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    """WeasyPrint never fetches anything: the index embeds all it shows."""
-    raise ValueError(_("External resources are not loaded: %(url)s") % {"url": url})
 
 
 def index_pdf(declaration: Declaration, rows: list[PackRow], as_of: date) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string("compliance/declarations/pack_index.html", {
         "declaration": declaration, "rows": rows, "as_of": as_of, "generated": timezone.localtime()})
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
 def _record_json(pack_record: PackRecord, requirement) -> str:

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from vigie.core.imports import (
     MAX_COLUMNS,
@@ -163,10 +166,6 @@ def rows_for(organisation: Organisation | None) -> dict[str, list[list]]:
 
 def build_workbook(organisation: Organisation | None = None) -> bytes:
     """The template (empty) or the organisation's BIA, ready to fill in and import back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     readme = workbook.active
     readme.title = "Lisez-moi"
@@ -209,8 +208,6 @@ def _file_error(message: str) -> WorkbookReport:
 
 def _read(upload) -> tuple[dict[str, list[tuple[int, dict[str, str]]]], list[SheetError]]:
     """{sheet title: [(row, {column: text})]} for the known sheets, and the header errors."""
-    from openpyxl import load_workbook
-
     limit = settings.VIGIE_MAX_UPLOAD_BYTES
     upload.seek(0)
     data = upload.read(limit + 1)

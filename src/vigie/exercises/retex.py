@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from vigie.actions.models import Priority, Source
 from vigie.actions.services import close_action, raise_action
+from vigie.core.pdf import html_to_pdf
 
 from . import validity
 from .models import Exercise, Lesson
@@ -72,8 +73,6 @@ def record_cold_retex(exercise: Exercise, *, strengths: str, weaknesses: str, do
 def report_pdf(exercise: Exercise) -> bytes:
     """The exercise report: plan, participants, chronogram with release times, log extract, observer grid,
     RETEX. WeasyPrint fetches nothing: the template is self-contained."""
-    from weasyprint import HTML
-
     entries = list(exercise.log.entries.select_related("author").order_by("seq")[:200]) if exercise.log_id else []
     html = render_to_string("exercises/exercises/report.html", {
         "exercise": exercise,
@@ -84,8 +83,6 @@ def report_pdf(exercise: Exercise) -> bytes:
         "verdict": validity.check(exercise),
         "generated": timezone.now(),
     })
-    return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError("the report fetches nothing")

@@ -241,6 +241,7 @@ def import_report(upload, organisation, *, mapping: dict[str, str], provider: st
             organisation=organisation, provider=provider, title=title.strip()[:200] or _("Imported report"),
             performed_on=performed_on, counts=counts, items=items, level=level_of(counts, 0),
             file_sha256=digest, created_by=user)
+        # cycle: services imports this module to record audits from scans (not broken yet)
         from .services import record_import
 
         record_import(audit, organisation, user, upload, items=len(items), level=audit.level)

@@ -87,6 +87,7 @@ class ScopeEntry(TenantModel):
         return reverse("exposure:scope_detail", args=[self.uuid])
 
     def clean(self) -> None:
+        # cycle: scope imports these models (not broken yet)
         from .scope import normalise_entry
 
         self.kind, self.value = normalise_entry(self.value, self.kind)

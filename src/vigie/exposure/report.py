@@ -11,6 +11,7 @@ from django.utils import timezone
 from vigie.accounts.audit import record
 from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import enqueue
+from vigie.core.pdf import html_to_pdf
 
 from .audits import LEVELS, MIN_LEVEL, care_pair, level_label
 from .catalogue import meta
@@ -59,9 +60,7 @@ def report_html(org, for_pdf: bool = False) -> str:
 
 
 def report_pdf(org) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=report_html(org, for_pdf=True), base_url=None).write_pdf()
+    return html_to_pdf(report_html(org, for_pdf=True))
 
 
 def pdf_filename(org, suffix: str = "pdf") -> str:

@@ -17,9 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import engine, scope
-from .engine import Resolver, Scope
-from .engine.checks import Context, closed_port_coverage, evaluate_service
-from .engine.vulndb import VulnDB
+from .engine import Context, Resolver, Scope, VulnDB, closed_port_coverage, evaluate_service
 from .models import ScopeEntry
 
 

@@ -113,6 +113,7 @@ def kerberos_context(host: str, username: str, password: str, *, layer: bool,
                      channel_binding: bytes | None) -> SecurityContext:
     """A Kerberos context for ``ldap/<host>``: a ticket from the password (in memory) or the ticket cache."""
     try:
+        # optional dependency: gssapi comes with the `kerberos` extra
         import gssapi
         import gssapi.raw
         from gssapi.raw.misc import GSSError
@@ -141,6 +142,7 @@ def kerberos_context(host: str, username: str, password: str, *, layer: bool,
 def ntlm_context(host: str, username: str, password: str, *, layer: bool,
                  channel_binding: bytes | None) -> SecurityContext:
     """An NTLM context (pure Python); ``username`` as ``DOMAIN\\user`` or ``user@domain``."""
+    # heavy import: pyspnego takes ~1.4 s to load, paid only by NTLM binds
     import spnego
     from spnego.channel_bindings import GssChannelBindings
 
@@ -161,6 +163,7 @@ def sasl_bind(conn: Any, mechanism: str, make_context: Any, host: str, username:
     ``make_context`` is :func:`kerberos_context` or :func:`ntlm_context`. Raises AuthenticationFailed
     with the server's answer when the bind is refused.
     """
+    # heavy import: ldap3, loaded only when a directory is read
     from ldap3.protocol.sasl.sasl import send_sasl_negotiation
 
     binding = _tls_end_point(conn.socket)
