@@ -1,5 +1,6 @@
 """Layers point one way: `core` imports no domain app, apps import each other without cycles, engines are
-imported from their package root only, and function-local imports stay few and explained.
+imported from their package root only, function-local imports stay few and explained, and every app has
+the same layout (docs/layers.md).
 
 Read by `ast`, never imported, so a cycle cannot hide behind a function-local import. Run the file itself
 (`python tests/test_layers.py`) for the counts.
@@ -225,6 +226,43 @@ def test_function_local_imports_are_few_and_explained():
         "function-local imports without a comment giving their reason (" + ", ".join(REASONS) + "):\n"
         + "\n".join(unexplained)
     )
+
+
+# The names every app uses for the same things (docs/layers.md); each is a module or, once it grows, a
+# package of the same name. API schemas live in `api/`, beside the routes.
+LAYOUT_NAMES = ("models", "views", "api", "forms", "filters", "services", "urls", "jobs", "tasks", "engine")
+
+
+def layout_problems(app_dir: Path) -> list[str]:
+    problems = []
+    modules = {p.stem for p in app_dir.glob("*.py")}
+    packages = {p.name for p in app_dir.iterdir() if (p / "__init__.py").exists()}
+    for name in sorted(modules):
+        stem = name.split("_", 1)[0]
+        if "_" in name and stem in LAYOUT_NAMES + ("schemas",):
+            problems.append(f"{app_dir.name}/{name}.py: belongs in {stem}/ (a package), not beside {stem}")
+    if "schemas" in modules:
+        problems.append(f"{app_dir.name}/schemas.py: API schemas live in api/ (api/schemas.py)")
+    for name in sorted(modules & packages):
+        problems.append(f"{app_dir.name}/{name}.py and {app_dir.name}/{name}/: one or the other")
+    return problems
+
+
+def test_every_app_follows_the_layout():
+    problems = [p for app in sorted(DOMAIN_APPS) if (PACKAGE / app).is_dir() for p in layout_problems(PACKAGE / app)]
+    assert not problems, "apps off the layout (docs/layers.md):\n" + "\n".join(problems)
+
+
+def test_the_layout_check_names_what_is_off(tmp_path):
+    app = tmp_path / "someapp"
+    (app / "api").mkdir(parents=True)
+    (app / "api" / "__init__.py").write_text("")
+    for name in ("views_log.py", "api_inventory.py", "schemas.py", "api.py", "forms.py"):
+        (app / name).write_text("")
+    problems = "\n".join(layout_problems(app))
+    assert "views_log.py" in problems and "api_inventory.py" in problems and "schemas.py" in problems
+    assert "someapp/api.py and someapp/api/" in problems
+    assert "forms.py" not in problems
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from vigie.accounts import audit
 from vigie.compliance.providers import register_provider
 from vigie.core.registry import Module, registry
 
-from . import tasks_exercises, validity
+from . import tasks, validity
 from .models import Exercise, Lesson, Observation, Participant, Scenario, ScenarioInject
 from .scenarios import library
 

@@ -1,6 +1,6 @@
 """Periodic job of the live run: release due injects even when nobody is polling.
 
-Schedule it every 30 s with Celery beat (`vigie.exercises.tasks_exercises.release_due_injects`); the
+Schedule it every 30 s with Celery beat (`vigie.exercises.tasks.release_due_injects`); the
 participants' screens also release due injects on each poll, so the run works without it.
 """
 

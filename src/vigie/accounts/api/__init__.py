@@ -10,10 +10,10 @@ from vigie.core.api import get_scoped, not_found, operation, require_fresh_secon
 from vigie.core.schemas import Message
 from vigie.core.scoping import scoped
 
-from .filters import AuditEventFilter
-from .models import AuditEvent, RoleAssignment, User, tree_node_model
+from ..filters import AuditEventFilter
+from ..models import AuditEvent, RoleAssignment, User, tree_node_model
+from ..services import Refused, grant_role, revoke_role
 from .schemas import AuditEventOut, AuditFilters, MeOut, RoleFilters, RoleIn, RoleOut
-from .services import Refused, grant_role, revoke_role
 
 ERRORS = {403: Message, 404: Message}
 

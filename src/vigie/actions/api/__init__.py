@@ -14,9 +14,9 @@ from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 from vigie.organisations.services import visible_organisations
 
-from . import services
-from .filters import ActionFilter
-from .models import Action, DeadlineCompletion
+from .. import services
+from ..filters import ActionFilter
+from ..models import Action, DeadlineCompletion
 from .schemas import (
     ActionDetailOut,
     ActionIn,

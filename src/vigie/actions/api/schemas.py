@@ -5,7 +5,7 @@ from uuid import UUID
 
 from ninja import Schema
 
-from .models import Priority, Source
+from ..models import Priority, Source
 
 
 class NoteOut(Schema):

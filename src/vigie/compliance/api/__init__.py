@@ -17,8 +17,9 @@ from vigie.core.schemas import Message
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
-from . import services
-from .models import Answer, Assessment, Evidence, FrameworkVersion
+from .. import services
+from ..models import Answer, Assessment, Evidence, FrameworkVersion
+from ..uploads import UploadRefused
 from .schemas import (
     AnswerOut,
     AnswersPatch,
@@ -31,7 +32,6 @@ from .schemas import (
     FrameworkVersionDetail,
     FrameworkVersionOut,
 )
-from .uploads import UploadRefused
 
 ERRORS = {403: Message, 404: Message}
 LIBRARY = "programme reference data (framework texts), the same for every organisation; no tenant data"
@@ -192,6 +192,6 @@ def evidence_update(request, uuid, payload: PatchDict[EvidencePatch]):
             services.set_references(evidence, references)
     return _evidence().get(pk=evidence.pk)
 
-from .api_declarations import router as declarations_router  # noqa: E402  (declarations, trajectories)
+from .declarations import router as declarations_router  # noqa: E402  (declarations, trajectories)
 
 router.add_router("", declarations_router)

@@ -21,9 +21,9 @@ from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
-from . import declarations as service
-from .evidence_pack import launch
-from .models import Declaration
+from .. import declarations as service
+from ..evidence_pack import launch
+from ..models import Declaration
 
 ERRORS = {403: Message, 404: Message}
 CALLS = "programme reference data (funding calls and their dates), the same for every organisation"
@@ -239,6 +239,6 @@ def declaration_evidence_pack(request, uuid):
     return Status(202, Job.objects.select_related("organisation").get(pk=job.pk))
 
 
-from .api_trajectories import router as trajectories_router  # noqa: E402
+from .trajectories import router as trajectories_router  # noqa: E402
 
 router.add_router("/trajectories", trajectories_router)

@@ -15,8 +15,8 @@ from vigie.core.schemas import Message
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
-from . import trajectories as service
-from .models import BudgetDeclaration, IdentityApplication, IdentityIndicators
+from .. import trajectories as service
+from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators
 
 ERRORS = {403: Message, 404: Message}
 router = Router(tags=["trajectories"])

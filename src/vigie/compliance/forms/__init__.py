@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.scoping import visibility
 from vigie.organisations.models import Organisation
 
-from .models import Answer, AnswerKind, Assessment, Evidence, FrameworkVersion, localised
-from .services import parse_references
+from ..models import Answer, AnswerKind, Assessment, Evidence, FrameworkVersion, localised
+from ..services import parse_references
 
 
 def organisations_for(user, model, action: str):

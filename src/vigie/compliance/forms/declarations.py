@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.scoping import visibility
 from vigie.organisations.models import Organisation
 
-from .declarations import ESTABLISHMENT, calls
-from .forms import DateInput
-from .models import CallDate, Declaration, FundingCall
-from .models.declarations import CANDIDATE_KINDS
+from ..declarations import ESTABLISHMENT, calls
+from ..models import CallDate, Declaration, FundingCall
+from ..models.declarations import CANDIDATE_KINDS
+from . import DateInput
 
 
 def candidates_for(user):

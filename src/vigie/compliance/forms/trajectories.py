@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput, organisations_for
-from .models import BudgetDeclaration, IdentityApplication, IdentityIndicators, Means
+from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators, Means
+from . import DateInput, organisations_for
 
 
 class TenantForm(forms.ModelForm):

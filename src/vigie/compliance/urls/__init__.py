@@ -1,9 +1,10 @@
 from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
-from .models import Answer, Assessment, Evidence
-from .views import assessments, evidence, frameworks, reports
-from . import urls_declarations, urls_trajectories
+from ..models import Answer, Assessment, Evidence
+from ..views import assessments, evidence, frameworks, reports
+from . import declarations as urls_declarations
+from . import trajectories as urls_trajectories
 
 app_name = "compliance"
 LIBRARY = "programme reference data (framework texts), the same for every organisation; no tenant data"

@@ -6,8 +6,8 @@ edit and export is then allowed or refused by the service, with a message or a 4
 
 from vigie.core.routing import page
 
-from .models import Declaration
-from .views import declarations as views
+from ..models import Declaration
+from ..views import declarations as views
 
 APP = "compliance"
 CALLS = "programme reference data (funding calls and their dates), the same for every organisation"

@@ -4,8 +4,8 @@ of compliance/urls.py."""
 from vigie.core.routing import page
 from vigie.organisations.models import Organisation
 
-from .models import BudgetDeclaration, IdentityApplication, IdentityIndicators
-from .views import trajectories as views
+from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators
+from ..views import trajectories as views
 
 APP = "compliance"
 

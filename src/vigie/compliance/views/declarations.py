@@ -17,7 +17,7 @@ from vigie.core.scoping import can, scoped
 
 from .. import declarations as service
 from ..evidence_pack import launch
-from ..forms_declarations import CallDateForm, DeclarationCreateForm, DeclarationEditForm, TransitionForm
+from ..forms.declarations import CallDateForm, DeclarationCreateForm, DeclarationEditForm, TransitionForm
 from ..models import CallDate, Declaration
 from .common import fetch
 

@@ -15,7 +15,7 @@ from vigie.organisations.models import Organisation
 
 from .. import trajectories as service
 from ..declarations import budget_target
-from ..forms_trajectories import BudgetDeclarationForm, IdentityApplicationForm, IdentityIndicatorsForm
+from ..forms.trajectories import BudgetDeclarationForm, IdentityApplicationForm, IdentityIndicatorsForm
 from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators
 from .common import fetch
 

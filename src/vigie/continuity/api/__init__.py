@@ -1,6 +1,6 @@
 """The continuity API: activities (BIA, with derived DMIA/PDMA/RTO/RPO), restore tests, recovery scenarios
-(run as a job); components, applications and backup plans are in api_inventory. Writes go through the pages'
-forms (api_forms). Every queryset goes through scoped()."""
+(run as a job); components, applications and backup plans are in api/inventory.py. Writes go through the pages'
+forms (api/forms.py). Every queryset goes through scoped()."""
 
 from datetime import date, datetime
 from uuid import UUID
@@ -12,10 +12,11 @@ from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import scoped
 
-from . import api_forms, planning, services
-from .api_inventory import router as inventory_router
-from .forms import ActivityForm, RestoreTestForm
-from .models import Activity, BackupPlan, Category, RestoreTest, Scenario
+from .. import planning, services
+from ..forms import ActivityForm, RestoreTestForm
+from ..models import Activity, BackupPlan, Category, RestoreTest, Scenario
+from . import forms as api_forms
+from .inventory import router as inventory_router
 
 ERRORS = {403: Message, 404: Message}
 router = Router(tags=["continuity"])

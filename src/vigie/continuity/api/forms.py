@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from vigie.core.api import get_scoped, not_found, require_role_at
 from vigie.organisations.models import Organisation
 
-from . import saving
+from .. import saving
 
 
 def current_values(form_class, instance) -> dict:

@@ -1,6 +1,6 @@
 """The continuity API of the inventory and its backups: infrastructure components, applications, backup
 plans. Reads, creates, changes (dependency links included: a PATCH sends the whole new list) and deletions,
-validated by the pages' forms (api_forms), so a dependency cycle is refused with the cycle named and nothing
+validated by the pages' forms (api/forms.py), so a dependency cycle is refused with the cycle named and nothing
 saved. Every queryset goes through scoped()."""
 
 from uuid import UUID
@@ -12,9 +12,10 @@ from vigie.core.api import get_scoped, operation
 from vigie.core.schemas import Message
 from vigie.core.scoping import scoped
 
-from . import api_forms, services
-from .forms import ApplicationForm, ComponentForm, PlanForm
-from .models import Application, BackupPlan, Component, ComponentKind, Hosting, Medium, Platform
+from .. import services
+from ..forms import ApplicationForm, ComponentForm, PlanForm
+from ..models import Application, BackupPlan, Component, ComponentKind, Hosting, Medium, Platform
+from . import forms as api_forms
 
 ERRORS = {403: Message, 404: Message}
 WRITE_ERRORS = {**ERRORS, 422: dict}

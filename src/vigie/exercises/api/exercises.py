@@ -18,9 +18,9 @@ from vigie.core.schemas import Message
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
-from . import run, validity
-from .models import Exercise, ExerciseInject, Observation, Scenario
-from .scenarios import library
+from .. import run, validity
+from ..models import Exercise, ExerciseInject, Observation, Scenario
+from ..scenarios import library
 
 ERRORS = {403: Message, 404: Message, 409: Message}
 LIBRARY = "the scenario library is programme data shipped in the package, the same for every user"

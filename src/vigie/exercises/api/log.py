@@ -26,10 +26,10 @@ from vigie.core.schemas import Message
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
-from . import declaration
-from . import incidents as incident_services
-from . import log as log_services
-from .models import CrisisLog, Incident, LogEntry
+from .. import declaration
+from .. import incidents as incident_services
+from .. import log as log_services
+from ..models import CrisisLog, Incident, LogEntry
 
 ERRORS = {403: Message, 404: Message}
 MAX_ENTRIES = 500

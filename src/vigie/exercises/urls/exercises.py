@@ -2,8 +2,8 @@
 
 from vigie.core.routing import page
 
-from .models import Exercise, ExerciseInject, Participant, Scenario, ScenarioInject
-from .views import exercises, run, scenarios
+from ..models import Exercise, ExerciseInject, Participant, Scenario, ScenarioInject
+from ..views import exercises, run, scenarios
 
 APP = "exercises"
 LIBRARY = "the scenario library is programme data shipped in the package, the same for every user"

@@ -1,7 +1,7 @@
 from vigie.core.routing import page
 
-from . import views_incidents as views
-from .models import Incident
+from ..models import Incident
+from ..views import incidents as views
 
 APP = "exercises"
 

@@ -1,7 +1,7 @@
 from vigie.core.routing import page
 
-from . import views_log as views
-from .models import CrisisLog, LogEntry
+from ..models import CrisisLog, LogEntry
+from ..views import log as views
 
 APP = "exercises"
 

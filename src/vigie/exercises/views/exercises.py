@@ -13,7 +13,7 @@ from vigie.accounts.models import AuditEvent
 from vigie.core.scoping import can, scoped
 
 from .. import retex, validity
-from ..forms_exercises import (
+from ..forms import (
     DeclarationForm,
     ExerciseForm,
     LessonForm,

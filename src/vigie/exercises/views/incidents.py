@@ -15,9 +15,9 @@ from vigie.actions.forms import where_user_may
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
 
-from . import declaration
-from . import incidents as services
-from .models import Incident
+from .. import declaration
+from .. import incidents as services
+from ..models import Incident
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 BLOCK_FIELDS = [name for _key, _title, names in declaration.BLOCKS for name in names if name != "title"]

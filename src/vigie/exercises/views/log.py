@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vigie.core.scoping import can, scoped
 
-from . import incidents as incident_services
-from . import log as services
-from .models import CrisisLog, LogEntry
+from .. import incidents as incident_services
+from .. import log as services
+from ..models import CrisisLog, LogEntry
 
 POLL_SECONDS = 2
 

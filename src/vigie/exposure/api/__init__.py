@@ -1,6 +1,6 @@
 """The exposure API: scope entries (attesting needs a fresh second factor from a browser session), scans
 (launch one, follow its job), assets, findings (retest, accept the risk; the bulk export needs a fresh
-second factor); audits, imports, the D1.O2.B pair and the report are in api_audits.py. Every queryset goes
+second factor); audits, imports, the D1.O2.B pair and the report are in api/audits.py. Every queryset goes
 through scoped()."""
 
 from datetime import date, datetime
@@ -16,9 +16,9 @@ from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
-from . import findings as lifecycle
-from . import scope, services
-from .models import Asset, Finding, Scan, ScopeEntry
+from .. import findings as lifecycle
+from .. import scope, services
+from ..models import Asset, Finding, Scan, ScopeEntry
 
 ERRORS = {403: Message, 404: Message}
 router = Router(tags=["exposure"])
@@ -372,8 +372,8 @@ def finding_accept(request, uuid, payload: AcceptIn):
         raise _invalid(exc) from None
 
 
-# --- audits, imports, the D1.O2.B pair, the report (api_audits.py) ----------------------------------------
+# --- audits, imports, the D1.O2.B pair, the report (api/audits.py) ----------------------------------------
 
-from .api_audits import router as audits_router  # noqa: E402  (it reads the shapes above)
+from .audits import router as audits_router  # noqa: E402  (it reads the shapes above)
 
 router.add_router("", audits_router)

@@ -26,14 +26,14 @@ from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
-from . import audits
-from . import report as reports
-from . import services
-from .api import ERRORS, OrgFilter, ScanOut, _by_org, _org_uuid
-from .forms import FileForm, ReportImportForm
-from .models import Audit
-from .nmap import NmapError
-from .providers import REFERENCES, exposure_audits
+from .. import audits
+from .. import report as reports
+from .. import services
+from ..forms import FileForm, ReportImportForm
+from ..models import Audit
+from ..nmap import NmapError
+from ..providers import REFERENCES, exposure_audits
+from . import ERRORS, OrgFilter, ScanOut, _by_org, _org_uuid
 
 router = Router(tags=["exposure"])
 

@@ -11,7 +11,8 @@ from vigie.core.models import Job
 from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import scoped
 
-from .models import Contact, Organisation
+from ..models import Contact, Organisation
+from ..services import Refused, delete_organisation, launch_export
 from .schemas import (
     ContactFields,
     ContactFilters,
@@ -22,7 +23,6 @@ from .schemas import (
     OrganisationOut,
     OrganisationPatch,
 )
-from .services import Refused, delete_organisation, launch_export
 
 ERRORS = {403: Message, 404: Message}
 

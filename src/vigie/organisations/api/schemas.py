@@ -8,7 +8,7 @@ from django.db.models import Q
 from ninja import FilterSchema, Schema
 from ninja.filter_schema import FilterLookup
 
-from .finess import normalise
+from ..finess import normalise
 
 
 class OrganisationOut(Schema):
