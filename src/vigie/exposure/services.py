@@ -21,11 +21,10 @@ from vigie.accounts.audit import record
 from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import enqueue
 
-from . import scope
+from . import findings, scope
 from .alerts import alert_managers
 from .audits import audit_from_scan
 from .engine import ExposureError
-from .findings import apply_findings, reopen_expired
 from .models import Asset, Certificate, Finding, Scan, Schedule, Service, Sighting
 from .nmap import NmapError, parse
 from .runner import evaluate_observations, execute
@@ -170,7 +169,7 @@ def store_result(scan: Scan, result, *, alert: bool = True) -> Scan:
     scan.finished_at = result.finished if result.finished.tzinfo else timezone.make_aware(result.finished)
     with transaction.atomic():
         inventory = store_inventory(scan, result)
-        changes = apply_findings(scan, result)
+        changes = findings.apply_findings(scan, result)
         scan.hosts_count = len(result.hosts)
         scan.services_count = sum(len(h.services) for h in result.hosts)
         scan.ports_probed = result.ports_probed
@@ -239,7 +238,7 @@ def claim_due_schedules(today: datetime.date | None = None) -> list[Schedule]:
 def run_due_scans(today: datetime.date | None = None) -> list[Scan]:
     """Reopen expired risk acceptances, then start the scans that are due (an organisation with nothing
     attested is skipped and logged)."""
-    reopen_expired(today)
+    findings.reopen_expired(today)
     scans = []
     for schedule in claim_due_schedules(today):
         try:
