@@ -11,7 +11,7 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vigie.accounts.recent import RECENT_KEY
+from vigie.core.recent import RECENT_KEY
 from vigie.core.roles import Role
 from vigie.organisations.finess import with_key
 

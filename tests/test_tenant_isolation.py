@@ -297,7 +297,7 @@ def objects_for(tenants, route):
 
 def permitted(user, action: str, obj) -> bool | None:
     """What scoped() says about this user, action and object; None when the model cannot say."""
-    from vigie.accounts.scoping import scoped
+    from vigie.core.scoping import scoped
 
     try:
         return scoped(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()

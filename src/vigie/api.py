@@ -14,8 +14,6 @@ from vigie.core.registry import registry
 
 
 def _bind_actor(request, user):
-    from vigie.accounts.middleware import client_ip
-
     request.user = user
     current_actor.set(Actor(user, client_ip(request), request.META.get("HTTP_USER_AGENT", "")))
     return user
@@ -23,8 +21,6 @@ def _bind_actor(request, user):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        from vigie.accounts.models import ApiToken
-
         found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         if found is None or not found.is_valid() or not found.user.is_active or found.user.is_locked():
             return None
@@ -81,6 +77,8 @@ from vigie.exercises.api import router as exercises_router  # noqa: E402
 from vigie.exposure.api import router as exposure_router  # noqa: E402
 from vigie.continuity.api import router as continuity_router  # noqa: E402
 from vigie.steering.api import router as steering_router  # noqa: E402
+from vigie.accounts.middleware import client_ip  # noqa: E402
+from vigie.accounts.models import ApiToken  # noqa: E402
 
 api.add_router("/organisations", organisations_router)
 api.add_router("/contacts", contacts_router)

@@ -1,6 +1,7 @@
 """The Celery application. The broker URL is the only switch between the embedded queue and a cluster."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery
 
@@ -13,8 +14,6 @@ app.autodiscover_tasks()
 
 def broker_label(url: str) -> str:
     """The broker URL without its credentials, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host

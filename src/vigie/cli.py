@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in ("-h", "--help", "help"):
         print(USAGE)
         return
+    # heavy import: the engine commands (scan, audit) run without loading Django
     from django.core.management import execute_from_command_line
 
     if args[0] == "manage":

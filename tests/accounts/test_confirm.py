@@ -5,7 +5,7 @@ import time
 from tests.accounts.conftest import code_for, wrong_code
 from tests.conftest import login
 from vigie.accounts.models import AuditEvent, RoleAssignment
-from vigie.accounts.recent import RECENT_KEY, RECENT_SECONDS
+from vigie.core.recent import RECENT_KEY, RECENT_SECONDS
 
 
 def age_confirmation(client) -> None:

@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import PASSWORD, login, make_user
 from vigie.accounts.models import ApiToken, AuditEvent, RoleAssignment, User
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.accounts.services import manageable_users, regenerate_recovery_codes
 from vigie.core.roles import Role
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import login
 from vigie.accounts.models import AuditEvent
-from vigie.accounts.recent import RECENT_KEY
+from vigie.core.recent import RECENT_KEY
 
 from .conftest import make_action
 

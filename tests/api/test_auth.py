@@ -121,7 +121,7 @@ def test_a_session_needs_a_fresh_second_factor_for_sensitive_operations(client, 
     import time
 
     from vigie.accounts.models import RoleAssignment
-    from vigie.accounts.recent import RECENT_KEY, RECENT_SECONDS
+    from vigie.core.recent import RECENT_KEY, RECENT_SECONDS
 
     login(client, world.alice)
     session = client.session

@@ -100,7 +100,7 @@ def test_a_contributor_cannot_approve(client, world, frameworks):
 
 
 def test_approval_asks_for_a_fresh_second_factor(client, world, frameworks):
-    from vigie.accounts.recent import RECENT_KEY
+    from vigie.core.recent import RECENT_KEY
 
     assessment = assess(world.hospital_a, "care-d1")
     fill(assessment)

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from tests.conftest import login, make_user
 from tests.factories import PDF_BYTES
 from vigie.accounts.models import AuditEvent
-from vigie.accounts.recent import RECENT_KEY
+from vigie.core.recent import RECENT_KEY
 from vigie.compliance import declarations as service
 from vigie.compliance.evidence_pack import build, file_name, folder, launch
 from vigie.compliance.providers import EvidenceRecord, providers

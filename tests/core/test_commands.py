@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from vigie.accounts.models import RoleAssignment, User
-from vigie.core.demo import DEMO_PASSWORD, REGION_NAME
+from vigie.organisations.demo import DEMO_PASSWORD, REGION_NAME
 from vigie.core.roles import Role
 from vigie.organisations.models import Kind, Organisation
 

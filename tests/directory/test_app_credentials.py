@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import login
 from tests.factories import make
-from vigie.accounts.recent import RECENT_KEY
+from vigie.core.recent import RECENT_KEY
 from vigie.directory.crypto import CredentialsError
 from vigie.directory.models import Directory
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.conftest import login
 from vigie.accounts.models import ApiToken, AuditEvent
-from vigie.accounts.recent import RECENT_KEY
+from vigie.core.recent import RECENT_KEY
 from vigie.exercises.declaration import declaration_text
 from vigie.exercises.incidents import create_incident
 

@@ -142,7 +142,7 @@ def test_it_releases_due_injects_from_the_periodic_job(world, monkeypatch):
     run.start(planned_exercise(world), world.alice, clock=clock)
     clock.advance(minutes=25)
     monkeypatch.setattr(run, "clock", clock)
-    from vigie.exercises.tasks_exercises import release_due_injects
+    from vigie.exercises.tasks import release_due_injects
 
     assert release_due_injects() == 2  # offsets 10 and 25
     assert release_due_injects() == 0  # each inject once

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.conftest import login
 from tests.exposure.app_builders import attest_scope, english, finding, result, store  # noqa: F401
-from vigie.accounts.recent import RECENT_KEY
+from vigie.core.recent import RECENT_KEY
 from vigie.exposure.models import Finding, Scan, ScopeEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

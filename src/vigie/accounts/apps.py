@@ -8,12 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # app registry: these modules import models, which load only once every app is ready
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from vigie.organisations.models import Contact, Organisation
+        from . import audit, models
 
-        from . import audit
-        from .models import ApiToken, RoleAssignment, User
-
-        audit.connect(Organisation, Contact, RoleAssignment, User, ApiToken, TOTPDevice, StaticDevice)
+        audit.connect(models.RoleAssignment, models.User, models.ApiToken, TOTPDevice, StaticDevice)

@@ -5,9 +5,9 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.roles import Role, grantable
+from vigie.core.scoping import highest_role
 
 from .models import User
-from .scoping import highest_role
 from .services import administered_organisations
 
 

@@ -47,6 +47,7 @@ class User(AbstractUser):
     @classmethod
     def scope_queryset(cls, queryset, user, action: str):
         """What `scoped()` returns for users: "manage" (and "view") reach `manageable_users(user)` only."""
+        # cycle: services imports these models (a model method calling a service; not broken yet)
         from .services import manageable_users
 
         if action not in ("view", "manage"):
@@ -84,6 +85,12 @@ class RoleAssignment(Scoped):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:members", args=[self.organisation.uuid])
+
+
+def tree_node_model():
+    """The organisation model roles are granted on, reached through the role's foreign key: the
+    organisations app sits above accounts and imports it, so accounts never imports organisations."""
+    return RoleAssignment._meta.get_field("organisation").related_model
 
 
 class ApiToken(models.Model):

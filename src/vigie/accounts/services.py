@@ -19,16 +19,26 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vigie.core.roles import Role
-from vigie.organisations.services import visible_organisations
+from vigie.core.recent import mark_confirmed
+from vigie.core.roles import Role, grantable
+from vigie.core.scoping import highest_role, scoped
 
 from .audit import record
-from .recent import mark_confirmed
-from .models import ApiToken, AuditEvent, RoleAssignment, User
+from .models import ApiToken, AuditEvent, RoleAssignment, User, tree_node_model
+
+
+class Refused(Exception):
+    """A write the rules do not allow; `messages` are shown to the user as they are."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 PENDING_KEY = "vigie_pending_login"
@@ -86,7 +96,7 @@ def administered_organisations(admin) -> QuerySet:
 
     Organisation requires ADMIN for its "audit" action, the same condition as administering its users.
     """
-    return visible_organisations(admin, "audit")
+    return scoped(tree_node_model().objects.all(), admin, "audit")
 
 
 # --- sign-in: first step -----------------------------------------------------------------------------
@@ -352,3 +362,42 @@ def deactivate(admin: User, target: User) -> None:
     target.is_active = False
     target.save()
     _admin_event(admin, target, "deactivated", tokens_revoked=_revoke_tokens(target))
+
+
+# --- roles -------------------------------------------------------------------------------------------
+
+
+def grant_role(granter, org, username: str, role: int):
+    """Give `username` the role on `org`, or change the role they already hold there. One role per node.
+
+    Nobody grants above their own highest role on the node, so only administrators grant ADMIN, and
+    nobody changes the role of someone who holds more than they do.
+    """
+    own = highest_role(granter, org)
+    if own is None or own < RoleAssignment.required_role("add"):
+        raise Refused(_("You may not manage roles here."))
+    role = Role(role)
+    if not grantable(role, org.kind):
+        raise Refused(_("The role %(role)s is granted on a region only.") % {"role": role.label})
+    if role > own:
+        raise Refused(_("You cannot grant a role above your own (%(role)s).") % {"role": own.label})
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise Refused(_("No active user has the username %(username)s.") % {"username": username})
+    with transaction.atomic():
+        existing = RoleAssignment.objects.select_for_update().filter(user=user, organisation=org).first()
+        if existing is not None:
+            if existing.role > own:
+                raise Refused(_("%(username)s holds a higher role than yours here.") % {"username": user.username})
+            existing.role = role
+            existing.granted_by = granter
+            existing.save()
+            return existing, False
+        return RoleAssignment.objects.create(user=user, organisation=org, role=role, granted_by=granter), True
+
+
+def revoke_role(granter, assignment) -> None:
+    own = highest_role(granter, assignment.organisation)
+    if own is None or assignment.role > own:
+        raise Refused(_("You cannot revoke a role above your own."))
+    assignment.delete()

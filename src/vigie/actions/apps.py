@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.registry import Module, registry
+
 
 class ActionsConfig(AppConfig):
     name = "vigie.actions"
@@ -8,18 +10,14 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Actions")
 
     def ready(self) -> None:
+        # app registry: these modules import models, which load only once every app is ready
         from vigie.accounts import audit
-        from vigie.core.registry import Module, registry
 
-        from . import tasks  # noqa: F401  (registers the reminders task with Celery)
-        from .deadlines import catalogue
-        from .models import Action, ActionNote, CalendarFeed, DeadlineCompletion
+        from . import deadlines, indicators, models, tasks  # noqa: F401  (tasks registers the reminders task with Celery)
 
-        catalogue()  # a malformed deadlines file stops Vigie at start-up, naming the file, deadline and field
-        audit.connect(Action, ActionNote, DeadlineCompletion, CalendarFeed)
-        from .indicators import register as register_indicators
-
-        register_indicators()
+        deadlines.catalogue()  # a malformed deadlines file stops Vigie at start-up, naming the file, deadline and field
+        audit.connect(models.Action, models.ActionNote, models.DeadlineCompletion, models.CalendarFeed)
+        indicators.register()
         registry.module(Module(
             key="actions", group="programme", title=_("Action plan (PAQ)"), url_name="actions:list", order=50,
             description=_("Every finding, gap and lesson becomes an action: owner, due date, priority, "

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import visibility
 from vigie.core.roles import Role
+from vigie.core.scoping import visibility
 from vigie.organisations.models import Kind
 from vigie.organisations.services import visible_organisations
 

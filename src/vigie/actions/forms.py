@@ -9,7 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import scoped, visibility
+from vigie.core.scoping import scoped, visibility
+from vigie.organisations.models import Organisation
 
 from .deadlines import catalogue
 from .filters import colleagues
@@ -33,8 +34,6 @@ class RulesForm(forms.ModelForm):
 
 def where_user_may(user, model, action: str):
     """Organisations where the user holds the role `model` needs for `action` (and everything below)."""
-    from vigie.organisations.models import Organisation
-
     condition = visibility(user, model.required_role(action), "path")
     if condition is None:
         return Organisation.objects.none()

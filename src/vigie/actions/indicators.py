@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.indicators import WARNING_DAYS, Indicator, Reading, State
+from vigie.core.registry import registry
 
 from .deadlines import DUE, LATE
 from .models import ACTIVE, Action
@@ -80,8 +81,6 @@ def deadlines(establishments, as_of: datetime.date) -> dict[int, Reading]:
 
 
 def register() -> None:
-    from vigie.core.registry import registry
-
     registry.indicator(Indicator(
         key="actions.overdue", title=_("Overdue actions of the plan (PAQ)"), short=_("Overdue"), order=90,
         compute=overdue, kind="count", target=Decimal(0), group="instruction", sources=("actions.Action",)))

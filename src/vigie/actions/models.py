@@ -22,8 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vigie.accounts.models import RoleAssignment
 from vigie.core.models import Scoped, TenantModel, TenantQuerySet
 from vigie.core.roles import Role
+
+from .deadlines import catalogue
 
 
 class Source(models.TextChoices):
@@ -147,8 +150,6 @@ class Action(TenantModel):
         return [(s, Status(s).label) for s in self.allowed_statuses()]
 
     def clean(self) -> None:
-        from vigie.accounts.models import RoleAssignment
-
         if self.owner_id and self.organisation_id:
             prefixes = [self.organisation.path[: 7 * i] for i in range(1, self.organisation.depth + 1)]
             if not RoleAssignment.objects.filter(user_id=self.owner_id, organisation__path__in=prefixes).exists():
@@ -227,8 +228,6 @@ class DeadlineCompletion(TenantModel):
         return reverse("actions:deadlines") + f"?organisation={self.organisation.uuid}"
 
     def clean(self) -> None:
-        from .deadlines import catalogue
-
         deadline = catalogue().get(self.deadline)
         if deadline is None:
             raise ValidationError({"deadline": gettext("Unknown deadline %(code)s.") % {"code": self.deadline}})

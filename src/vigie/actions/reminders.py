@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import ngettext, override
 
+from vigie.accounts.models import RoleAssignment
 from vigie.core.roles import Role
 from vigie.organisations.models import Organisation
 
@@ -69,8 +70,6 @@ def _collect_actions(outboxes, today, days):
 
 
 def _managers(organisations):
-    from vigie.accounts.models import RoleAssignment
-
     found = defaultdict(list)
     rows = (RoleAssignment.objects.filter(organisation__in=[o.pk for o in organisations], role__gte=Role.MANAGER,
                                           user__is_active=True).exclude(user__email="").select_related("user"))

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from .deadlines import DUE, LATE, Deadline, add_months, catalogue

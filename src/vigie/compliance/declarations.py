@@ -34,9 +34,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigie.accounts.models import RoleAssignment
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent, RoleAssignment
 from vigie.core.roles import Role
 
+from .library import ensure_bundled
 from .models import CallDate, Confidence, Declaration, DeclarationTransition, FrameworkVersion, FundingCall
 
 DATA_FILE = Path(__file__).parent / "data" / "programme.yaml"
@@ -257,9 +259,6 @@ def send_back(declaration: Declaration, user, comment: str) -> DeclarationTransi
 
 def _move(declaration, step: Step, user, comment: str, fields: dict, amount_paid=None) -> DeclarationTransition:
     """The conditional update from the step's source status, its history row and audit event, at once."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     now = timezone.now()
     with transaction.atomic():
         moved = Declaration.objects.filter(pk=declaration.pk, status=step.source).update(updated_at=now, **fields)
@@ -326,8 +325,6 @@ def record_payment(declaration, user, comment="", amount_paid=None):
 def prepare(*, organisation, call: FundingCall, user, reference: str = "", amount_requested=None,
             note: str = "") -> Declaration:
     """A new dossier, prepared by a manager of the candidate, on the latest version of the call's framework."""
-    from .library import ensure_bundled
-
     if not acts_as(user, ESTABLISHMENT, organisation):
         raise NotAllowed(_("Only a manager of the candidate (the GHT, or a legal entity outside any GHT) may "
                            "prepare its dossier."))

@@ -25,8 +25,11 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import can, scoped
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import JobResult, enqueue
+from vigie.core.pdf import html_to_pdf
+from vigie.core.scoping import can, scoped
 
 from . import rules
 from .coverage import units_of
@@ -130,17 +133,12 @@ def collect(declaration: Declaration, user, as_of: date) -> list[PackRow]:
     return rows
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    """WeasyPrint never fetches anything: the index embeds all it shows."""
-    raise ValueError(_("External resources are not loaded: %(url)s") % {"url": url})
 
 
 def index_pdf(declaration: Declaration, rows: list[PackRow], as_of: date) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string("compliance/declarations/pack_index.html", {
         "declaration": declaration, "rows": rows, "as_of": as_of, "generated": timezone.localtime()})
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
 def _record_json(pack_record: PackRecord, requirement) -> str:
@@ -188,9 +186,6 @@ def freshness_date(declaration: Declaration) -> date:
 
 def run(job, progress) -> JobResult:
     """The job handler: the creator must still be allowed to export the dossier when the job runs."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     user = job.created_by
     declaration = (Declaration.objects.select_related("organisation", "call", "version__framework")
                    .filter(uuid=job.params.get("declaration"), organisation=job.organisation).first())

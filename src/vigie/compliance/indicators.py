@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.services import lapses_on
 from vigie.core.indicators import Indicator, Reading, State, by_unit, freshness, worst
+from vigie.core.registry import registry
 from vigie.organisations.models import Kind
 from vigie.organisations.services import by_establishment
 
@@ -157,8 +158,6 @@ def declarations(establishments, as_of: datetime.date) -> dict[int, Reading]:
 
 
 def register() -> None:
-    from vigie.core.registry import registry
-
     registry.indicator(Indicator(
         key="compliance.self_assessment", title=_("Yearly maturity self-assessment"), short=_("Self-assess."),
         order=50, compute=self_assessments, objective="DNS/2025/12", kind="score", group="instruction",

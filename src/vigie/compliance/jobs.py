@@ -2,9 +2,9 @@
 
 from vigie.core.jobs import handler
 
+from .evidence_pack import run
+
 
 @handler("compliance.evidence_pack")
 def evidence_pack(job, progress):
-    from .evidence_pack import run
-
     return run(job, progress)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
@@ -253,8 +253,6 @@ def ensure_bundled() -> None:
 
 def load_after_migrate(sender, **kwargs) -> None:
     """post_migrate: bundled files are loaded by every migrate. A refused file is reported, not fatal."""
-    from django.db import connections
-
     connection = connections[kwargs.get("using", "default")]
     if Requirement._meta.db_table not in connection.introspection.table_names():
         return

@@ -167,6 +167,7 @@ def raise_gap_actions(assessment: Assessment, rows: list[Row], user=None) -> int
     if not apps.is_installed("vigie.actions"):
         return 0
     try:
+        # optional dependency: the actions app may be left out of INSTALLED_APPS
         from vigie.actions.services import raise_action
     except ImportError:
         log.warning("vigie.actions.services.raise_action is missing: no PAQ action raised")

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from .declarations import budget_target
+from .library import ensure_bundled
 from .models import BudgetDeclaration, FrameworkVersion, IdentityApplication, IdentityIndicators, localised
 
 FRAMEWORK = "hospiconnect"
@@ -56,8 +57,6 @@ class Target:
 def targets(version: FrameworkVersion | None = None) -> list[Target]:
     """The yearly targets the HospiConnect file declares, by year then metric."""
     if version is None:
-        from .library import ensure_bundled
-
         ensure_bundled()
         version = FrameworkVersion.objects.filter(framework__key=FRAMEWORK).order_by("-loaded_at").first()
     if version is None:

@@ -1,4 +1,4 @@
-"""Demo BIA for the demo hospital "brume" (CH de Brume, see core/demo.py): three critical activities of the
+"""Demo BIA for the demo hospital "brume" (CH de Brume, see organisations/demo.py): three critical activities of the
 three D2.O1.C categories and one more, their applications, the infrastructure (Windows servers, the
 directory, storage, backup system), suppliers, teams, backup plans with gaps to show, restore tests and a
 ransomware scenario, computed. `load_demo(nodes)` is idempotent: it does nothing when the BIA is already there."""
@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from . import services
 from .models import (
-    Activity, Application, BackupPlan, BackupPolicy, Component, DegradedProcedure, RestoreTest, Scenario, Supplier, Team,
+    Activity,
+    Application,
+    BackupPlan,
+    BackupPolicy,
+    Component,
+    DegradedProcedure,
+    RestoreTest,
+    Scenario,
+    Supplier,
+    Team,
 )
 from .planning import run_scenario
 

@@ -3,13 +3,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import visibility
+from vigie.core.scoping import visibility
 from vigie.organisations.models import Kind, Organisation
 
 from . import services
 from .models import (
-    Activity, Application, BackupPlan, BackupPolicy, Component, CrisisKit, DegradedProcedure, Dimension, ImpactTable,
-    Medium, RestoreTest, Scenario, Supplier, Team,
+    Activity,
+    Application,
+    BackupPlan,
+    BackupPolicy,
+    Component,
+    CrisisKit,
+    DegradedProcedure,
+    Dimension,
+    ImpactTable,
+    Medium,
+    RestoreTest,
+    Scenario,
+    Supplier,
+    Team,
 )
 from .models.bia import LEVELS, WINDOW_FIELDS, WINDOW_LABELS
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.indicators import Indicator, Reading, State
+from vigie.core.registry import registry
 from vigie.organisations.models import Kind, Organisation
 from vigie.organisations.services import by_establishment
 
@@ -112,8 +113,6 @@ def backups(establishments, as_of: datetime.date) -> dict[int, Reading]:
 
 
 def register() -> None:
-    from vigie.core.registry import registry
-
     registry.indicator(Indicator(
         key="continuity.coverage", title=_("Activity covered by a BIA and a PCRA"), short=_("BIA/PCRA"), order=30,
         compute=coverage, objective="D2.O1.C", kind="percent", target=COVERAGE_THRESHOLD, group="domain2",

@@ -18,7 +18,7 @@ from vigie.organisations.models import Contact, Kind
 from . import services
 from .engine import documents
 from .models import Activity, Application, Component, CrisisKit, Scenario, Supplier
-from .models.bia import WINDOWS
+from .engine import bia as bia_engine
 
 CATEGORY = {"care_service": "care", "administrative": "administrative", "technical_platform": "technical"}
 
@@ -78,7 +78,7 @@ def impact_rows(table: dict) -> tuple[documents.ImpactRow, ...]:
     return tuple(documents.ImpactRow(window=w * 60, patient_safety=table["patient_safety"][i],
                                      continuity=table["continuity_of_care"][i], legal=table["legal"][i],
                                      financial=table["financial"][i], reputation=table["reputation"][i])
-                 for i, w in enumerate(WINDOWS))
+                 for i, w in enumerate(bia_engine.WINDOWS))
 
 
 def crisis_cell(activity: Activity) -> documents.CrisisCell | None:

@@ -14,10 +14,11 @@ Mapping (docs/continuity.md):
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.core.jobs import JobResult, handler
+from vigie.core.jobs import JobResult, enqueue, handler
 
 from . import services
 from .engine import planner
+from .kit import mark_stale
 from .models import Activity, Application, Component, Scenario, Supplier
 
 JOB_KIND = "continuity.plan"
@@ -107,15 +108,11 @@ def plan_job(job, progress):
     except planner.PlanningError as exc:
         result = {"error": str(exc)}
     Scenario.objects.filter(pk=scenario.pk).update(result=result, computed_at=timezone.now())
-    from .kit import mark_stale
-
     mark_stale(scenario.organisation)  # the kit prints this runbook
     return JobResult(url=scenario.get_absolute_url())
 
 
 def start(scenario: Scenario, user):
-    from vigie.core.jobs import enqueue
-
     job = enqueue(JOB_KIND, organisation=scenario.organisation, user=user, params={"scenario": str(scenario.uuid)})
     Scenario.objects.filter(pk=scenario.pk).update(job=job)
     return job

@@ -14,14 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigie.compliance.providers import EvidenceRecord, register_provider
+
+from .models import BackupPlan, RestoreTest
+from .services import unit_activities, unit_status
+
 LIMIT = 12
 
 
 def bia_pcra(organisation, requirement, as_of: datetime.date):
-    from vigie.compliance.providers import EvidenceRecord
-
-    from .services import unit_activities, unit_status
-
     bia, pcra, _no_bia, _no_pcra = unit_status(organisation)
     if not (bia and pcra):
         return []
@@ -37,10 +38,6 @@ def bia_pcra(organisation, requirement, as_of: datetime.date):
 
 
 def restore_tests(organisation, requirement, as_of: datetime.date):
-    from vigie.compliance.providers import EvidenceRecord
-
-    from .models import RestoreTest
-
     tests = (RestoreTest.objects.filter(organisation=organisation, tested_on__lte=as_of, success=True,
                                         to_production=True, validated=True)
              .select_related("plan").order_by("-tested_on")[:LIMIT])
@@ -52,10 +49,6 @@ def restore_tests(organisation, requirement, as_of: datetime.date):
 
 
 def backup_plans(organisation, requirement, as_of: datetime.date):
-    from vigie.compliance.providers import EvidenceRecord
-
-    from .models import BackupPlan
-
     plans = BackupPlan.objects.filter(organisation=organisation, updated_at__date__lte=as_of)
     if getattr(requirement, "code", "") == "D2.O3.B":
         plans = plans.exclude(isolation_procedure="")
@@ -65,8 +58,6 @@ def backup_plans(organisation, requirement, as_of: datetime.date):
 
 
 def register() -> None:
-    from vigie.compliance.providers import register_provider
-
     register_provider("continuity.bia_pcra", ["care-d2:D2.O1.C"], bia_pcra,
                       label=gettext_lazy("BIA and PCRA of critical activities"))
     register_provider("continuity.restore_tests", ["care-d2:D2.O4"], restore_tests,

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.accounts.scoping import can
+from vigie.core.scoping import can
 
 from .models import Activity, Application, Component
 

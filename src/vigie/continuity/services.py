@@ -11,13 +11,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigie.actions.models import Action, Priority, Source
+from vigie.actions.services import close_action, raise_action
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from .engine import backups as backup_engine
 from .engine import bia as bia_engine
 from .engine import graph as graph_engine
 from .models import (
-    Activity, Application, BackupPlan, Category, Component, Dimension, Impact, ImpactTable, RestoreTest,
+    Activity,
+    Application,
+    BackupPlan,
+    Category,
+    Component,
+    Dimension,
+    Impact,
+    ImpactTable,
+    RestoreTest,
 )
 from .models.bia import WINDOW_FIELDS
 
@@ -310,9 +321,6 @@ def sync_backup_actions(organisation: Organisation, user=None) -> tuple[int, int
     Idempotent: keys are `continuity:backup:<target uuid>:<gap>`; raising an existing key changes nothing.
     Returns (raised or still open, closed).
     """
-    from vigie.actions.models import Action, Priority, Source
-    from vigie.actions.services import close_action, raise_action
-
     raised, current = 0, set()
     for status in evaluate_backups([organisation]):
         target = status.target
@@ -428,8 +436,6 @@ def coverage(candidate: Organisation) -> Coverage | None:
 def coverage_candidates(user, node: Organisation | None = None):
     """The GHTs and legal entities whose coverage the user may see; under a region or the national node,
     its GHTs (the 66 % rule is a GHT's), under a GHT or a legal entity, that one."""
-    from vigie.accounts.scoping import scoped
-
     candidates = Organisation.objects.filter(kind__in=[Kind.GHT, Kind.LEGAL_ENTITY])
     if node is not None and node.kind in (Kind.NATIONAL, Kind.REGION):
         candidates = candidates.filter(kind=Kind.GHT, path__startswith=node.path)

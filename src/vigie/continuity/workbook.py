@@ -10,6 +10,7 @@ is reported with its sheet, row (the header is row 1) and column, and nothing is
 including a dependency cycle, reported on the row that declared one of its links.
 """
 
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -18,15 +19,36 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from vigie.core.imports import MAX_COLUMNS, MAX_ROWS, MAX_UNPACK_RATIO, escape_formula, normalise_header, unescape_formula
+from vigie.core.imports import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNPACK_RATIO,
+    escape_formula,
+    normalise_header,
+    unescape_formula,
+)
 from vigie.organisations.models import Kind, Organisation
 
 from . import services
 from .engine import graph as graph_engine
 from .models import (
-    Activity, Application, Category, Component, ComponentKind, DegradedProcedure, Dimension, Hosting, ImpactTable,
-    Platform, Supplier, SupplierKind, Team,
+    Activity,
+    Application,
+    Category,
+    Component,
+    ComponentKind,
+    DegradedProcedure,
+    Dimension,
+    Hosting,
+    ImpactTable,
+    Platform,
+    Supplier,
+    SupplierKind,
+    Team,
 )
 
 WINDOW_HEADERS = ("1h", "4h", "24h", "72h", "1sem")
@@ -144,10 +166,6 @@ def rows_for(organisation: Organisation | None) -> dict[str, list[list]]:
 
 def build_workbook(organisation: Organisation | None = None) -> bytes:
     """The template (empty) or the organisation's BIA, ready to fill in and import back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     readme = workbook.active
     readme.title = "Lisez-moi"
@@ -190,8 +208,6 @@ def _file_error(message: str) -> WorkbookReport:
 
 def _read(upload) -> tuple[dict[str, list[tuple[int, dict[str, str]]]], list[SheetError]]:
     """{sheet title: [(row, {column: text})]} for the known sheets, and the header errors."""
-    from openpyxl import load_workbook
-
     limit = settings.VIGIE_MAX_UPLOAD_BYTES
     upload.seek(0)
     data = upload.read(limit + 1)
@@ -360,8 +376,6 @@ class _Importer:
         self.edges += [(services._key(application), services._key(n), "Applications", line) for n in needed]
 
     def activity(self, v):
-        import datetime
-
         validated = None
         if v.get("pcra_validé_le"):
             try:

@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 from ninja import Router
 from ninja.errors import HttpError
 
-from vigie.accounts.scoping import scoped, visibility
-
 from .models import Job
+from .recent import is_recent
 from .registry import registry
 from .schemas import JobOut, Message
+from .scoping import scoped, visibility
 
 
 def operation(router: Router, method: str, path: str, name: str, model: type | None, action: str,
@@ -40,9 +40,7 @@ def get_scoped(queryset, user, action: str, **lookup):
 
 def require_fresh_second_factor(request) -> None:
     """Sensitive operations from a browser session need a recent TOTP confirmation, as the pages do
-    (accounts.recent); a personal token was itself created under that confirmation."""
-    from vigie.accounts.recent import is_recent
-
+    (core.recent); a personal token was itself created under that confirmation."""
     if getattr(request, "api_token", None) is None and not is_recent(request):
         raise HttpError(403, gettext("Confirm your second factor first (My account), then retry."))
 
@@ -50,11 +48,9 @@ def require_fresh_second_factor(request) -> None:
 def require_role_at(user, model: type, action: str, organisation) -> None:
     """403 unless the user holds, on `organisation` or above, the role `model` needs for `action`
     (for objects not created yet; the caller has already checked the organisation is visible)."""
-    from vigie.organisations.models import Organisation
-
     minimum = model.required_role(action)
     condition = visibility(user, minimum, "path") if minimum is not None else None
-    if condition is None or not Organisation.objects.filter(condition, pk=organisation.pk).exists():
+    if condition is None or not type(organisation).objects.filter(condition, pk=organisation.pk).exists():
         raise HttpError(403, gettext("Your role does not allow this on this organisation."))
 
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core.registry import registry
 from vigie.core.roles import Role
+from vigie.core.scoping import role_paths
 
 # The menu groups, in menu order; a module names its group (core.registry.Module.group).
 MENU_GROUPS = (
@@ -13,8 +14,6 @@ MENU_GROUPS = (
 
 def navigation(request):
     """Menu entries: the modules that exist, grouped, and the administration pages the user may open."""
-    from vigie.accounts.scoping import role_paths
-
     user = request.user
     is_admin = user.is_authenticated and (user.is_superuser or bool(role_paths(user, Role.ADMIN)))
     modules = sorted(registry.modules.values(), key=lambda m: m.order)

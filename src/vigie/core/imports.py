@@ -161,6 +161,7 @@ def _cell_text(value) -> str:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    # heavy import: openpyxl (~0.2 s) loads only when an XLSX file is read
     from openpyxl import load_workbook
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -46,6 +46,7 @@ def enqueue(kind: str, *, organisation, user, params: dict | None = None) -> Job
     job = Job.objects.create(kind=kind, organisation=organisation, created_by=user, params=params or {})
 
     def send() -> None:
+        # cycle: tasks.py imports this module (Celery's task wraps run()); also keeps Celery off the CLI
         from .tasks import run_job
 
         run_job.delay(str(job.uuid))

@@ -1,3 +1,8 @@
+
+from django.conf import settings
+from django.utils import translation
+
+
 class SecurityHeadersMiddleware:
     """A strict Content-Security-Policy: every script and style is served by Vigie itself."""
 
@@ -29,9 +34,6 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)

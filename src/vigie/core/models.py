@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import DEFAULT_REQUIRED_ROLES, Role
+from .scoping import scoped
 
 
 class TenantQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view"):
-        from vigie.accounts.scoping import scoped
-
         return scoped(self, user, action)
 
 

@@ -2,10 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from vigie.accounts.scoping import scoped
-
 from .jobs import result_path
 from .models import Job
+from .scoping import scoped
 
 
 @login_required

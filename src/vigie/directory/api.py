@@ -8,7 +8,6 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.accounts.scoping import scoped
 from vigie.core.api import (
     get_scoped,
     operation,
@@ -17,6 +16,7 @@ from vigie.core.api import (
     save_checked,
 )
 from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from . import services

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import visibility
+from vigie.core.scoping import visibility
 from vigie.organisations.models import Organisation
 
 from .models import Directory

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.services import lapses_on
 from vigie.core.indicators import Indicator, Reading, State, by_unit, freshness
+from vigie.core.registry import registry
 from vigie.organisations.services import by_establishment
 
 from .models import Audit
@@ -41,8 +42,6 @@ def levels(establishments, as_of: datetime.date) -> dict[int, Reading]:
 
 
 def register() -> None:
-    from vigie.core.registry import registry
-
     registry.indicator(Indicator(
         key="directory.level", title=_("Active Directory level (quarterly audit)"), short=_("AD"), order=20,
         compute=levels, objective="D1.ADS", kind="level", target=Decimal(CARE_LEVEL), group="domain1",

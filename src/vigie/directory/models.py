@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.models import TenantModel
@@ -210,6 +211,4 @@ class Finding(TenantModel):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
         return self.title_en if (get_language() or "fr").startswith("en") and self.title_en else self.title_fr

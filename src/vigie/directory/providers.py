@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigie.compliance.providers import EvidenceRecord, register_provider
+
+from .models import Audit
+
 PROVIDER_KEY = "directory.audits"
 REFERENCES = ["care-d1:D1.ADS", "care-d2:D2.O3.A"]
 LIMIT = 12
 
 
 def directory_audits(organisation, requirement, as_of: datetime.date):
-    from vigie.compliance.providers import EvidenceRecord
-
-    from .models import Audit
-
     end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
     audits = Audit.objects.filter(organisation=organisation, status=Audit.Status.DONE, finished_at__lt=end)
     if getattr(requirement, "code", "") == "D2.O3.A" and audits.filter(directory__dedicated_backup=True).exists():
@@ -40,6 +40,4 @@ def directory_audits(organisation, requirement, as_of: datetime.date):
 
 
 def register() -> None:
-    from vigie.compliance.providers import register_provider
-
     register_provider(PROVIDER_KEY, REFERENCES, directory_audits, label=gettext_lazy("Active Directory audits"))

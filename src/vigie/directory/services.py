@@ -26,8 +26,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import scoped
+from vigie.actions.services import close_action, raise_action, record_completion
+from vigie.core.scoping import scoped
 from vigie.core.jobs import enqueue
+from vigie.directory.engine import (
+    ConnectionSettings,
+    DirectoryError,
+    SnapshotError,
+    analyse,
+    collect,
+    load_snapshot,
+    render_html,
+    to_json,
+)
 
 from .crypto import CredentialsError
 from .models import Audit, Directory, Finding
@@ -87,8 +98,6 @@ def max_snapshot_bytes() -> int:
 def accept_snapshot(upload) -> Path:
     """Copy an uploaded snapshot to a temporary file and check it: size, type (gzip or JSON lines), and that
     the engine reads it. Returns the temporary path; AuditRefused (with the engine's message) otherwise."""
-    from vigie.directory.engine import DirectoryError, load_snapshot
-
     if upload.size > max_snapshot_bytes():
         raise AuditRefused(_("The snapshot is too large (%(size)d MB; at most %(max)d MB).") % {
             "size": upload.size // (1024 * 1024), "max": max_snapshot_bytes() // (1024 * 1024)})
@@ -140,8 +149,6 @@ def start_audit(directory: Directory, user, source: str = Audit.Source.LIVE, sna
 
 
 def connection_settings(directory: Directory, ca_file: Path | None):
-    from vigie.directory.engine import ConnectionSettings
-
     return ConnectionSettings(
         server=directory.server, port=directory.port, security=directory.security, auth=directory.auth_method,
         username=directory.username, password=directory.get_password(), base_dn=directory.base_dn or None,
@@ -150,8 +157,6 @@ def connection_settings(directory: Directory, ca_file: Path | None):
 
 
 def _collect(audit: Audit, progress) -> Path:
-    from vigie.directory.engine import collect
-
     directory = audit.directory
     target = snapshot_path_for(audit)
 
@@ -178,13 +183,6 @@ def _collect(audit: Audit, progress) -> Path:
 def run_audit(audit: Audit, progress) -> Audit:
     """Collect (live) or load (upload), analyse, store, then the hooks. Engine errors fail the audit with
     the engine's message; a snapshot that cannot be read leaves nothing stored."""
-    from vigie.directory.engine import (
-        DirectoryError,
-        SnapshotError,
-        analyse,
-        load_snapshot,
-    )
-
     Audit.objects.filter(pk=audit.pk).update(status=Audit.Status.RUNNING, started_at=timezone.now())
     try:
         if audit.source != Audit.Source.UPLOAD:
@@ -220,8 +218,6 @@ def _fail(audit: Audit, message: str) -> None:
 
 
 def _as_dict(result) -> dict:
-    from vigie.directory.engine import to_json
-
     data = to_json(result)
     if isinstance(data, bytes):
         data = data.decode()
@@ -236,8 +232,6 @@ def _affected(finding) -> list[dict]:
 def store_result(audit: Audit, result) -> Audit:
     """Store the engine's AuditResult on the audit: level, score, counts, JSON, the technical report, and one
     Finding row per failing check. All or nothing."""
-    from vigie.directory.engine import render_html
-
     blockers = [f.rule_id for f in result.next_level_blockers]
     by_level: dict[str, int] = {}
     for finding in result.findings:
@@ -290,8 +284,6 @@ def covered_rules(audit: Audit) -> set[str] | None:
 def apply_hooks(audit: Audit) -> None:
     """Each failing check raises (or reopens) its PAQ action; a check that failed in the previous audit of the
     directory and passes now closes it; the "ad-audit" deadline is recorded as done on the audit's day."""
-    from vigie.actions.services import close_action, raise_action
-
     directory = audit.directory
     failing = set()
     for finding in audit.findings.all():
@@ -321,8 +313,6 @@ def apply_hooks(audit: Audit) -> None:
 def record_deadline(audit: Audit):
     """Record "ad-audit" for the directory's organisation, or the nearest parent it applies to (a site's
     directory counts for its legal entity)."""
-    from vigie.actions.services import record_completion
-
     org = audit.directory.organisation
     day = timezone.localtime(audit.finished_at).date()
     while org is not None:

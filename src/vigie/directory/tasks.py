@@ -3,9 +3,9 @@
 
 from celery import shared_task
 
+from .services import run_due_audits as run
+
 
 @shared_task(acks_late=True, ignore_result=True)
 def run_due_audits() -> None:
-    from .services import run_due_audits as run
-
     run()

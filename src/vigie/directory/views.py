@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.accounts.recent import confirm_first
-from vigie.accounts.scoping import can, scoped, visibility
+from vigie.core.pdf import html_to_pdf
+from vigie.core.recent import confirm_first
+from vigie.core.scoping import can, scoped, visibility
 from vigie.organisations.models import Organisation
 
 from . import services
@@ -190,9 +191,7 @@ def _pdf(audit, audience: str, html: str) -> bytes:
     """WeasyPrint takes a few ms per table row: the PDF is made once per audit and audience, then cached."""
     path = services.report_path_for(audit, f"-{audience}.pdf")
     if not path.is_file():
-        from weasyprint import HTML
-
-        path.write_bytes(HTML(string=html, base_url=None).write_pdf())
+        path.write_bytes(html_to_pdf(html))
     return path.read_bytes()
 
 

@@ -8,9 +8,8 @@ class ExercisesConfig(AppConfig):
     verbose_name = _("Exercises")
 
     def ready(self) -> None:
-        from .incidents import register_crisis
+        # app registry: these modules import models, which load only once every app is ready
+        from . import incidents, registration
 
-        register_crisis()  # crisis log and incidents: module, audit, data check
-        from .registration import register as register_exercises
-
-        register_exercises()  # exercises, scenarios, live run: module, evidence, audit, library check
+        incidents.register_crisis()  # crisis log and incidents: module, audit, data check
+        registration.register()  # exercises, scenarios, live run: module, evidence, audit, library check

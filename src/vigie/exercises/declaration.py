@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
+from vigie.core.pdf import html_to_pdf
 
 from .incidents import catalogue, declaration_delay, significance
-from .log import refuse_fetch
 from .models import Incident
 
 # The four blocks of the form (arrêté of 30 Oct 2017, annex, summarised in care-facts §10), in its order,
@@ -95,13 +95,11 @@ def declaration_text(incident: Incident) -> str:
 
 def declaration_pdf(incident: Incident, user) -> bytes:
     """The declaration as a PDF; recorded as an EXPORT in the audit log."""
-    from weasyprint import HTML
-
     html = render_to_string("exercises/incidents/pdf.html", {
         "incident": incident, "blocks": blocks(incident), "significance": significance(incident),
         "delay": declaration_delay(incident), "catalogue": catalogue(), "generated_at": timezone.now(),
     })
-    pdf = HTML(string=html, url_fetcher=refuse_fetch).write_pdf()
+    pdf = html_to_pdf(html)
     audit.record(AuditEvent.Action.EXPORT, obj=incident, user=user, changes={"format": "pdf"})
     return pdf
 

@@ -13,9 +13,12 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from vigie.accounts import audit
 from vigie.actions.models import Priority, Source
 from vigie.actions.services import raise_action
+from vigie.core.registry import Module, registry
 
 from .log import open_log
 from .models import CrisisLog, Incident, LogEntry
@@ -179,11 +182,6 @@ def raise_action_from_entry(entry: LogEntry, user=None):
 
 def register_crisis() -> None:
     """Called by the app's ready(): check the data file, audit changes, declare the home-page module."""
-    from django.utils.translation import gettext_lazy as _
-
-    from vigie.accounts import audit
-    from vigie.core.registry import Module, registry
-
     catalogue()  # a malformed cert_sante.yaml stops Vigie at start-up, naming the file and the entry
     audit.connect(CrisisLog, Incident)
     registry.module(Module(

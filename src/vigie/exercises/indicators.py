@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.services import lapses_on
 from vigie.core.indicators import Indicator, Reading, State, freshness
+from vigie.core.registry import registry
 from vigie.organisations.services import by_establishment
 
 from .models import Exercise
@@ -56,8 +57,6 @@ def yearly(establishments, as_of: datetime.date) -> dict[int, Reading]:
 
 
 def register() -> None:
-    from vigie.core.registry import registry
-
     registry.indicator(Indicator(
         key="exercises.yearly", title=_("Yearly crisis exercise, done and declared"), short=_("Exercise"), order=40,
         compute=yearly, objective="DNS/2025/12", kind="date", group="instruction",

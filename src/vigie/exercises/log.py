@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
+from vigie.core.pdf import html_to_pdf
 
 from .models import CrisisLog, LogEntry
 
@@ -83,16 +84,11 @@ def entries(log: CrisisLog, after: int = 0):
 
 def export_pdf(log: CrisisLog, user) -> bytes:
     """The whole log as a PDF, as it stands now; recorded as an EXPORT in the audit log."""
-    from weasyprint import HTML
-
     html = render_to_string("exercises/log/pdf.html", {
         "log": log, "entries": entries(log), "generated_at": timezone.now(),
     })
-    pdf = HTML(string=html, url_fetcher=refuse_fetch).write_pdf()
+    pdf = html_to_pdf(html)
     audit.record(AuditEvent.Action.EXPORT, obj=log, user=user, changes={"format": "pdf"})
     return pdf
 
 
-def refuse_fetch(url, *args, **kwargs):
-    """WeasyPrint never fetches anything: documents embed all they show."""
-    raise ValueError(_("External resources are not loaded: %(url)s") % {"url": url})

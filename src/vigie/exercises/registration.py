@@ -4,30 +4,18 @@ start-up with the file, the inject and the field)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from vigie.accounts import audit
+from vigie.compliance.providers import register_provider
+from vigie.core.registry import Module, registry
+
+from . import indicators, tasks, validity
+from .models import Exercise, Lesson, Observation, Participant, Scenario, ScenarioInject
+from .scenarios import library
+
 
 def register() -> None:
-    from vigie.accounts import audit
-    from vigie.compliance.providers import register_provider
-    from vigie.core.registry import Module, registry
-
-    from . import (
-        tasks_exercises,  # noqa: F401  (the periodic release task)
-        validity,
-    )
-    from .models import (
-        Exercise,
-        Lesson,
-        Observation,
-        Participant,
-        Scenario,
-        ScenarioInject,
-    )
-    from .scenarios import library
-
     library()
-    from .indicators import register as register_indicators
-
-    register_indicators()
+    indicators.register()
     audit.connect(Exercise, Participant, Lesson, Observation, Scenario, ScenarioInject)
     registry.module(Module(
         key="exercises", group="resilience", title=_("Crisis exercises"), url_name="exercises:exercise_list", order=50,

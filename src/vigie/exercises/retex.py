@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 
 from vigie.actions.models import Priority, Source
 from vigie.actions.services import close_action, raise_action
+from vigie.core.pdf import html_to_pdf
 
+from . import validity
 from .models import Exercise, Lesson
+from .validity import after_change
 
 RETEX_DAYS = 30
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -63,8 +66,6 @@ def record_cold_retex(exercise: Exercise, *, strengths: str, weaknesses: str, do
     exercise.save(update_fields=["strengths", "weaknesses", "retex_done_on"])
     close_action(exercise.organisation, Source.EXERCISE_LESSON, reminder_key(exercise),
                  reason=_("cold RETEX recorded on %(day)s") % {"day": exercise.retex_done_on.isoformat()})
-    from .validity import after_change
-
     after_change(exercise)
     return exercise
 
@@ -72,10 +73,6 @@ def record_cold_retex(exercise: Exercise, *, strengths: str, weaknesses: str, do
 def report_pdf(exercise: Exercise) -> bytes:
     """The exercise report: plan, participants, chronogram with release times, log extract, observer grid,
     RETEX. WeasyPrint fetches nothing: the template is self-contained."""
-    from weasyprint import HTML
-
-    from . import validity
-
     entries = list(exercise.log.entries.select_related("author").order_by("seq")[:200]) if exercise.log_id else []
     html = render_to_string("exercises/exercises/report.html", {
         "exercise": exercise,
@@ -86,8 +83,6 @@ def report_pdf(exercise: Exercise) -> bytes:
         "verdict": validity.check(exercise),
         "generated": timezone.now(),
     })
-    return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError("the report fetches nothing")

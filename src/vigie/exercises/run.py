@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from . import log as crisis_log
 from .models import CrisisLog, Exercise, ExerciseInject, LogEntry, Participant
 from .models.scenarios import ALL_ROLES
+from .retex import RETEX_DAYS, schedule_reminder
 
 
 class Clock(Protocol):
@@ -177,8 +178,6 @@ def resume(exercise: Exercise, user=None, clock: Clock | None = None) -> Exercis
 
 def finish(exercise: Exercise, user=None, clock: Clock | None = None) -> Exercise:
     """FINEX: the exercise ends; the cold RETEX is due within 30 days."""
-    from .retex import RETEX_DAYS
-
     now = _clock(clock).now()
     with transaction.atomic():
         exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
@@ -192,8 +191,6 @@ def finish(exercise: Exercise, user=None, clock: Clock | None = None) -> Exercis
     crisis_log.append_entry(exercise.log, author=user, category=LogEntry.Category.INFORMATION,
                             text=_("FINEX: end of the exercise."))
     crisis_log.close_log(exercise.log)
-    from .retex import schedule_reminder
-
     schedule_reminder(exercise)
     return exercise
 

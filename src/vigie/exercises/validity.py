@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigie.actions.services import record_completion
+from vigie.compliance.providers import EvidenceRecord
+
 from .models import Exercise, Participant
 from .models.scenarios import ParticipantRole
 
@@ -78,8 +81,6 @@ def declare(exercise: Exercise, *, declared_on, reference: str, user=None) -> Ex
 
 def after_change(exercise: Exercise, user=None) -> bool:
     """Record the deadline completion when the exercise is valid and declared; returns whether it counts."""
-    from vigie.actions.services import record_completion
-
     if not (exercise.declared_on and check(exercise).valid):
         return False
     done_on = exercise.ended_at.date()
@@ -104,8 +105,6 @@ LABEL = gettext_lazy("Crisis exercises")
 
 
 def evidence(organisation, requirement, as_of):
-    from vigie.compliance.providers import EvidenceRecord
-
     return [EvidenceRecord(title=e.title, date=e.ended_at.date(), url=e.get_absolute_url(),
                            detail=_("Declared on %(day)s, reference %(ref)s") % {
                                "day": e.declared_on.isoformat(), "ref": e.declaration_reference or "—"})

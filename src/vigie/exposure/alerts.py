@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import ngettext, override
 
+from vigie.accounts.models import RoleAssignment
 from vigie.core.roles import Role
 
 log = logging.getLogger(__name__)
@@ -21,8 +22,6 @@ LOCAL_KINDS = ("ght", "legal_entity", "site")
 
 
 def recipients(organisation) -> list:
-    from vigie.accounts.models import RoleAssignment
-
     nodes, node = [], organisation
     while node is not None and node.kind in LOCAL_KINDS:
         nodes.append(node.pk)

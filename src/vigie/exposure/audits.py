@@ -18,13 +18,22 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigie.core.imports import (Column, ImportFailed, ImportReport, RowError, RowInvalid, normalise_header, read_header,
-                                run_import)
+from vigie.core.imports import (
+    Column,
+    ImportFailed,
+    ImportReport,
+    RowError,
+    RowInvalid,
+    normalise_header,
+    read_header,
+    run_import,
+)
 
 from .models import Audit, Finding, Scan, Service, Severity
 
@@ -136,8 +145,6 @@ def is_imported(audit: Audit) -> bool:
 def delete_imported(audit: Audit) -> None:
     """Remove an imported report (filed with a wrong date or provider, or into the wrong organisation), so
     it can be imported again; the audit of a scan is what that scan saw and goes only with it."""
-    from django.core.exceptions import ValidationError
-
     if not is_imported(audit):
         raise ValidationError(_("This audit is the result of a Vigie scan: it cannot be deleted."))
     audit.delete()
@@ -234,6 +241,7 @@ def import_report(upload, organisation, *, mapping: dict[str, str], provider: st
             organisation=organisation, provider=provider, title=title.strip()[:200] or _("Imported report"),
             performed_on=performed_on, counts=counts, items=items, level=level_of(counts, 0),
             file_sha256=digest, created_by=user)
+        # cycle: services imports this module to record audits from scans (not broken yet)
         from .services import record_import
 
         record_import(audit, organisation, user, upload, items=len(items), level=audit.level)

@@ -9,6 +9,8 @@ from functools import cache
 
 from django.utils.translation import get_language
 
+from .engine import CHECKS
+
 
 @dataclass(frozen=True, slots=True)
 class CheckMeta:
@@ -53,10 +55,6 @@ def _from_check(check) -> CheckMeta:
 
 @cache
 def catalogue() -> dict[str, CheckMeta]:
-    try:
-        from vigie.exposure.engine.checks import CHECKS
-    except ImportError:  # an engine without its catalogue: findings keep the titles they were stored with
-        return {}
     items = CHECKS.values() if hasattr(CHECKS, "values") else CHECKS
     found = {}
     for check in items:

@@ -1,4 +1,4 @@
-"""Demo data of the exposure module for the demo hospital "brume" (core/demo.py builds the tree and calls
+"""Demo data of the exposure module for the demo hospital "brume" (organisations/demo.py builds the tree and calls
 `load_demo(nodes)`): an attested scope, three monthly scans over four months whose findings go from a
 remote desktop exposed (level 1) to the minimum level held over 50 days (the D1.O2.B pair), an accepted
 risk, a retest that verified a fix, and an imported ANS cyber-surveillance report.
@@ -11,8 +11,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from . import findings as lifecycle
 from .engine import Certificate, Coverage, Finding, Host, PortState, ScanResult, Service, TlsInfo
-from .models import Audit, FindingEvent, Scan, ScopeEntry
+from .models import Audit
+from .models import Finding as FindingRow
+from .models import FindingEvent, Scan, ScopeEntry
+from .scope import ensure_schedule
+from .services import store_result
 
 PORTAL, VPN, MAIL = "192.0.2.10", "192.0.2.11", "192.0.2.12"
 DOMAIN = "ch-brume.example"
@@ -69,9 +74,6 @@ def _result(now, keys, rdp_open) -> ScanResult:
 @transaction.atomic
 def load_demo(nodes) -> None:
     """Create the demo exposure data of nodes["brume"] once (nothing is done if it has a scope already)."""
-    from . import findings as lifecycle
-    from .services import store_result
-
     org = nodes["brume"]
     if ScopeEntry.objects.filter(organisation=org).exists():
         return
@@ -82,8 +84,6 @@ def load_demo(nodes) -> None:
         ScopeEntry.objects.create(organisation=org, kind=kind, value=value, note=note, attested_by="Diane DSI",
                                   attested_function="Directrice des systèmes d'information",
                                   attested_at=timezone.now() - datetime.timedelta(days=130), attested_until=until)
-    from .scope import ensure_schedule
-
     schedule = ensure_schedule(org)
     schedule.next_due = today + datetime.timedelta(days=10)
     schedule.save(update_fields=["next_due"])
@@ -120,6 +120,4 @@ def load_demo(nodes) -> None:
 
 
 def org_finding(org, check_id):
-    from .models import Finding as FindingRow
-
     return FindingRow.objects.get(organisation=org, check_id=check_id)

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigie.actions.services import close_action, raise_action
+
 from .catalogue import meta
 from .models import Asset, Finding, FindingEvent, Scan
 
@@ -43,8 +45,6 @@ def _set_status(finding: Finding, new: str, note: str, scan: Scan | None = None,
 
 def raise_for(finding: Finding) -> None:
     """The finding's PAQ action, created or reopened (not for information-only findings)."""
-    from vigie.actions.services import raise_action
-
     if finding.severity not in PRIORITY:
         return
     check = meta(finding.check_id)
@@ -61,8 +61,6 @@ def raise_for(finding: Finding) -> None:
 
 
 def close_for(finding: Finding, reason: str) -> None:
-    from vigie.actions.services import close_action
-
     close_action(finding.organisation, ACTION_SOURCE, finding.action_key, reason=reason)
 
 

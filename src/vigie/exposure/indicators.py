@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.indicators import Indicator, Reading, State, by_unit, freshness
+from vigie.core.registry import registry
 from vigie.organisations.services import by_establishment
 
 from .audits import MIN_LEVEL, PAIR_MAX_DAYS, holding, pair_among
@@ -70,8 +71,6 @@ def pairs(establishments, as_of: datetime.date) -> dict[int, Reading]:
 
 
 def register() -> None:
-    from vigie.core.registry import registry
-
     registry.indicator(Indicator(
         key="exposure.level", title=_("Internet exposure level"), short=_("Exposure"), order=10, compute=levels,
         objective="D1.O2.B", kind="level", target=Decimal(MIN_LEVEL), group="domain1", sources=SOURCES))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from vigie.core.jobs import JobResult, handler
 
 from .models import Scan
+from .report import pdf_filename, report_pdf
 from .services import JOB_REPORT, JOB_SCAN, run_scan
 
 
@@ -22,7 +23,5 @@ def scan_job(job, progress):
 
 @handler(JOB_REPORT)
 def report_job(job, progress):
-    from .report import pdf_filename, report_pdf
-
     progress(10, _("Building the report…"))
     return JobResult(filename=pdf_filename(job.organisation), content=report_pdf(job.organisation))

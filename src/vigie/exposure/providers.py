@@ -12,16 +12,16 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigie.compliance.providers import EvidenceRecord, register_provider
+
+from .audits import audits_holding, care_pair, level_label
+
 PROVIDER_KEY = "exposure.audits"
 REFERENCES = ["care-d1:D1.O2.B"]
 LIMIT = 12
 
 
 def exposure_audits(organisation, requirement, as_of: datetime.date):
-    from vigie.compliance.providers import EvidenceRecord
-
-    from .audits import audits_holding, care_pair, level_label
-
     pair = care_pair(organisation, as_of)
     paired = {pair.first.pk, pair.second.pk} if pair else set()
     audits = audits_holding(organisation, as_of)[:LIMIT]
@@ -40,6 +40,4 @@ def exposure_audits(organisation, requirement, as_of: datetime.date):
 
 
 def register() -> None:
-    from vigie.compliance.providers import register_provider
-
     register_provider(PROVIDER_KEY, REFERENCES, exposure_audits, label=gettext_lazy("Internet-exposure audits"))

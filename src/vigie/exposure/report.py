@@ -8,9 +8,15 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent
+from vigie.core.jobs import enqueue
+from vigie.core.pdf import html_to_pdf
+
 from .audits import LEVELS, MIN_LEVEL, care_pair, level_label
 from .catalogue import meta
 from .models import Asset, Audit, Finding, Severity
+from .services import JOB_REPORT
 
 LARGE = 300
 
@@ -54,9 +60,7 @@ def report_html(org, for_pdf: bool = False) -> str:
 
 
 def report_pdf(org) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=report_html(org, for_pdf=True), base_url=None).write_pdf()
+    return html_to_pdf(report_html(org, for_pdf=True))
 
 
 def pdf_filename(org, suffix: str = "pdf") -> str:
@@ -73,15 +77,8 @@ class ReportFile:
 def download(org, user, format: str = "pdf"):  # noqa: A002
     """The report as a file (`pdf` or a standalone `html` page), or for a large PDF the job that builds it.
     The report lists the organisation's weaknesses: every download is an export in the audit log."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
-    from .services import JOB_REPORT
-
     user = user if getattr(user, "pk", None) else None
     if format == "pdf" and is_large(org):
-        from vigie.core.jobs import enqueue
-
         job = enqueue(JOB_REPORT, organisation=org, user=user)
         record(AuditEvent.Action.EXPORT, obj=org, user=user, changes={"report": "exposure", "format": format,
                                                                       "job": str(job.uuid)})

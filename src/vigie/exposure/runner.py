@@ -8,27 +8,27 @@ is the file `VIGIE_EXPOSURE_VULNDB` (default `<VIGIE_DATA_DIR>/vulndb.sqlite3`, 
 writes) when present, else the curated starter set of the engine.
 """
 
+import dataclasses
+import datetime
+import ipaddress
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import scope
+from . import engine, scope
+from .engine import Context, Resolver, Scope, VulnDB, closed_port_coverage, evaluate_service
 from .models import ScopeEntry
 
 
 def engine_scope(organisation):
     """The engine's Scope of the attested, unexpired entries (a host name is exact: "=name")."""
-    from .engine import Scope
-
     entries = [("=" + value) if kind == ScopeEntry.Kind.HOST else value
                for kind, value in scope.targets_for(organisation)]
     return Scope.from_entries(entries)
 
 
 def _resolver(organisation):
-    from .engine import Resolver
-
     schedule = scope.ensure_schedule(organisation)
     servers = schedule.nameserver_list() or tuple(getattr(settings, "VIGIE_EXPOSURE_NAMESERVERS", ()) or ())
     port = int(getattr(settings, "VIGIE_EXPOSURE_DNS_PORT", 53))
@@ -38,8 +38,6 @@ def _resolver(organisation):
 def _kb():
     path = getattr(settings, "VIGIE_EXPOSURE_VULNDB", "") or Path(settings.DATA_DIR) / "vulndb.sqlite3"
     if Path(path).is_file():  # written by `vigie manage vulndb import`
-        from .engine.vulndb import VulnDB
-
         return VulnDB.open(path)
     return None
 
@@ -54,8 +52,6 @@ def _on_progress(progress):
 
 def execute(scan, progress):
     """Run the engine for `scan` (a full scan, or a retest of `scan.finding`) and return its ScanResult."""
-    from . import engine
-
     progress(2, _("Checking the attested scope…"))
     attested = engine_scope(scan.organisation)
     resolver, schedule = _resolver(scan.organisation)
@@ -74,8 +70,6 @@ def execute(scan, progress):
 
 
 def _is_address(value: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -87,11 +81,6 @@ def evaluate_observations(result):
     """The result with the findings and coverage of the checks catalogue over its hosts: used for imported
     files (nmap), whose observations the engine did not make itself. A port the file shows shut covers every
     service check there, as in a scan."""
-    import dataclasses
-    import datetime
-
-    from .engine.checks import Context, closed_port_coverage, evaluate_service
-
     context = Context(now=datetime.datetime.now(datetime.UTC))
     findings, coverage = list(result.findings), list(result.coverage)
     for host in result.hosts:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from vigie.core.imports import Column, RowInvalid, run_import
 
+from .engine import Scope, ScopeError
 from .models import Schedule, ScopeEntry
 
 MAX_ADDRESSES = 4096
@@ -54,8 +55,6 @@ def normalise_entry(value: str, kind: str = "") -> tuple[str, str]:
             raise ValidationError({"value": _("The range %(value)s holds %(count)s addresses; at most %(max)s are "
                                               "allowed per entry.") % {"value": value, "count": network.num_addresses,
                                                                       "max": MAX_ADDRESSES}})
-        from .engine import Scope, ScopeError
-
         try:
             Scope.from_entries([str(network)])
         except ScopeError as exc:
@@ -82,8 +81,6 @@ def _engine_refusal(value: str, reason: str) -> ValidationError:
 
 def _engine_name(value: str, name: str, domain: bool) -> str:
     """The name as the engine reads it (IDNA 2008; names mixing scripts, look-alikes, are refused)."""
-    from .engine import Scope, ScopeError
-
     try:
         parsed = Scope.from_entries([name if domain else "=" + name])
     except ScopeError as exc:

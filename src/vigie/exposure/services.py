@@ -12,15 +12,23 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import scoped
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import enqueue
+from vigie.core.scoping import scoped
 
-from . import scope
+from . import findings, scope
+from .alerts import alert_managers
+from .audits import audit_from_scan
+from .engine import ExposureError
 from .models import Asset, Audit, Certificate, Finding, Scan, Schedule, Service, Sighting
+from .nmap import NmapError, parse
+from .runner import evaluate_observations, execute
 
 log = logging.getLogger(__name__)
 JOB_SCAN = "exposure.scan"
@@ -69,9 +77,6 @@ def start_retest(finding: Finding, user) -> Scan:
 
 
 def run_scan(scan: Scan, progress) -> Scan:
-    from .engine import ExposureError
-    from .runner import execute
-
     Scan.objects.filter(pk=scan.pk).update(status=Scan.Status.RUNNING, started_at=timezone.now())
     try:
         result = execute(scan, progress)
@@ -162,12 +167,10 @@ def store_inventory(scan: Scan, result) -> dict:
 def store_result(scan: Scan, result, *, alert: bool = True) -> Scan:
     """File the engine's ScanResult: inventory, findings, counts; then the diff, alert and audit of a full
     scan. All or nothing."""
-    from .findings import apply_findings
-
     scan.finished_at = result.finished if result.finished.tzinfo else timezone.make_aware(result.finished)
     with transaction.atomic():
         inventory = store_inventory(scan, result)
-        changes = apply_findings(scan, result)
+        changes = findings.apply_findings(scan, result)
         scan.hosts_count = len(result.hosts)
         scan.services_count = sum(len(h.services) for h in result.hosts)
         scan.ports_probed = result.ports_probed
@@ -184,12 +187,8 @@ def store_result(scan: Scan, result, *, alert: bool = True) -> Scan:
             scan.diff = diff_of(inventory, changes, baseline=previous is not None)
         scan.save()
         if scan.kind == Scan.Kind.SCAN:
-            from .audits import audit_from_scan
-
             audit_from_scan(scan)
     if alert and scan.kind == Scan.Kind.SCAN and previous is not None and scan.diff.get("count"):
-        from .alerts import alert_managers
-
         transaction.on_commit(lambda: alert_managers(scan))
     return scan
 
@@ -240,9 +239,7 @@ def claim_due_schedules(today: datetime.date | None = None) -> list[Schedule]:
 def run_due_scans(today: datetime.date | None = None) -> list[Scan]:
     """Reopen expired risk acceptances, then start the scans that are due (an organisation with nothing
     attested is skipped and logged)."""
-    from .findings import reopen_expired
-
-    reopen_expired(today)
+    findings.reopen_expired(today)
     scans = []
     for schedule in claim_due_schedules(today):
         try:
@@ -258,10 +255,6 @@ def run_due_scans(today: datetime.date | None = None) -> list[Scan]:
 def import_nmap(upload, organisation, user) -> Scan:
     """File an nmap XML file as a scan of the organisation (hosts must be in the attested scope); NmapError
     names what is wrong, and nothing is stored then."""
-    from django.conf import settings
-
-    from .nmap import NmapError, parse
-
     if upload.size > settings.VIGIE_MAX_UPLOAD_BYTES:
         raise NmapError(_("The file is too large: the limit is %(size)s MB.") % {
             "size": settings.VIGIE_MAX_UPLOAD_BYTES // (1024 * 1024)})
@@ -285,9 +278,6 @@ def import_nmap(upload, organisation, user) -> Scan:
 
 def record_import(obj, organisation, user, upload, **counts) -> None:
     """An import is one audit-log event naming the file, whatever the page or API route that made it."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     record(AuditEvent.Action.IMPORT, obj=obj, user=_user(user), organisation=organisation,
            changes={"file": getattr(upload, "name", "")[:200], "sha256": obj.file_sha256, **counts})
 
@@ -303,16 +293,11 @@ def _watched_ports(organisation, address: str) -> set[int]:
 
 def _with_checks(result):
     """Run the engine's checks on imported observations when the engine offers that (runner.py)."""
-    from .runner import evaluate_observations
-
     return evaluate_observations(result)
 
 
 def record_findings_export(user, *, rows: int, format: str, organisation=None, filters: dict | None = None) -> None:  # noqa: A002
     """A bulk export of findings (the weaknesses of a hospital) is an export event of the audit log."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     record(AuditEvent.Action.EXPORT, obj=organisation, user=_user(user), organisation=organisation,
            object_repr=_("Exposure findings (%(format)s)") % {"format": format.upper()},
            changes={"rows": rows, "format": format, **{k: str(v) for k, v in (filters or {}).items() if v}})

@@ -15,14 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.accounts.recent import confirm_first
-from vigie.accounts.scoping import can, scoped
 from vigie.core.imports import escape_formula
+from vigie.core.recent import confirm_first
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
-from . import audits, findings, scope, services
+from . import audits, findings
+from . import report as reports
+from . import scope, services
+from .catalogue import meta
 from .forms import AcceptRiskForm, AttestForm, FileForm, ReportImportForm, ScheduleForm, ScopeEntryForm
-from .models import Asset, Audit, Finding, Scan, ScopeEntry, Severity
+from .models import Asset, Audit, Finding, Scan, Schedule, ScopeEntry, Severity
+from .nmap import NmapError
 
 get_or_post = require_http_methods(["GET", "POST"])
 PER_PAGE = 50
@@ -86,8 +90,6 @@ def organisation_detail(request, uuid):
 
 
 def org_schedule(org):
-    from .models import Schedule
-
     return Schedule.objects.filter(organisation=org).first()
 
 
@@ -212,8 +214,6 @@ def scan_detail(request, uuid):
 @login_required
 @get_or_post
 def nmap_import(request, uuid):
-    from .nmap import NmapError
-
     org = _org(request, uuid, "change")
     form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -324,8 +324,6 @@ def finding_export(request, uuid):
 @login_required
 @require_GET
 def finding_detail(request, uuid):
-    from .catalogue import meta
-
     finding = _get(request, Finding, uuid, related=("organisation", "asset", "accepted_by"))
     return render(request, "exposure/finding.html", {
         "finding": finding, "org": finding.organisation, "check": meta(finding.check_id),
@@ -409,8 +407,6 @@ def audit_delete(request, uuid):
 @require_GET
 def report(request, uuid):
     """The exposure report: HTML page; ?format=pdf gives the PDF (built in a job when it is large)."""
-    from . import report as reports
-
     org = _org(request, uuid)
     if request.GET.get("format") == "pdf":
         outcome = reports.download(org, request.user, "pdf")

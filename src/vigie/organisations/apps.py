@@ -8,4 +8,9 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  registers the job handlers
+        # app registry: these modules import models, which load only once every app is ready
+        from vigie.accounts import audit
+
+        from . import jobs, models  # noqa: F401  (jobs registers the job handlers)
+
+        audit.connect(models.Organisation, models.Contact)

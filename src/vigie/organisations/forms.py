@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import scoped
 from vigie.core.roles import Role
+from vigie.core.scoping import scoped
 
 from .finess import normalise
 from .models import ALLOWED_PARENTS, Contact, Kind, Organisation

@@ -203,6 +203,7 @@ def template_csv() -> bytes:
 
 
 def workbook_bytes(rows, title: str = "organisations") -> bytes:
+    # heavy import: openpyxl (~0.2 s) loads only when an XLSX export is written
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

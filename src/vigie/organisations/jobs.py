@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from vigie.accounts.scoping import can, scoped
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent
 from vigie.core.jobs import JobResult, handler
+from vigie.core.scoping import can, scoped
 
 from .imports import export_row, workbook_bytes
 
@@ -20,9 +22,6 @@ def export_subtree(job, progress) -> JobResult:
     The parent column of the top row names the node's own parent, so the file imports back under that
     parent (or, after deleting the rows, recreates them there).
     """
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
     root, user = job.organisation, job.created_by
     if user is None or not can(user, "export", root):  # roles may have changed since the job was queued
         raise PermissionDenied(gettext("The user who started this export may no longer export this organisation."))

@@ -7,22 +7,19 @@ from django.db import transaction
 from django.db.models import Count, F, ProtectedError, Q, RestrictedError, Sum
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import highest_role, role_paths, scoped
-from vigie.core.roles import Role, grantable
+from vigie.accounts.audit import record
+from vigie.accounts.models import AuditEvent, RoleAssignment
+from vigie.accounts.services import Refused
+from vigie.core.jobs import enqueue
+from vigie.core.roles import Role
+from vigie.core.scoping import highest_role, role_paths, scoped
 
 from .finess import normalise
+from .imports import import_organisations
 from .models import ALLOWED_PARENTS, FINESS_KINDS, Contact, Kind, Organisation
 
 GHT_COVERAGE_THRESHOLD = Decimal("66")  # CaRE Domain 2: establishments covering 66 % of the GHT's activity
 SEARCH_LIMIT = 200
-
-
-class Refused(Exception):
-    """A write the rules do not allow; `messages` are shown to the user as they are."""
-
-    def __init__(self, *messages: str):
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
 
 
 class OutOfScope(Exception):
@@ -44,8 +41,6 @@ def top_nodes(user):
 
 
 def home_context(user) -> dict:
-    from vigie.accounts.models import RoleAssignment
-
     roles = RoleAssignment.objects.filter(user=user).select_related("organisation")
     tops = top_nodes(user)
     subtree = visible_organisations(user)
@@ -111,8 +106,6 @@ def allowed(role: Role | None, model, action: str) -> bool:
 
 def permissions(user, org: Organisation) -> dict[str, bool]:
     """What the user may do on this node: the same rule as scoped(), from one query."""
-    from vigie.accounts.models import RoleAssignment
-
     role = highest_role(user, org) if user.is_active else None
     perms = {
         action: allowed(role, Organisation, action)
@@ -162,8 +155,6 @@ def share_summary(org: Organisation) -> dict | None:
 
 def members_summary(org: Organisation, user) -> list[dict]:
     """Count of roles by role on this node and below, among the assignments the user may view."""
-    from vigie.accounts.models import RoleAssignment
-
     rows = (
         scoped(RoleAssignment.objects.filter(organisation__path__startswith=org.path), user, "view")
         .values("role")
@@ -174,8 +165,6 @@ def members_summary(org: Organisation, user) -> list[dict]:
 
 
 def role_assignments(org: Organisation, user):
-    from vigie.accounts.models import RoleAssignment
-
     return scoped(
         RoleAssignment.objects.filter(organisation__path__startswith=org.path), user, "view"
     ).select_related("user", "organisation", "granted_by")
@@ -220,8 +209,6 @@ def update_organisation(form, user) -> Organisation:
 def delete_organisation(org: Organisation) -> None:
     """Delete a leaf that owns nothing; otherwise explain what stands in the way. The checks and the
     deletion share one transaction with the row locked, so nothing added meanwhile is lost."""
-    from vigie.accounts.models import RoleAssignment
-
     try:
         with transaction.atomic():
             Organisation.objects.select_for_update().filter(pk=org.pk).first()
@@ -247,57 +234,12 @@ def delete_organisation(org: Organisation) -> None:
                       % {"kinds": ", ".join(kinds)}) from None
 
 
-def grant_role(granter, org: Organisation, username: str, role: int):
-    """Give `username` the role on `org`, or change the role they already hold there. One role per node.
-
-    Nobody grants above their own highest role on the node, so only administrators grant ADMIN, and
-    nobody changes the role of someone who holds more than they do.
-    """
-    from vigie.accounts.models import RoleAssignment, User
-
-    own = highest_role(granter, org)
-    if own is None or own < RoleAssignment.required_role("add"):
-        raise Refused(_("You may not manage roles here."))
-    role = Role(role)
-    if not grantable(role, org.kind):
-        raise Refused(_("The role %(role)s is granted on a region only.") % {"role": role.label})
-    if role > own:
-        raise Refused(_("You cannot grant a role above your own (%(role)s).") % {"role": own.label})
-    user = User.objects.filter(username=username.strip(), is_active=True).first()
-    if user is None:
-        raise Refused(_("No active user has the username %(username)s.") % {"username": username})
-    with transaction.atomic():
-        existing = RoleAssignment.objects.select_for_update().filter(user=user, organisation=org).first()
-        if existing is not None:
-            if existing.role > own:
-                raise Refused(_("%(username)s holds a higher role than yours here.") % {"username": user.username})
-            existing.role = role
-            existing.granted_by = granter
-            existing.save()
-            return existing, False
-        return RoleAssignment.objects.create(user=user, organisation=org, role=role, granted_by=granter), True
-
-
-def revoke_role(granter, assignment) -> None:
-    own = highest_role(granter, assignment.organisation)
-    if own is None or assignment.role > own:
-        raise Refused(_("You cannot revoke a role above your own."))
-    assignment.delete()
-
-
 def launch_export(user, org: Organisation):
-    from vigie.core.jobs import enqueue
-
     return enqueue("organisations.export", organisation=org, user=user, params={})
 
 
 def import_into(user, root: Organisation, upload):
     """Import a file under `root` (all or nothing) and record the import in the audit log."""
-    from vigie.accounts.audit import record
-    from vigie.accounts.models import AuditEvent
-
-    from .imports import import_organisations
-
     report = import_organisations(upload, root)
     if report.ok:
         record(

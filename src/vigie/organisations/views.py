@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts import recent
 from vigie.accounts.models import RoleAssignment
-from vigie.accounts.scoping import highest_role, scoped
+from vigie.accounts.services import grant_role, revoke_role
+from vigie.core import recent
+from vigie.core.scoping import highest_role, scoped
 
 from . import services
 from .forms import ContactForm, GrantForm, ImportForm, OrganisationCreateForm, OrganisationEditForm
@@ -181,7 +182,7 @@ def members(request, uuid):
     form = GrantForm(request.POST or None, granter_role=own)
     if request.method == "POST" and form.is_valid():
         try:
-            assignment, created = services.grant_role(
+            assignment, created = grant_role(
                 request.user, org, form.cleaned_data["username"], form.cleaned_data["role"]
             )
         except services.Refused as exc:
@@ -210,7 +211,7 @@ def member_revoke(request, uuid):
         return confirm
     if request.method == "POST":
         try:
-            services.revoke_role(request.user, assignment)
+            revoke_role(request.user, assignment)
         except services.Refused as exc:
             problems = exc.messages
         else:

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import role_paths, scoped
+from vigie.core.scoping import role_paths, scoped
 from vigie.compliance.services import PEER_MINIMUM, peer_group
 from vigie.core.registry import registry
 from vigie.core.roles import Role

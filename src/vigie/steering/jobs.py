@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from vigie.accounts.audit import record
 from vigie.accounts.models import AuditEvent
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.core.jobs import JobResult, enqueue, handler
 from vigie.core.registry import registry
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.actions import services as actions
 from vigie.core.indicators import WARNING_DAYS, State
 from vigie.core.registry import registry

@@ -19,7 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core.indicators import Indicator, State
 from vigie.core.registry import registry
 from vigie.organisations.models import Kind, Organisation

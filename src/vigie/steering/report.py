@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core import charts
+from vigie.core.pdf import html_to_pdf
 from vigie.core.indicators import Indicator, State
 from vigie.core.registry import registry
 from vigie.organisations.models import Kind, Organisation
@@ -94,16 +95,10 @@ def inline(svg: str) -> str:
     return charts.with_stylesheet(svg)
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"the report loads no external resource (asked for {url[:80]!r})")
-
-
 def pdf(node: Organisation, user, year: int, progress=lambda percent, message="": None) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango costs time only jobs that print pay
-
     html = render_to_string("steering/report_document.html", context(node, user, year, progress))
     progress(80, "")
-    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
 def filename(node: Organisation, year: int) -> str:

@@ -14,7 +14,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.core import charts
 from vigie.core.indicators import Indicator
 from vigie.core.registry import registry

@@ -7,12 +7,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import recent
+from vigie.core import recent
+from vigie.core.scoping import scoped
+
 from ..audit import record
 from ..exports import audit_rows, csv_lines
 from ..filters import AuditEventFilter
 from ..models import AuditEvent
-from ..scoping import scoped
 from .common import admin_required
 
 

@@ -9,7 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import recent, services
+from vigie.core import recent
+
+from .. import services
 from ..forms import ProfileForm, TokenForm, TotpCodeForm
 from ..models import ApiToken
 from .common import no_store

@@ -12,7 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import recent, services
+from vigie.core import recent
+
+from .. import services
 from ..audit import record
 from ..forms import CodeForm, LoginForm, TotpCodeForm
 from ..middleware import client_ip

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .. import recent, services
+from vigie.core import recent
+
+from .. import services
 from ..forms import UserCreateForm
 from ..models import RoleAssignment
 from .common import admin_required, no_store

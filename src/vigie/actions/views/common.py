@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 
 from ..filters import ActionFilter
 from ..forms import where_user_may

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts import recent
+from vigie.core import recent
 
 from .. import ics
 from ..models import CalendarFeed

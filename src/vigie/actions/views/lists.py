@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vigie.accounts import recent
 from vigie.accounts.audit import record
 from vigie.accounts.models import AuditEvent
+from vigie.core import recent
 
 from .. import exports
 from ..models import Status

@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.models import Scoped, TenantModel
 from vigie.core.roles import Role
+from vigie.core.scoping import role_paths, visibility
 
 from .frameworks import Confidence, FrameworkVersion, localised
 
@@ -158,10 +160,6 @@ class Declaration(TenantModel):
     def scope_queryset(cls, queryset, user, action: str):
         """As every tenant model, plus: members of a GHT (or the sites of a legal entity) see, without
         changing it, the dossier filed for them by their candidate."""
-        from django.db.models import Q
-
-        from vigie.accounts.scoping import role_paths, visibility
-
         minimum = cls.required_role(action)
         if minimum is None:
             return queryset.none()

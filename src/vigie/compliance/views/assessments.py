@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.accounts import recent
-from vigie.accounts.scoping import can, scoped
+from vigie.core import recent
+from vigie.core.scoping import can, scoped
 
 from .. import services
 from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 
 
 def fetch(request, queryset, uuid, action: str):

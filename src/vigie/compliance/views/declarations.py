@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.accounts import recent
-from vigie.accounts.scoping import can, scoped
+from vigie.core import recent
+from vigie.core.scoping import can, scoped
 
 from .. import declarations as service
 from ..evidence_pack import launch
-from ..forms_declarations import (CallDateForm, CommentForm, DeclarationCreateForm, DeclarationEditForm,
+from ..forms.declarations import (CallDateForm, CommentForm, DeclarationCreateForm, DeclarationEditForm,
                                   TransitionForm)
 from ..models import CallDate, Declaration
 from .common import fetch

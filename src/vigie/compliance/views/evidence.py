@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 
 from .. import services
 from ..forms import EvidenceForm

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from .. import comparison

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from .. import trajectories as service
 from ..declarations import budget_target
-from ..forms_trajectories import BudgetDeclarationForm, IdentityApplicationForm, IdentityIndicatorsForm
+from ..forms.trajectories import BudgetDeclarationForm, IdentityApplicationForm, IdentityIndicatorsForm
 from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators
 from .common import fetch
 

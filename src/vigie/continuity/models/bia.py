@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core.models import Scoped, TenantModel
 
-from ..engine.bia import WINDOWS
+from ..engine import bia as bia_engine
 
 
 class Category(models.TextChoices):
@@ -38,7 +38,7 @@ LEVELS = [(0, _("0 — none")), (1, _("1 — minor")), (2, _("2 — significant"
           (4, _("4 — critical"))]
 WINDOW_FIELDS = ("h1", "h4", "h24", "h72", "w1")
 WINDOW_LABELS = {1: _("1 h"), 4: _("4 h"), 24: _("24 h"), 72: _("72 h"), 168: _("1 week")}
-assert len(WINDOW_FIELDS) == len(WINDOWS)
+assert len(WINDOW_FIELDS) == len(bia_engine.WINDOWS)
 
 
 class Activity(TenantModel):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 
 from .. import saving
 from ..forms import organisations_for

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.scoping import can
+from vigie.core.scoping import can
 
 from .. import services
 from ..forms import ApplicationForm, ComponentForm, SupplierForm, TeamForm

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigie.accounts.scoping import can
+from vigie.core.scoping import can
 
 from .. import pcra, planning
 from ..engine import documents

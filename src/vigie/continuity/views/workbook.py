@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from .. import workbook

@@ -24,6 +24,8 @@ import socket
 import ssl
 from typing import Any, Protocol
 
+from cryptography import x509
+
 from .errors import AuthenticationFailed, DirectoryError, UnsupportedMechanism
 
 __all__ = ["MAX_BUFFER", "SaslSocket", "SecurityContext", "kerberos_context", "ntlm_context", "sasl_bind"]
@@ -55,8 +57,6 @@ def _tls_end_point(sock: Any) -> bytes | None:
     der = sock.getpeercert(binary_form=True)
     if not der:
         return None
-    from cryptography import x509
-
     algorithm = x509.load_der_x509_certificate(der).signature_hash_algorithm
     name = algorithm.name if algorithm is not None else "sha256"
     digest = hashlib.new("sha256" if name in ("md5", "sha1") else name, der).digest()
@@ -113,6 +113,7 @@ def kerberos_context(host: str, username: str, password: str, *, layer: bool,
                      channel_binding: bytes | None) -> SecurityContext:
     """A Kerberos context for ``ldap/<host>``: a ticket from the password (in memory) or the ticket cache."""
     try:
+        # optional dependency: gssapi comes with the `kerberos` extra
         import gssapi
         import gssapi.raw
         from gssapi.raw.misc import GSSError
@@ -141,6 +142,7 @@ def kerberos_context(host: str, username: str, password: str, *, layer: bool,
 def ntlm_context(host: str, username: str, password: str, *, layer: bool,
                  channel_binding: bytes | None) -> SecurityContext:
     """An NTLM context (pure Python); ``username`` as ``DOMAIN\\user`` or ``user@domain``."""
+    # heavy import: pyspnego takes ~1.4 s to load, paid only by NTLM binds
     import spnego
     from spnego.channel_bindings import GssChannelBindings
 
@@ -161,6 +163,7 @@ def sasl_bind(conn: Any, mechanism: str, make_context: Any, host: str, username:
     ``make_context`` is :func:`kerberos_context` or :func:`ntlm_context`. Raises AuthenticationFailed
     with the server's answer when the bind is refused.
     """
+    # heavy import: ldap3, loaded only when a directory is read
     from ldap3.protocol.sasl.sasl import send_sasl_negotiation
 
     binding = _tls_end_point(conn.socket)

@@ -2,6 +2,7 @@
 RETEX with its lessons, and its declaration to the national platform."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -108,8 +109,6 @@ class Participant(ExerciseChild):
         return f"{who} ({self.get_role_display() or self.get_function_display()})"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if not self.user_id and not self.name:
             raise ValidationError(_("Choose a user or name the external participant."))
         if self.function == self.Function.PLAYER and not self.role:

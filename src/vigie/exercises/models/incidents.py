@@ -151,6 +151,7 @@ class Incident(TenantModel):
         return reverse("exercises:incident_detail", args=[self.uuid])
 
     def clean(self) -> None:
+        # cycle: incidents imports the crisis log, which imports these models (not broken yet)
         from ..incidents import category_codes
 
         errors = {}

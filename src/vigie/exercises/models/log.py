@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.models import Scoped, TenantModel
+from vigie.core.scoping import scoped, visibility
 
 APPEND_ONLY = "log entries are append-only: write a correction instead"
 
@@ -53,8 +54,6 @@ class CrisisLog(TenantModel):
     def scope_queryset(cls, queryset, user, action: str):
         """As every tenant model, plus: the players of a running exercise see and write its log whatever
         their role on the platform (the director or a doctor playing is often only a reader)."""
-        from vigie.accounts.scoping import visibility
-
         minimum = cls.required_role(action)
         condition = visibility(user, minimum, cls.tenant_path) if minimum is not None else None
         allowed = queryset.filter(condition) if condition is not None else queryset.none()
@@ -76,8 +75,6 @@ class LogEntryQuerySet(models.QuerySet):
         raise PermissionError(APPEND_ONLY)
 
     def for_user(self, user, action: str = "view"):
-        from vigie.accounts.scoping import scoped
-
         return scoped(self, user, action)
 
 

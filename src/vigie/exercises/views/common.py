@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 
-from ..forms_exercises import where_user_may
+from ..forms import where_user_may
 
 
 def get_scoped_or_404(queryset, request, uuid, action: str = "view"):

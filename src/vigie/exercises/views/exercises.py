@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 
 from .. import retex, validity
-from ..forms_exercises import (
+from ..forms import (
     DeclarationForm,
     ExerciseForm,
     LessonForm,

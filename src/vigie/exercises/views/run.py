@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import run
-from ..forms_exercises import ObservationForm
+from ..forms import ObservationForm
 from ..models import Exercise, ExerciseInject, Observation
 from .common import get_scoped_or_404, may
 

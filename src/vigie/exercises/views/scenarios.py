@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.accounts.scoping import can, scoped
+from vigie.core.scoping import can, scoped
 
 from .. import scenarios as library_service
-from ..forms_exercises import InjectForm, ScenarioForm
+from ..forms import InjectForm, ScenarioForm
 from ..models import Scenario, ScenarioInject
 from .common import get_scoped_or_404, may, require_add
 

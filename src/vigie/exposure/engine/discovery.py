@@ -3,15 +3,16 @@ subdomains by wordlist, and the names to follow. Only in-scope names are ever as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 
 from ._model import DnsRecord, DomainInfo, Refusal
+from .errors import ScopeError
 from .net import Resolver
 from .scope import Scope, normalise_name
-from .errors import ScopeError
 
 Progress = Callable[[int, int, str], None]
 
@@ -24,7 +25,6 @@ def default_wordlist() -> tuple[str, ...]:
 def read_names(text: str) -> tuple[str, ...]:
     """Host names from an imported list: a certificate-transparency export (JSON or CSV, names anywhere,
     several per cell separated by newlines) or any text file; wildcards lose their "*." prefix."""
-    import re
     found = re.findall(r"(?:\*\.)?(?:[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\-\u00a0-\uffff]{0,61}[A-Za-z0-9\u00a0-\uffff])?\.)+[A-Za-z\u00a0-\uffff][A-Za-z0-9\-\u00a0-\uffff]*", text)
     names: list[str] = []
     for raw in found:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from ..comparison import compare

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vigie.accounts import recent
-from vigie.accounts.scoping import can, role_paths, scoped
+from vigie.core import recent
+from vigie.core.scoping import can, role_paths, scoped
 from vigie.core.indicators import WARNING_DAYS, State
 from vigie.core.roles import Role
 from vigie.organisations.models import Kind, Organisation

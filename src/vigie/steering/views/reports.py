@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from vigie.accounts import recent
+from vigie.core import recent
 from vigie.core.jobs import enqueue
 from vigie.core.registry import registry
 from vigie.organisations.models import Kind

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.scoping import scoped
+from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 from vigie.organisations.services import visible_ancestors
 

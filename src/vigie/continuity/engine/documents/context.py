@@ -5,12 +5,21 @@ One context feeds every output (DOCX, PDF, kit pages), so the three print the sa
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from .model import (
-    FORMS, ActivityPlan, Contact, CrisisCell, DegradedProcedure, Establishment, ImpactRow, Kit, RestoreTestRecord,
+    FORMS,
+    ActivityPlan,
+    Contact,
+    CrisisCell,
+    DegradedProcedure,
+    Establishment,
+    ImpactRow,
+    Kit,
+    RestoreTestRecord,
     Runbook,
 )
 from .texts import FORM_SPECS, format_date, format_datetime, format_minutes, label, texts
@@ -20,8 +29,6 @@ __all__ = ["kit_context", "plan_context", "slug"]
 
 def slug(text: str) -> str:
     """A file-name-safe ASCII slug ("Urgences adultes" -> "urgences-adultes")."""
-    import unicodedata
-
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     out = "".join(c.lower() if c.isalnum() else "-" for c in ascii_text)
     return "-".join(part for part in out.split("-") if part)[:40] or "activite"

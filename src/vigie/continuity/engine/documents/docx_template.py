@@ -10,9 +10,15 @@ serves French and English; they can be replaced by any wording.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
 __all__ = ["build_template"]
 
@@ -23,9 +29,6 @@ FONT = "Arial"  # metric-compatible with Liberation Sans, which LibreOffice uses
 
 def _field(paragraph: Any, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when the document is laid out."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
@@ -38,9 +41,6 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 def _row_flag(row: Any, flag: str) -> None:
     """w:tblHeader (repeat the row at the top of every page) or w:cantSplit (keep a row on one page)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     element = OxmlElement(f"w:{flag}")
     element.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(element)
@@ -48,8 +48,6 @@ def _row_flag(row: Any, flag: str) -> None:
 
 def _small(*rows: Any) -> None:
     """Table text one step smaller than the body, so dates and durations fit their column on one line."""
-    from docx.shared import Pt
-
     for row in rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
@@ -59,8 +57,6 @@ def _small(*rows: Any) -> None:
 
 def _widths(table: Any, widths_mm: Sequence[float]) -> None:
     """Fixed column widths (Word's autofit squeezes dates and numbers into one character per line)."""
-    from docx.shared import Mm
-
     assert abs(sum(widths_mm) - TEXT_WIDTH_MM) < 0.5, widths_mm
     table.autofit = False
     for column, width in zip(table.columns, widths_mm, strict=True):
@@ -101,10 +97,6 @@ def _table(document: Any, headers: list[str], cells: list[str], loop: str, width
 
 def build_template(path: Path) -> None:
     """Write the built-in template to ``path``."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

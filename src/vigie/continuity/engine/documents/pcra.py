@@ -7,6 +7,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from .context import plan_context
@@ -48,8 +49,6 @@ def pcra_docx(plan: ActivityPlan, establishment: Establishment, *, data_as_of: d
               generated_at: datetime | None = None, language: str = "fr",
               crisis_cell: CrisisCell | None = None, template: Path | None = None) -> bytes:
     """The PCRA of ``plan`` as an editable Word document, from ``template`` (default: the built-in one)."""
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]  # imported here: python-docx and lxml are only needed to print
-
     check_plan(plan)
     ctx = plan_context(plan, establishment, data_as_of=data_as_of, generated_at=generated_at,
                        language=check_language(language), crisis_cell=crisis_cell)

@@ -43,7 +43,7 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 def html_to_pdf(html: str) -> bytes:
     """A4 PDF of a self-contained HTML document (no resource is ever fetched)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # imported here: loading Pango costs ~0.3 s, only jobs that print pay it
+    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy import: Pango costs ~0.3 s, paid only by jobs that print
 
     pdf: bytes = HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
     return pdf

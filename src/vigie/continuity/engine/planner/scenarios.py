@@ -144,6 +144,7 @@ def impact(components: Iterable[Component], scenario: Scenario) -> Impact:
     Raises a `PlanningError` for bad components (duplicates, unknown dependencies, cycles) or a scenario
     naming unknown components or kinds.
     """
+    # cycle: validation imports this module's scenario types (not broken yet)
     from .validation import check_components, check_scenario
 
     index = check_components(components)

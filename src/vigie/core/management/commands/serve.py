@@ -5,6 +5,10 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from waitress import serve
+
+from vigie.celery import broker_label
+from vigie.wsgi import application
 
 
 class Command(BaseCommand):
@@ -17,11 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the local job worker")
 
     def handle(self, *args, host, port, threads, no_worker, **options):
-        from waitress import serve
-
-        from vigie.celery import broker_label
-        from vigie.wsgi import application
-
         call_command("migrate", interactive=False, verbosity=0)
         worker = None
         if not settings.BROKER_URL and not no_worker:

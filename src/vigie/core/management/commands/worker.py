@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from vigie.celery import app, broker_label
+
 
 class Command(BaseCommand):
     help = "Run a job worker. With VIGIE_BROKER_URL, start as many as needed, on any machine."
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--loglevel", default="INFO")
 
     def handle(self, *args, concurrency, pool, loglevel, **options):
-        from vigie.celery import app, broker_label
-
         argv = ["worker", f"--loglevel={loglevel}", f"--pool={pool}", "--without-gossip", "--without-mingle"]
         if concurrency:
             argv.append(f"--concurrency={concurrency}")

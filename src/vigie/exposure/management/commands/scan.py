@@ -14,9 +14,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vigie.exposure.engine import ExposureError, Limits, Resolver, Scope, scan
-from vigie.exposure.engine.discovery import read_names
-from vigie.exposure.engine.report import render_html, to_json
+from vigie.exposure.engine import ExposureError, Limits, Resolver, Scope, read_names, render_html, scan, to_json
 
 
 class Progress:

@@ -17,8 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vigie.exposure.engine import VulnDBError
-from vigie.exposure.engine.vulndb import VulnDB
+from vigie.exposure.engine import VulnDB, VulnDBError
 
 
 class Command(BaseCommand):

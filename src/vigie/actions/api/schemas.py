@@ -1,0 +1,143 @@
+"""API shapes for the action plan and the deadlines. Shape only: rules live in the models and services."""
+
+import datetime
+from uuid import UUID
+
+from ninja import Schema
+
+from ..models import Priority, Source
+
+
+class NoteOut(Schema):
+    author: str | None
+    at: datetime.datetime
+    text: str
+
+    @staticmethod
+    def resolve_author(obj) -> str | None:
+        return obj.author.username if obj.author_id else None
+
+
+class ActionOut(Schema):
+    uuid: UUID
+    organisation: UUID
+    organisation_name: str
+    title: str
+    description: str
+    source: str
+    source_key: str
+    owner: UUID | None
+    owner_username: str | None
+    due: datetime.date | None
+    priority: str
+    status: str
+    overdue: bool
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    merged_into: UUID | None
+
+    @staticmethod
+    def resolve_organisation(obj) -> UUID:
+        return obj.organisation.uuid
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_owner(obj) -> UUID | None:
+        return obj.owner.uuid if obj.owner_id else None
+
+    @staticmethod
+    def resolve_owner_username(obj) -> str | None:
+        return obj.owner.username if obj.owner_id else None
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue()
+
+    @staticmethod
+    def resolve_merged_into(obj) -> UUID | None:
+        return obj.merged_into.uuid if obj.merged_into_id else None
+
+
+class ActionDetailOut(ActionOut):
+    notes: list[NoteOut]
+
+    @staticmethod
+    def resolve_notes(obj) -> list:
+        return list(obj.notes.select_related("author"))
+
+
+class RaiseOut(ActionOut):
+    created: bool
+
+
+class ActionFields(Schema):
+    title: str
+    description: str = ""
+    priority: Priority = Priority.MEDIUM
+    due: datetime.date | None = None
+    owner: UUID | None = None
+
+
+class ActionIn(ActionFields):
+    organisation: UUID
+    source: Source = Source.MANUAL
+    source_key: str = ""
+
+
+class ActionPatch(ActionFields):
+    status: str
+
+
+class RaiseIn(Schema):
+    organisation: UUID
+    source: Source
+    source_key: str
+    title: str
+    description: str = ""
+    priority: Priority = Priority.MEDIUM
+    due: datetime.date | None = None
+
+
+class NoteIn(Schema):
+    text: str = ""  # checked after the lookup, so an object the caller cannot see answers 404 first
+
+
+class ActionQuery(Schema):
+    q: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    source: str | None = None
+    owner: UUID | None = None
+    mine: bool = False
+    overdue: bool = False
+    organisation: UUID | None = None
+
+
+class CompletionOut(Schema):
+    uuid: UUID
+    done_on: datetime.date
+    reference: str
+
+
+class DeadlineStatusOut(Schema):
+    organisation: UUID
+    organisation_name: str
+    deadline: str
+    title: str
+    confidence: str
+    source: str
+    state: str
+    due: datetime.date
+    last_completion: CompletionOut | None
+
+
+class DeadlineQuery(Schema):
+    organisation: UUID | None = None
+    deadline: str | None = None
+    state: str | None = None
+    limit: int = 50
+    offset: int = 0

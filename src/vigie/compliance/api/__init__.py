@@ -1,0 +1,197 @@
+"""Compliance API: frameworks (read), assessments (list, get, create, answers), evidence (list, get,
+upload, metadata). Tenant objects go through scoped()/get_scoped(); frameworks are reference data."""
+
+import base64
+import binascii
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils.translation import gettext
+from ninja import PatchDict, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from vigie.core.api import get_scoped, not_found, operation, require_role_at, save_checked
+from vigie.core.schemas import Message
+from vigie.core.scoping import can, scoped
+from vigie.organisations.models import Organisation
+
+from .. import services
+from ..models import Answer, Assessment, Evidence, FrameworkVersion
+from ..uploads import UploadRefused
+from .schemas import (
+    AnswerOut,
+    AnswersPatch,
+    AssessmentDetail,
+    AssessmentIn,
+    AssessmentOut,
+    EvidenceIn,
+    EvidenceOut,
+    EvidencePatch,
+    FrameworkVersionDetail,
+    FrameworkVersionOut,
+)
+
+ERRORS = {403: Message, 404: Message}
+LIBRARY = "programme reference data (framework texts), the same for every organisation; no tenant data"
+
+router = Router(tags=["compliance"])
+
+
+def _refused(exc: Exception, status: int = 409) -> HttpError:
+    return HttpError(status, str(exc))
+
+
+# --- frameworks -----------------------------------------------------------------------------------------------
+
+
+@operation(router, "GET", "/frameworks", "compliance_framework_list", None, "", kind="exempt", reason=LIBRARY,
+           response=list[FrameworkVersionOut])
+def framework_list(request, framework: str | None = None):
+    """Every loaded framework version; `framework` filters by key (e.g. care-d2)."""
+    versions = FrameworkVersion.objects.select_related("framework")
+    return versions.filter(framework__key=framework) if framework else versions
+
+
+@operation(router, "GET", "/frameworks/{uuid:uuid}", "compliance_framework_get", None, "", kind="exempt",
+           reason=LIBRARY, response={200: FrameworkVersionDetail, 404: Message})
+def framework_get(request, uuid):
+    version = FrameworkVersion.objects.select_related("framework").filter(uuid=uuid).first()
+    if version is None:
+        raise not_found()
+    return version
+
+
+# --- assessments ----------------------------------------------------------------------------------------------
+
+
+def _assessments():
+    return Assessment.objects.select_related("organisation", "version__framework")
+
+
+def _detail(assessment: Assessment) -> Assessment:
+    """The assessment with its answers and its score as computed now, for AssessmentDetail."""
+    assessment.answer_rows = list(services.answers_of(assessment).select_related("reviewed_by"))
+    assessment.current_score = services.score_of(assessment)
+    return assessment
+
+
+@operation(router, "GET", "/assessments", "compliance_assessment_list", Assessment, "view", kind="list",
+           response=list[AssessmentOut])
+@paginate(PageNumberPagination)
+def assessment_list(request, framework: str | None = None, status: str | None = None):
+    assessments = scoped(_assessments(), request.auth, "view")
+    if framework:
+        assessments = assessments.filter(version__framework__key=framework)
+    if status:
+        assessments = assessments.filter(status=status)
+    return assessments
+
+
+@operation(router, "POST", "/assessments", "compliance_assessment_create", Assessment, "add", kind="create",
+           response={201: AssessmentDetail, **ERRORS, 422: dict})
+def assessment_create(request, payload: AssessmentIn):
+    """A draft assessment of `organisation` against a framework (its latest version unless `version`)."""
+    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
+    require_role_at(request.auth, Assessment, "add", organisation)
+    versions = FrameworkVersion.objects.filter(framework__key=payload.framework).order_by("-loaded_at")
+    version = versions.filter(version=payload.version).first() if payload.version else versions.first()
+    if version is None:
+        raise HttpError(422, gettext("Unknown framework or version."))
+    with transaction.atomic():
+        assessment = services.create_assessment(organisation=organisation, version=version, user=request.auth,
+                                                assessed_on=payload.assessed_on, conditions=payload.conditions)
+        if not can(request.auth, "add", assessment):
+            raise not_found()
+    return Status(201, _detail(assessment))
+
+
+@operation(router, "GET", "/assessments/{uuid:uuid}", "compliance_assessment_get", Assessment, "view",
+           response={200: AssessmentDetail, **ERRORS})
+def assessment_get(request, uuid):
+    """The assessment, its answers and its score as computed now."""
+    return _detail(get_scoped(_assessments(), request.auth, "view", uuid=uuid))
+
+
+@operation(router, "PATCH", "/assessments/{uuid:uuid}/answers", "compliance_assessment_answers", Assessment,
+           "change", response={200: list[AnswerOut], **ERRORS, 409: Message, 422: dict})
+def assessment_answers(request, uuid, payload: AnswersPatch):
+    """Set answers by requirement code (status, score, comment), all or nothing; clears their review."""
+    assessment = get_scoped(_assessments(), request.auth, "change", uuid=uuid)
+    try:
+        saved = services.patch_answers(assessment, [a.dict(exclude_unset=True) for a in payload.answers],
+                                       request.auth)
+    except services.Refused as exc:
+        raise _refused(exc) from None
+    return Answer.objects.filter(pk__in=[a.pk for a in saved]).select_related("requirement", "reviewed_by")
+
+
+# --- evidence -------------------------------------------------------------------------------------------------
+
+
+def _evidence():
+    return Evidence.objects.select_related("organisation").prefetch_related("targets")
+
+
+def _references(values: list[str]) -> list[tuple[str, str]]:
+    return services.parse_references(",".join(values))
+
+
+@operation(router, "GET", "/evidence", "compliance_evidence_list", Evidence, "view", kind="list",
+           response=list[EvidenceOut])
+@paginate(PageNumberPagination)
+def evidence_list(request, requirement: str | None = None):
+    """Evidence files the caller may see; `requirement=care-d2:D2.P1` keeps those tagged with it."""
+    items = scoped(_evidence(), request.auth, "view")
+    if requirement and ":" in requirement:
+        key, _sep, code = requirement.partition(":")
+        items = items.filter(targets__framework_key=key, targets__code=code)
+    return items
+
+
+@operation(router, "POST", "/evidence", "compliance_evidence_create", Evidence, "add", kind="create",
+           response={201: EvidenceOut, **ERRORS, 422: dict})
+def evidence_create(request, payload: EvidenceIn):
+    """Upload a file (base64) with its metadata; its type and size are checked as for the page."""
+    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
+    require_role_at(request.auth, Evidence, "add", organisation)
+    try:
+        content = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"content_base64": gettext("Not valid base64.")}) from None
+    try:
+        evidence = services.add_evidence(
+            organisation=organisation, upload=SimpleUploadedFile(payload.filename, content), title=payload.title,
+            document_date=payload.document_date, references=_references(payload.requirements), user=request.auth,
+            description=payload.description,
+        )
+    except UploadRefused as exc:
+        raise ValidationError({"content_base64": str(exc)}) from None
+    return Status(201, _evidence().get(pk=evidence.pk))
+
+
+@operation(router, "GET", "/evidence/{uuid:uuid}", "compliance_evidence_get", Evidence, "view",
+           response={200: EvidenceOut, **ERRORS})
+def evidence_get(request, uuid):
+    return get_scoped(_evidence(), request.auth, "view", uuid=uuid)
+
+
+@operation(router, "PATCH", "/evidence/{uuid:uuid}", "compliance_evidence_update", Evidence, "change",
+           response={200: EvidenceOut, **ERRORS, 422: dict})
+def evidence_update(request, uuid, payload: PatchDict[EvidencePatch]):
+    """Change the metadata of a file: title, description, date, requirements it proves."""
+    evidence = get_scoped(_evidence(), request.auth, "change", uuid=uuid)
+    fields = dict(payload)
+    references = _references(fields.pop("requirements")) if "requirements" in fields else None
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(evidence, name, value)
+        save_checked(evidence, request.auth, "change", update_fields=list(fields) or None)
+        if references is not None:
+            services.set_references(evidence, references)
+    return _evidence().get(pk=evidence.pk)
+
+from .declarations import router as declarations_router  # noqa: E402  (declarations, trajectories)
+
+router.add_router("", declarations_router)

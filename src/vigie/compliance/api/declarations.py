@@ -1,0 +1,267 @@
+"""API of the funding declarations (and, mounted under it, the trajectories): list, get, prepare, the
+workflow steps as POST operations, the evidence pack (a job). Mounted on the compliance router.
+
+Dossiers are found with "view" (members of a GHT see their group's dossier); the service decides who may
+take a step and answers 403 otherwise, 409 for a step the workflow does not allow now.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from vigie.core.api import get_scoped, operation, require_fresh_second_factor
+from vigie.core.models import Job
+from vigie.core.schemas import JobOut, Message
+from vigie.core.scoping import can, scoped
+from vigie.organisations.models import Organisation
+
+from .. import declarations as service
+from ..evidence_pack import launch
+from ..models import Declaration
+
+ERRORS = {403: Message, 404: Message}
+CALLS = "programme reference data (funding calls and their dates), the same for every organisation"
+
+router = Router(tags=["declarations"])
+
+
+class CallDateOut(Schema):
+    key: str
+    date: date | None
+    confidence: str
+    source: str
+    editable: bool
+
+
+class FundingCallOut(Schema):
+    key: str
+    framework: str
+    title: dict
+    reference: str
+    dates: list[CallDateOut]
+
+    @staticmethod
+    def resolve_framework(obj) -> str:
+        return obj.framework_key
+
+    @staticmethod
+    def resolve_dates(obj) -> list:
+        return list(obj.dates.all())
+
+
+class TransitionOut(Schema):
+    from_status: str
+    to_status: str
+    at: datetime
+    actor: str
+    comment: str
+
+    @staticmethod
+    def resolve_actor(obj) -> str:
+        return obj.actor_name
+
+
+class DeclarationOut(Schema):
+    uuid: UUID
+    organisation: UUID
+    call: str
+    framework: str
+    version: str
+    status: str
+    reference: str
+    amount_requested: Decimal | None
+    amount_paid: Decimal | None
+    note: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_organisation(obj) -> UUID:
+        return obj.organisation.uuid
+
+    @staticmethod
+    def resolve_call(obj) -> str:
+        return obj.call.key
+
+    @staticmethod
+    def resolve_framework(obj) -> str:
+        return obj.version.framework.key
+
+    @staticmethod
+    def resolve_version(obj) -> str:
+        return obj.version.version
+
+
+class DeclarationDetail(DeclarationOut):
+    history: list[TransitionOut]
+    next_step: str | None
+
+    @staticmethod
+    def resolve_history(obj) -> list:
+        return list(obj.transitions.all())
+
+    @staticmethod
+    def resolve_next_step(obj) -> str | None:
+        step = service.next_step(obj)
+        return step.name if step else None
+
+
+class DeclarationIn(Schema):
+    organisation: UUID
+    call: str
+    reference: str = ""
+    amount_requested: Decimal | None = None
+    note: str = ""
+
+
+class StepIn(Schema):
+    comment: str = ""
+
+
+class PaymentIn(StepIn):
+    amount_paid: Decimal | None = None
+
+
+def _declarations():
+    return Declaration.objects.select_related("organisation", "call", "version__framework")
+
+
+@operation(router, "GET", "/funding-calls", "compliance_funding_call_list", None, "", kind="exempt", reason=CALLS,
+           response=list[FundingCallOut])
+def funding_call_list(request):
+    """The funding calls of the programme and their dates, with how sure each date is (C, S, NC)."""
+    return service.calls()
+
+
+@operation(router, "GET", "/declarations", "compliance_declaration_list", Declaration, "view", kind="list",
+           response=list[DeclarationOut])
+@paginate(PageNumberPagination)
+def declaration_list(request, status: str | None = None, call: str | None = None):
+    items = scoped(_declarations(), request.auth, "view")
+    if status:
+        items = items.filter(status=status)
+    if call:
+        items = items.filter(call__key=call)
+    return items
+
+
+@operation(router, "POST", "/declarations", "compliance_declaration_create", Declaration, "add", kind="create",
+           response={201: DeclarationDetail, **ERRORS, 422: dict})
+def declaration_create(request, payload: DeclarationIn):
+    """Prepare a dossier for a candidate (a GHT, or a legal entity outside any GHT) and a call."""
+    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
+    call = service.calls().filter(key=payload.call).first()
+    if call is None:
+        raise ValidationError({"call": gettext("Unknown funding call %(call)s.") % {"call": payload.call}})
+    try:
+        declaration = service.prepare(organisation=organisation, call=call, user=request.auth,
+                                      reference=payload.reference, amount_requested=payload.amount_requested,
+                                      note=payload.note)
+    except service.NotAllowed as exc:
+        raise HttpError(403, str(exc)) from None
+    except service.Refused as exc:
+        raise HttpError(409, str(exc)) from None
+    return Status(201, _declarations().get(pk=declaration.pk))
+
+
+@operation(router, "GET", "/declarations/{uuid:uuid}", "compliance_declaration_get", Declaration, "view",
+           response={200: DeclarationDetail, **ERRORS})
+def declaration_get(request, uuid):
+    """The dossier, its history (date, actor, comment of every step) and its next step."""
+    return get_scoped(_declarations(), request.auth, "view", uuid=uuid)
+
+
+def _step(request, uuid, name: str, payload, **options):
+    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
+    try:
+        service.require_side(declaration, request.auth)
+        service.take(declaration, name, request.auth, payload.comment, **options)
+    except service.NotAllowed as exc:
+        raise HttpError(403, str(exc)) from None
+    except service.Refused as exc:
+        raise HttpError(409, str(exc)) from None
+    return _declarations().get(pk=declaration.pk)
+
+
+STEP_RESPONSES = {200: DeclarationDetail, **ERRORS, 409: Message}
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/submit", "compliance_declaration_submit", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_submit(request, uuid, payload: StepIn):
+    """Prepared → submitted; by a manager of the candidate."""
+    return _step(request, uuid, "submit", payload)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/validate", "compliance_declaration_validate", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_validate(request, uuid, payload: StepIn):
+    """Submitted → validated; by the ARS of the candidate's region."""
+    return _step(request, uuid, "validate", payload)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/declare", "compliance_declaration_declare", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_declare(request, uuid, payload: StepIn):
+    """Validated → objectives declared; by a manager of the candidate."""
+    return _step(request, uuid, "declare", payload)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/verify", "compliance_declaration_verify", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_verify(request, uuid, payload: StepIn):
+    """Objectives declared → verified; by the ARS of the candidate's region."""
+    return _step(request, uuid, "verify", payload)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/pay", "compliance_declaration_pay", Declaration, "view",
+           workflow=True, response=STEP_RESPONSES)
+def declaration_pay(request, uuid, payload: PaymentIn):
+    """Verified → paid, with the amount paid; by the ARS or the national level."""
+    return _step(request, uuid, "pay", payload, amount_paid=payload.amount_paid)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/return", "compliance_declaration_return", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_return(request, uuid, payload: StepIn):
+    """Submitted → prepared, or objectives declared → validated: the ARS returns the dossier to the
+    establishment; the comment (what to redo) is required."""
+    return _step(request, uuid, "return", payload)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/comments", "compliance_declaration_comment", Declaration,
+           "view", workflow=True, response=STEP_RESPONSES)
+def declaration_comment(request, uuid, payload: StepIn):
+    """A comment in the dossier's history, its status unchanged; by the candidate's managers or the ARS."""
+    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
+    try:
+        service.comment_on(declaration, request.auth, payload.comment)
+    except service.NotAllowed as exc:
+        raise HttpError(403, str(exc)) from None
+    except service.Refused as exc:
+        raise HttpError(409, str(exc)) from None
+    return _declarations().get(pk=declaration.pk)
+
+
+@operation(router, "POST", "/declarations/{uuid:uuid}/evidence-pack", "compliance_declaration_evidence_pack",
+           Declaration, "view", response={202: JobOut, **ERRORS})
+def declaration_evidence_pack(request, uuid):
+    """Build the evidence pack (ZIP) in the background; poll the job for its file. Needs a recent second
+    factor from a browser session, and the right to export the dossier."""
+    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
+    if not can(request.auth, "export", declaration):
+        raise HttpError(403, gettext("Your role does not allow exporting this dossier's evidence."))
+    require_fresh_second_factor(request)
+    job = launch(declaration, request.auth)
+    return Status(202, Job.objects.select_related("organisation").get(pk=job.pk))
+
+
+from .trajectories import router as trajectories_router  # noqa: E402
+
+router.add_router("/trajectories", trajectories_router)

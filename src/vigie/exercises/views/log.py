@@ -1,0 +1,125 @@
+"""Crisis log pages: list, the live log (HTMX polling for entries after the last number), append, PDF
+export, and "raise an action" from an entry. Every lookup goes through scoped(); 404 outside it."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from vigie.core.scoping import can, scoped
+
+from .. import incidents as incident_services
+from .. import log as services
+from ..models import CrisisLog, LogEntry
+
+POLL_SECONDS = 2
+
+
+class EntryForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=LogEntry.Category.choices)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}), max_length=services.MAX_TEXT)
+    corrects = forms.IntegerField(label=_("Corrects entry no."), required=False, min_value=1)
+
+
+def get_log(request, uuid, action: str = "view") -> CrisisLog:
+    queryset = CrisisLog.objects.select_related("organisation")
+    return get_object_or_404(scoped(queryset, request.user, action), uuid=uuid)
+
+
+def _after(request) -> int:
+    try:
+        return max(0, int(request.GET.get("after") or request.POST.get("after") or 0))
+    except ValueError:
+        return 0
+
+
+@require_GET
+def log_list(request):
+    logs = scoped(CrisisLog.objects.select_related("organisation"), request.user, "view")
+    kind = request.GET.get("kind")
+    if kind in CrisisLog.Kind.values:
+        logs = logs.filter(kind=kind)
+    return render(request, "exercises/log/list.html", {"logs": logs[:200], "kind": kind, "kinds": CrisisLog.Kind})
+
+
+@require_GET
+def log_detail(request, uuid):
+    log = get_log(request, uuid)
+    rows = list(services.entries(log))
+    return render(request, "exercises/log/detail.html", {
+        "log": log, "entries": rows, "last_seq": rows[-1].seq if rows else 0, "poll_seconds": POLL_SECONDS,
+        "form": EntryForm(), "can_add": log.is_open and can(request.user, "add", log),
+        "can_raise": can(request.user, "add", log),
+    })
+
+
+def _fragment(request, log, after: int):
+    """New entries (appended out of band to the list), entries they correct (replaced, struck) and the
+    poller asking for what comes after them."""
+    rows = list(services.entries(log, after))
+    corrected = {row.corrects for row in rows if row.corrects_id and row.corrects.seq <= after}
+    last = rows[-1].seq if rows else after
+    return render(request, "exercises/log/_fragment.html", {
+        "log": log, "entries": rows, "corrected": corrected, "last_seq": last, "poll_seconds": POLL_SECONDS,
+        "can_raise": can(request.user, "add", log),
+    })
+
+
+@require_GET
+def log_entries(request, uuid):
+    """The live view's poll: entries numbered after `?after=`, nothing else."""
+    log = get_log(request, uuid)
+    return _fragment(request, log, _after(request))
+
+
+@require_POST
+def log_append(request, uuid):
+    """Append an entry. With HTMX, answers the form (empty again, or with its errors) and tells the live
+    view to fetch what is new at once; without, redirects to the log."""
+    log = get_log(request, uuid, "add")
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        corrects = None
+        if form.cleaned_data["corrects"]:
+            corrects = LogEntry.objects.filter(log=log, seq=form.cleaned_data["corrects"]).first()
+            if corrects is None:
+                form.add_error("corrects", _("No entry with this number in this log."))
+        if form.is_valid():
+            try:
+                services.append_entry(log, author=request.user, category=form.cleaned_data["category"],
+                                      text=form.cleaned_data["text"], corrects=corrects)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+    ok = form.is_valid()
+    if request.headers.get("HX-Request"):
+        response = render(request, "exercises/log/_form.html", {"log": log, "form": EntryForm() if ok else form})
+        if ok:
+            response["HX-Trigger"] = "vigie-log-changed"
+        return response
+    if ok:
+        return redirect(log.get_absolute_url())
+    rows = list(services.entries(log))
+    return render(request, "exercises/log/detail.html", {
+        "log": log, "entries": rows, "last_seq": rows[-1].seq if rows else 0, "poll_seconds": POLL_SECONDS,
+        "form": form, "can_add": log.is_open, "can_raise": True,
+    }, status=422)
+
+
+@require_GET
+def log_pdf(request, uuid):
+    log = get_log(request, uuid, "export")
+    response = HttpResponse(services.export_pdf(log, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="main-courante-{log.uuid}.pdf"'
+    return response
+
+
+@require_POST
+def entry_raise_action(request, uuid):
+    """An action-plan item for this entry (the same one if raised again)."""
+    queryset = LogEntry.objects.select_related("log__organisation")
+    entry = get_object_or_404(scoped(queryset, request.user, "add"), uuid=uuid)
+    action, _created = incident_services.raise_action_from_entry(entry, request.user)
+    return redirect(action.get_absolute_url())
