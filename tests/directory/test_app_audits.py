@@ -132,7 +132,10 @@ def test_it_shows_the_level_the_blockers_and_the_trend(client, world):
     assert "Contrôle guest" in page and "Contrôle quota" in page
     assert response_blockers(client, latest) == ["guest"]
     detail = client.get(directory.get_absolute_url()).content.decode()
-    assert "<polyline" in detail and detail.count("<circle") == 2
+    assert 'class="chart-step series-0"' in detail and detail.count('<circle class="chart-point') == 2
+    assert detail.count('<rect class="chart-bar"') == 2  # failing checks: 2, then 2
+    assert "core/charts.css" in detail and "style=" not in detail
+    assert 'class="chart-step series-0"' in page and "style=" not in page  # the audit page shows the trend too
 
 
 def response_blockers(client, audit):

@@ -20,6 +20,7 @@ from vigie.organisations.models import Organisation
 from . import services
 from .forms import DirectoryForm, SnapshotUploadForm
 from .models import Audit, Directory, Finding
+from .trend import trend_chart
 
 get_or_post = require_http_methods(["GET", "POST"])
 CARE_DAYS, CARE_LEVEL = 60, 3
@@ -89,26 +90,6 @@ def directory_edit(request, uuid):
     return render(request, "directory/form.html", {"form": form, "directory": directory})
 
 
-def trend_chart(audits, width=600, height=160):
-    """Points of an inline SVG: level (line, 1–5) and failing checks (bars) per audit, oldest first."""
-    if not audits:
-        return None
-    step = width / max(len(audits), 1)
-    most = max(max(a.failing_count for a in audits), 1)
-    points = []
-    for i, audit in enumerate(audits):
-        x = round(step * i + step / 2, 1)
-        level = audit.level or 1
-        points.append({
-            "audit": audit, "x": x, "y": round(height - 20 - (level - 1) * (height - 40) / 4, 1),
-            "bar_x": round(x - step / 4, 1), "bar_w": round(step / 2, 1),
-            "bar_h": round((height - 40) * audit.failing_count / most, 1),
-            "bar_y": round(height - 20 - (height - 40) * audit.failing_count / most, 1),
-        })
-    return {"width": width, "height": height, "points": points,
-            "line": " ".join(f"{p['x']},{p['y']}" for p in points), "most": most}
-
-
 @login_required
 @require_GET
 def directory_detail(request, uuid):
@@ -116,7 +97,7 @@ def directory_detail(request, uuid):
     audits = directory.audits.select_related("created_by").order_by("-created_at")[:50]
     trend = services.trend(directory)
     return render(request, "directory/detail.html", {
-        "directory": directory, "audits": audits, "trend": trend, "chart": trend_chart(trend),
+        "directory": directory, "audits": audits, "trend": trend, "chart": trend_chart(directory, trend),
         "can_change": can(request.user, "change", directory), "upload_form": SnapshotUploadForm(),
         "care": services.audit_within(directory, CARE_DAYS, CARE_LEVEL), "care_days": CARE_DAYS,
         "care_level": CARE_LEVEL,
@@ -161,8 +142,10 @@ def audit_detail(request, uuid):
         rows = [f for f in findings if f.level == level]
         if rows:
             levels.append((level, rows))
+    trend = services.trend(audit.directory)
     return render(request, "directory/audit.html", {
         "audit": audit, "directory": audit.directory, "levels": levels,
+        "trend": trend, "chart": trend_chart(audit.directory, trend),
         "blockers": [f for f in findings if f.blocks_next_level],
         "next_level": (audit.level or 0) + 1 if audit.level and audit.level < 5 else None,
         "not_computable": (audit.result or {}).get("not_computable", []),
