@@ -202,3 +202,18 @@ def test_it_shows_the_module_on_the_home_page_and_menu(client, world):
     login(client, world.alice)
     page = client.get(reverse("core:home")).content.decode()
     assert "Audit Active Directory" in page and reverse("directory:list") in page
+
+
+def test_the_management_pdf_draws_the_trend_and_its_html_keeps_the_table(world):
+    from vigie.directory.views import management_html
+
+    directory = make(Directory, world, "a")
+    audit_with(directory, make_result({"krbtgt_age": 1}), when=timezone.now() - timezone.timedelta(days=60))
+    latest = audit_with(directory, make_result({"guest": 2, "quota": 4}))
+    pdf = management_html(latest, for_pdf=True)
+    assert pdf.count("<svg") == 1 and ".chart-bar" in pdf.split("<svg", 1)[1]  # its stylesheet inside
+    assert pdf.count('<rect class="chart-bar"') == 2
+    assert "<svg" not in management_html(latest)  # a page's policy would refuse the stylesheet inside it
+    from weasyprint import HTML
+
+    assert HTML(string=pdf).write_pdf().startswith(b"%PDF")

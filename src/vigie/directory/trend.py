@@ -26,7 +26,7 @@ def _month_ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetim
     return ticks
 
 
-def trend_chart(directory, audits, today: datetime.date | None = None) -> str:
+def trend_chart(directory, audits, today: datetime.date | None = None, width: int = 640) -> str:
     """The SVG of the finished audits (oldest first), or "" when there is none."""
     dated = [(timezone.localdate(a.finished_at), a) for a in audits if a.finished_at and a.level]
     if not dated:
@@ -40,5 +40,12 @@ def trend_chart(directory, audits, today: datetime.date | None = None) -> str:
                "number of failing checks (bars).") % {"domain": directory.domain},
         start=start, end=end, x_ticks=_month_ticks(start, end),
         series=[charts.Steps(_("Level"), tuple((day, a.level) for day, a in dated))],
-        bars=charts.Bars(_("Failing checks"), tuple((day, a.failing_count) for day, a in dated)),
+        bars=charts.Bars(_("Failing checks"), tuple((day, a.failing_count) for day, a in dated)), width=width,
     )
+
+
+def trend_for_pdf(directory, audits) -> str:
+    """The same picture for the management report's PDF: its stylesheet inside (WeasyPrint cannot fetch it),
+    narrow enough for the A4 text width."""
+    svg = trend_chart(directory, audits, width=560)
+    return charts.with_stylesheet(svg) if svg else ""

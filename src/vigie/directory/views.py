@@ -20,7 +20,7 @@ from vigie.organisations.models import Organisation
 from . import services
 from .forms import DirectoryForm, SnapshotUploadForm
 from .models import Audit, Directory, Finding
-from .trend import trend_chart
+from .trend import trend_chart, trend_for_pdf
 
 get_or_post = require_http_methods(["GET", "POST"])
 CARE_DAYS, CARE_LEVEL = 60, 3
@@ -162,8 +162,12 @@ def finding_detail(request, uuid):
 
 
 def management_html(audit, for_pdf=False) -> str:
+    """The management report; its PDF also draws the trend (the HTML one, served under the pages' policy,
+    which refuses the stylesheet inside the picture, keeps the table only)."""
+    trend = services.trend(audit.directory)
     return render_to_string("directory/report_management.html", {
-        "audit": audit, "directory": audit.directory, "trend": services.trend(audit.directory),
+        "audit": audit, "directory": audit.directory, "trend": trend,
+        "chart": trend_for_pdf(audit.directory, trend) if for_pdf else "",
         "blockers": audit.findings.filter(blocks_next_level=True).defer("affected"),
         "findings": audit.findings.defer("affected"), "generated": timezone.now(), "for_pdf": for_pdf,
     })
