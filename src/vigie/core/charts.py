@@ -64,7 +64,7 @@ class Tile:
     url: str = ""
 
 
-def _attr(value) -> str:
+def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
@@ -83,7 +83,7 @@ def _open(ident: str, css: str, width: int, height: int, title: str, desc: str) 
     ]
 
 
-def _y_axis(parts: list[str], ticks, low: float, high: float, width: int, height: int) -> None:
+def _y_axis(parts: list[str], ticks: Sequence[tuple[float, str]], low: float, high: float, width: int, height: int) -> None:
     for value, text in ticks:
         y = _y(value, low, high, height)
         parts.append(f'<line class="chart-grid" x1="{LEFT}" y1="{_num(y)}" x2="{width - RIGHT}" y2="{_num(y)}"/>')
