@@ -217,3 +217,24 @@ def test_the_management_pdf_draws_the_trend_and_its_html_keeps_the_table(world):
     from weasyprint import HTML
 
     assert HTML(string=pdf).write_pdf().startswith(b"%PDF")
+
+
+def test_the_trend_costs_the_same_queries_whatever_the_number_of_audits(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    directory = make(Directory, world, "a")
+    login(client, world.alice)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    latest = audit_with(directory, make_result({"guest": 2}))
+    few = (queries(latest.get_absolute_url()), queries(directory.get_absolute_url()))
+    for days in (30, 60, 90, 120):
+        audit_with(directory, make_result({"guest": 2, "quota": 4}), when=timezone.now() - timezone.timedelta(days=days))
+    page = client.get(latest.get_absolute_url()).content.decode()
+    assert page.count('<rect class="chart-bar"') == 5
+    assert (queries(latest.get_absolute_url()), queries(directory.get_absolute_url())) == few
