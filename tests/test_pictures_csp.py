@@ -102,41 +102,62 @@ def test_python_sources_build_no_such_markup():
     assert not bad, "markup refused by the pages' Content-Security-Policy:\n" + "\n".join(bad)
 
 
-def page_pictures() -> dict[str, str]:
-    """Every picture drawn in Python for a page, with hostile text where there is text."""
-    from vigie.continuity.engine import graph
+HOSTILE = '<style>x</style><script>y</script> style="z"'
+
+
+def chart_pictures() -> dict[str, str]:
     from vigie.core import charts
 
-    hostile = '<style>x</style><script>y</script> style="z"'
     day = datetime.date(2026, 5, 1)
-    nodes = [graph.Node("a", hostile, "activity", hostile, "/a"), graph.Node("b", "B", "component", alert=True)]
     return {
-        "core.charts.line_chart": charts.line_chart(ident="l", title=hostile, desc=hostile, labels=[hostile, "b"],
-                                                    series=[charts.Series(hostile, (1.0, None))]),
-        "core.charts.step_chart": charts.step_chart(
-            ident="s", title=hostile, desc=hostile, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 9, 1),
-            x_ticks=[(day, hostile)], series=[charts.Steps(hostile, ((day, 3),))],
-            bars=charts.Bars(hostile, ((day, 4),))),
-        "core.charts.tile_grid": charts.tile_grid(ident="t", title=hostile, desc=hostile, none_text=hostile,
-                                                  tiles=[charts.Tile(hostile, 50.0, url="/r")]),
-        "continuity.engine.graph.render_svg": graph.render_svg(graph.build(nodes, [("a", "b")]), title=hostile),
+        "line_chart": charts.line_chart(ident="l", title=HOSTILE, desc=HOSTILE, labels=[HOSTILE, "b"],
+                                        series=[charts.Series(HOSTILE, (1.0, None))]),
+        "step_chart": charts.step_chart(
+            ident="s", title=HOSTILE, desc=HOSTILE, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 9, 1),
+            x_ticks=[(day, HOSTILE)], series=[charts.Steps(HOSTILE, ((day, 3),))],
+            bars=charts.Bars(HOSTILE, ((day, 4),))),
+        "tile_grid": charts.tile_grid(ident="t", title=HOSTILE, desc=HOSTILE, none_text=HOSTILE,
+                                      tiles=[charts.Tile(HOSTILE, 50.0, url="/r")]),
     }
 
 
-@pytest.mark.parametrize("producer", sorted(page_pictures()))
-def test_pictures_drawn_for_pages_are_clean(producer):
-    svg = page_pictures()[producer]
-    assert not offences(svg), f"{producer}: {offences(svg)}"
-    for element in ET.fromstring(svg).iter():
-        assert "style" not in element.attrib and not element.tag.endswith("}style"), (producer, element.tag)
+def dependency_graph() -> str:
+    from vigie.continuity.engine import graph
+
+    nodes = [graph.Node("a", HOSTILE, "activity", HOSTILE, "/a"), graph.Node("b", "B", "component", alert=True)]
+    return graph.render_svg(graph.build(nodes, [("a", "b")]), title=HOSTILE)
 
 
-def test_the_ad_trend_picture_is_clean():
+def ad_trend() -> str:
     from django.utils import timezone
 
     from vigie.directory.trend import trend_chart
 
     audits = [SimpleNamespace(finished_at=timezone.now() - datetime.timedelta(days=days), level=level,
                               failing_count=failing) for days, level, failing in ((200, 1, 9), (30, 3, 2))]
-    svg = trend_chart(SimpleNamespace(domain='<style>x</style>"'), audits)
-    assert not offences(svg) and svg.count('class="chart-bar"') == 2
+    return trend_chart(SimpleNamespace(domain=HOSTILE), audits)
+
+
+def qr_code() -> str:
+    from vigie.accounts.services import qr_svg  # drawn by the qrcode library: its output is checked too
+
+    return qr_svg("otpauth://totp/Vigie:alice?secret=JBSWY3DPEHPK3PXP")
+
+
+PRODUCERS = {  # every picture drawn in Python for a page, with hostile text where there is text
+    **{f"core.charts.{name}": (lambda name=name: chart_pictures()[name])
+       for name in ("line_chart", "step_chart", "tile_grid")},
+    "continuity.engine.graph.render_svg": dependency_graph,
+    "directory.trend.trend_chart": ad_trend,
+    "accounts.services.qr_svg": qr_code,
+}
+
+
+@pytest.mark.parametrize("producer", sorted(PRODUCERS))
+def test_pictures_drawn_for_pages_are_clean(producer):
+    svg = PRODUCERS[producer]()
+    assert "<svg" in svg
+    assert not offences(svg), f"{producer}: {offences(svg)}"
+    for element in ET.fromstring(svg).iter():
+        assert "style" not in element.attrib and not element.tag.endswith(("}style", "}script")), (producer, element)
+        assert not any(name.startswith("on") for name in element.attrib), (producer, element.attrib)
