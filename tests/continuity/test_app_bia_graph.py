@@ -85,3 +85,28 @@ def test_graph_page_lists_only_visible(client, world):
     text = client.get(reverse("continuity:graph")).content.decode()
     assert "SRV-A" in text and "SRV-B" not in text
     assert Activity.objects.count() == 2
+
+
+def test_graph_page_draws_under_the_csp_with_its_table(client, world):
+    stack(world.hospital_a, "A")
+    login(client, world.alice)
+    response = client.get(reverse("continuity:graph"))
+    text = response.content.decode()
+    assert "continuity/graph.css" in text and "<style" not in text and "style=" not in text
+    assert 'class="dependency-graph"' in text and text.count('<path class="e"') == 3
+    rows = {row.node.label: [n.label for n in row.needs] for row in response.context["graph"].rows}
+    assert rows == {"Urgences A": ["DPI-A"], "DPI-A": ["BDD-A"], "BDD-A": ["SRV-A"], "SRV-A": []}
+    assert '<th scope="row"><a href="' in text
+    one_chain = response_queries(client)
+    for prefix in "BCD":
+        stack(world.hospital_a, prefix)
+    assert response_queries(client) == one_chain  # more chains of the same depth cost no query (no N+1)
+
+
+def response_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("continuity:graph"))
+    return len(queries)

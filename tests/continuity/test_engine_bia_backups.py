@@ -1,6 +1,7 @@
 """The pure engines: impacts → DMIA/PDMA/RTO/RPO, the 3-2-1-1-0 rule, the graph's cycle refusal; no Django."""
 
 import ast
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,21 @@ def test_svg_escapes_labels():
     graph.check_acyclic(g)
     svg = graph.render_svg(g, title="t")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "Srv &amp; co" in svg and "<path" in svg
+
+
+def test_svg_carries_classes_only_and_the_table_reads_the_same_graph():
+    nodes = [graph.Node("act", "Urgences", "activity"), graph.Node("app", "DPI", "application", "on premise"),
+             graph.Node("db", "BDD", "component", "database", alert=True), graph.Node("srv", "SRV", "component")]
+    g = graph.build(nodes, [("act", "app"), ("app", "srv"), ("app", "db"), ("db", "srv")])
+    svg = graph.render_svg(g, title="Needs", ident="g1")
+    assert "style" not in svg and "<script" not in svg
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "g1-title"
+    classes = {e.get("class") for e in root.iter()}
+    assert {"n", "n alert", "e", "h", "d", "arrowhead"} <= classes
+    assert all(e.get("marker-end") == "url(#g1-arrow)" for e in root.iter() if e.get("class") == "e")
+    table = [(node.label, [n.label for n in needs]) for node, needs in graph.needs_table(g)]
+    assert table == [("Urgences", ["DPI"]), ("DPI", ["BDD", "SRV"]), ("BDD", ["SRV"]), ("SRV", [])]
 
 
 def test_engine_modules_import_no_django():

@@ -98,6 +98,40 @@ def test_step_chart_legend_when_several_series():
     assert texts == ["A", "B"]
 
 
+def test_step_chart_bars_scale_to_their_largest_value_under_the_steps():
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    bars = charts.Bars("Failing", ((datetime.date(2026, 7, 1), 4), (datetime.date(2026, 2, 1), 8),
+                                   (datetime.date(2025, 1, 1), 99)))  # out of order, one before the window
+    svg = charts.step_chart(ident="b", title="t", desc="d", start=start, end=end, x_ticks=[], height=200,
+                            series=[charts.Steps("AD", ((datetime.date(2026, 2, 1), 2),))], bars=bars)
+    root = assert_clean(svg)
+    rects = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "chart-bar"]
+    assert len(rects) == 2
+    plot = 200 - charts.BOTTOM - charts.TOP
+    heights = [float(r.get("height")) for r in rects]
+    assert heights == [plot, plot / 2]  # 8 is the tallest; the 99 outside the window does not count
+    assert float(rects[0].get("x")) < float(rects[1].get("x"))
+    assert [r.find(f"{SVG}title").text for r in rects] == ["Failing — 2026-02-01 — 8", "Failing — 2026-07-01 — 4"]
+    values = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-bar-value"]
+    assert values == ["8", "4"]
+    children = list(root)
+    first_bar = next(i for i, e in enumerate(children) if e.get("class") == "chart-bar")
+    step = next(i for i, e in enumerate(children) if e.get("class", "").startswith("chart-step"))
+    assert first_bar < step  # drawn first: under the steps
+    legend = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-legend-text"]
+    assert legend == ["AD", "Failing"]
+    assert int(root.get("height")) == 214  # made taller for the legend
+
+
+def test_step_chart_bars_of_zero_stay_flat():
+    day = datetime.date(2026, 3, 1)
+    svg = charts.step_chart(ident="z", title="t", desc="d", start=datetime.date(2026, 1, 1),
+                            end=datetime.date(2026, 6, 1), x_ticks=[], series=[charts.Steps("AD", ((day, 5),))],
+                            bars=charts.Bars("Failing", ((day, 0),)))
+    rect = next(r for r in parse(svg).iter(f"{SVG}rect") if r.get("class") == "chart-bar")
+    assert float(rect.get("height")) == 0
+
+
 def test_tile_grid_colours_by_share_and_links():
     tiles = [charts.Tile("Bretagne", 85.0, url="/r/1"), charts.Tile("Corse", None), charts.Tile("Normandie", 19.9),
              charts.Tile("Occitanie", 100.0, text="100 %")]
@@ -123,7 +157,8 @@ def test_every_class_used_is_in_the_stylesheet():
                          tiles=[charts.Tile(str(n), n * 20.0) for n in range(5)]),
         charts.step_chart(ident="c", title="t", desc="d", start=datetime.date(2026, 1, 1),
                           end=datetime.date(2026, 2, 1), x_ticks=[(datetime.date(2026, 1, 1), "x")],
-                          series=[charts.Steps("a", ((datetime.date(2026, 1, 5), 2),))]),
+                          series=[charts.Steps("a", ((datetime.date(2026, 1, 5), 2),))],
+                          bars=charts.Bars("b", ((datetime.date(2026, 1, 5), 3),))),
     ])
     used = {c for attr in re.findall(r'class="([^"]+)"', svg) for c in attr.split()}
     missing = sorted(c for c in used if f".{c}" not in css)

@@ -132,7 +132,10 @@ def test_it_shows_the_level_the_blockers_and_the_trend(client, world):
     assert "Contrôle guest" in page and "Contrôle quota" in page
     assert response_blockers(client, latest) == ["guest"]
     detail = client.get(directory.get_absolute_url()).content.decode()
-    assert "<polyline" in detail and detail.count("<circle") == 2
+    assert 'class="chart-step series-0"' in detail and detail.count('<circle class="chart-point') == 2
+    assert detail.count('<rect class="chart-bar"') == 2  # failing checks: 2, then 2
+    assert "core/charts.css" in detail and "style=" not in detail
+    assert 'class="chart-step series-0"' in page and "style=" not in page  # the audit page shows the trend too
 
 
 def response_blockers(client, audit):
@@ -199,3 +202,39 @@ def test_it_shows_the_module_on_the_home_page_and_menu(client, world):
     login(client, world.alice)
     page = client.get(reverse("steering:home")).content.decode()
     assert "Audit Active Directory" in page and reverse("directory:list") in page
+
+
+def test_the_management_pdf_draws_the_trend_and_its_html_keeps_the_table(world):
+    from vigie.directory.views import management_html
+
+    directory = make(Directory, world, "a")
+    audit_with(directory, make_result({"krbtgt_age": 1}), when=timezone.now() - timezone.timedelta(days=60))
+    latest = audit_with(directory, make_result({"guest": 2, "quota": 4}))
+    pdf = management_html(latest, for_pdf=True)
+    assert pdf.count("<svg") == 1 and ".chart-bar" in pdf.split("<svg", 1)[1]  # its stylesheet inside
+    assert pdf.count('<rect class="chart-bar"') == 2
+    assert "<svg" not in management_html(latest)  # a page's policy would refuse the stylesheet inside it
+    from weasyprint import HTML
+
+    assert HTML(string=pdf).write_pdf().startswith(b"%PDF")
+
+
+def test_the_trend_costs_the_same_queries_whatever_the_number_of_audits(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    directory = make(Directory, world, "a")
+    login(client, world.alice)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    latest = audit_with(directory, make_result({"guest": 2}))
+    few = (queries(latest.get_absolute_url()), queries(directory.get_absolute_url()))
+    for days in (30, 60, 90, 120):
+        audit_with(directory, make_result({"guest": 2, "quota": 4}), when=timezone.now() - timezone.timedelta(days=days))
+    page = client.get(latest.get_absolute_url()).content.decode()
+    assert page.count('<rect class="chart-bar"') == 5
+    assert (queries(latest.get_absolute_url()), queries(directory.get_absolute_url())) == few

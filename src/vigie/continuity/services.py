@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,27 +97,28 @@ def _key(obj) -> str:
 LAYER = {"activity": "activity", "application": "application", "component": "component", "supplier": "supplier"}
 
 
+NEEDS = {Activity: ("applications",), Application: ("depends_on", "components", "suppliers"),
+         Component: ("depends_on", "suppliers")}
+
+
 def collect(start: list) -> tuple[dict[str, object], set[tuple[str, str]]]:
-    """Every object reachable from `start` by "needs" edges, and the edges (breadth first, one query per step)."""
-    objects: dict[str, object] = {}
+    """Every object reachable from `start` by "needs" edges, and the edges: breadth first, one wave at a time,
+    each wave's needs prefetched per kind, so the queries grow with the depth of the graph, not its size."""
+    objects: dict[str, object] = {_key(obj): obj for obj in start}
     edges: set[tuple[str, str]] = set()
-    queue = deque(start)
-    for obj in start:
-        objects[_key(obj)] = obj
-    while queue:
-        obj = queue.popleft()
-        needs: list = []
-        if isinstance(obj, Activity):
-            needs = list(obj.applications.all())
-        elif isinstance(obj, Application):
-            needs = [*obj.depends_on.all(), *obj.components.all(), *obj.suppliers.all()]
-        elif isinstance(obj, Component):
-            needs = [*obj.depends_on.all(), *obj.suppliers.all()]
-        for target in needs:
-            edges.add((_key(obj), _key(target)))
-            if _key(target) not in objects:
-                objects[_key(target)] = target
-                queue.append(target)
+    wave = list(objects.values())
+    while wave:
+        following = []
+        for model, relations in NEEDS.items():
+            of_kind = [obj for obj in wave if isinstance(obj, model)]
+            prefetch_related_objects(of_kind, *relations)
+            for obj in of_kind:
+                for target in (t for relation in relations for t in getattr(obj, relation).all()):
+                    edges.add((_key(obj), _key(target)))
+                    if _key(target) not in objects:
+                        objects[_key(target)] = target
+                        following.append(target)
+        wave = following
     return objects, edges
 
 
@@ -140,12 +141,29 @@ def layer_title(layer: str) -> str:
             "component": _("Infrastructure"), "supplier": _("Suppliers and SaaS")}[layer]
 
 
-def graph_svg(start: list, title: str, alerts: set[str] | None = None) -> str:
+@dataclass(frozen=True)
+class GraphRow:
+    node: graph_engine.Node
+    layer: str  # translated
+    needs: list[graph_engine.Node]
+
+
+@dataclass(frozen=True)
+class DependencyPicture:
+    """The dependency graph of a page: the SVG (every text escaped by the engine) and the same graph as rows
+    for the text table beside it."""
+
+    svg: str
+    rows: list[GraphRow]
+
+
+def dependency_graph(start: list, title: str, alerts: set[str] | None = None) -> DependencyPicture | None:
     if not start:
-        return ""
+        return None
     objects, edges = collect(start)
     graph = graph_engine.build([_node(o, alerts or set()) for o in objects.values()], edges)
-    return graph_engine.render_svg(graph, title=title, layer_titles=layer_title)
+    rows = [GraphRow(node, layer_title(node.layer), needs) for node, needs in graph_engine.needs_table(graph)]
+    return DependencyPicture(graph_engine.render_svg(graph, title=title, layer_titles=layer_title), rows)
 
 
 def check_needs(obj, *, applications=None, components=None, depends_on=None) -> None:

@@ -1,5 +1,5 @@
-"""Charts drawn on the server as SVG text: a line chart over months, a step chart of levels over time and a
-grid of tiles coloured by share (the compact "map" of regions).
+"""Charts drawn on the server as SVG text: a line chart over months, a step chart of levels over time (with
+bars of a count beside them, if asked) and a grid of tiles coloured by share (the compact "map" of regions).
 
 Pure Python, no Django: the caller passes every text already translated, and every text and link is
 escaped here. The pictures carry classes only (no `style=`, no `<style>`, no script): their look lives in
@@ -19,7 +19,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-__all__ = ["PERCENT_TICKS", "STYLESHEET", "Series", "Steps", "Tile", "line_chart", "share_class", "step_chart",
+__all__ = ["PERCENT_TICKS", "STYLESHEET", "Bars", "Series", "Steps", "Tile", "line_chart", "share_class", "step_chart",
            "stylesheet", "tile_grid", "with_stylesheet"]
 
 STYLESHEET = Path(__file__).parent / "static" / "core" / "charts.css"
@@ -48,6 +48,15 @@ class Steps:
 
 
 @dataclass(frozen=True, slots=True)
+class Bars:
+    """A count on given dates, drawn as bars under the steps on a scale of its own (0 to its largest value),
+    each bar labelled with its value."""
+
+    label: str
+    points: tuple[tuple[datetime.date, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Tile:
     label: str
     share: float | None  # 0–100; None: nothing to count
@@ -55,7 +64,7 @@ class Tile:
     url: str = ""
 
 
-def _attr(value) -> str:
+def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
@@ -74,7 +83,7 @@ def _open(ident: str, css: str, width: int, height: int, title: str, desc: str) 
     ]
 
 
-def _y_axis(parts: list[str], ticks, low: float, high: float, width: int, height: int) -> None:
+def _y_axis(parts: list[str], ticks: Sequence[tuple[float, str]], low: float, high: float, width: int, height: int) -> None:
     for value, text in ticks:
         y = _y(value, low, high, height)
         parts.append(f'<line class="chart-grid" x1="{LEFT}" y1="{_num(y)}" x2="{width - RIGHT}" y2="{_num(y)}"/>')
@@ -141,17 +150,17 @@ def line_chart(*, ident: str, title: str, desc: str, labels: Sequence[str], seri
                 parts.append(f'<polyline class="chart-line {css}" points="{" ".join(points)}"/>')
         parts.extend(dots)
     if legend:
-        _legend(parts, [s.label for s in series], height + 14)
+        _legend(parts, [(f"series-{n % SERIES_CLASSES}", s.label) for n, s in enumerate(series)], height + 14)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(parts: list[str], labels: list[str], height: int) -> None:
-    """Labels in a row at the foot of the picture (the caller made it 14 units taller for them)."""
+def _legend(parts: list[str], entries: list[tuple[str, str]], height: int) -> None:
+    """(class, label) swatches in a row at the foot of the picture (the caller made it 14 units taller)."""
     parts.append('<g class="chart-legend">')
     x = float(LEFT)
-    for number, label in enumerate(labels):
-        parts.append(f'<rect class="chart-swatch series-{number % SERIES_CLASSES}" x="{_num(x)}" y="{height - 6}" '
+    for css, label in entries:
+        parts.append(f'<rect class="chart-swatch {css}" x="{_num(x)}" y="{height - 6}" '
                      f'width="10" height="4"/><text class="chart-legend-text" x="{_num(x + 14)}" y="{height - 1}">'
                      f"{escape(label)}</text>")
         x += 14 + len(label) * LEGEND_CHAR + 16
@@ -160,9 +169,10 @@ def _legend(parts: list[str], labels: list[str], height: int) -> None:
 
 def step_chart(*, ident: str, title: str, desc: str, start: datetime.date, end: datetime.date,
                series: Sequence[Steps], x_ticks: Sequence[tuple[datetime.date, str]], low: int = 1, high: int = 5,
-               width: int = 640, height: int = 200) -> str:
-    """Levels over time as steps: each level holds from its date to the next one, the last to `end`."""
-    legend = len(series) > 1
+               width: int = 640, height: int = 200, bars: Bars | None = None) -> str:
+    """Levels over time as steps: each level holds from its date to the next one, the last to `end`; `bars`,
+    if given, are drawn first, under the grid and the steps."""
+    legend = len(series) > 1 or bars is not None
     total_height = height + (14 if legend else 0)
     parts = _open(ident, "chart-step-chart", width, total_height, title, desc)
     days = max((end - start).days, 1)
@@ -170,6 +180,9 @@ def step_chart(*, ident: str, title: str, desc: str, start: datetime.date, end: 
     def x_of(day: datetime.date) -> float:
         return LEFT + min(max((day - start).days, 0), days) / days * (width - LEFT - RIGHT)
 
+    if bars is not None:
+        _bars(parts, bars, [(x_of(day), day, value) for day, value in sorted(bars.points) if start <= day <= end],
+              width, height)
     _y_axis(parts, [(level, str(level)) for level in range(low, high + 1)], low, high, width, height)
     _x_axis(parts, [(x_of(day), text) for day, text in x_ticks], width, height)
     for number, line in enumerate(series):
@@ -188,9 +201,25 @@ def step_chart(*, ident: str, title: str, desc: str, start: datetime.date, end: 
                          f'cy="{_num(_y(level, low, high, height))}" r="3">'
                          f"<title>{escape(line.label)} — {day.isoformat()} — {level}</title></circle>")
     if legend:
-        _legend(parts, [s.label for s in series], total_height)
+        entries = [(f"series-{n % SERIES_CLASSES}", s.label) for n, s in enumerate(series)]
+        _legend(parts, entries + ([("chart-bar", bars.label)] if bars is not None else []), total_height)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _bars(parts: list[str], bars: Bars, placed: list[tuple[float, datetime.date, float]], width: int,
+          height: int) -> None:
+    """Bars from the x axis up to value / largest value of the plot's height, 10 units wide (narrower when
+    they are many), each with its value above it and in its tooltip."""
+    most = max((value for _x, _day, value in placed), default=0) or 1
+    bar = max(min(10.0, (width - LEFT - RIGHT) / max(len(placed), 1) / 2), 2.0)
+    base = height - BOTTOM
+    for x, day, value in placed:
+        top = _y(value, 0, most, height)
+        parts.append(f'<rect class="chart-bar" x="{_num(x - bar / 2)}" y="{_num(top)}" width="{_num(bar)}" '
+                     f'height="{_num(base - top)}"><title>{escape(bars.label)} — {day.isoformat()} — '
+                     f"{_num(value)}</title></rect>"
+                     f'<text class="chart-bar-value" x="{_num(x)}" y="{_num(top - 3)}">{_num(value)}</text>')
 
 
 def share_class(share: float | None) -> str:

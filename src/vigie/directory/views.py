@@ -21,6 +21,7 @@ from vigie.organisations.models import Organisation
 from . import services
 from .forms import DirectoryForm, SnapshotUploadForm
 from .models import Audit, Directory, Finding
+from .trend import trend_chart, trend_for_pdf
 
 get_or_post = require_http_methods(["GET", "POST"])
 CARE_DAYS, CARE_LEVEL = services.CARE_DAYS, services.CARE_LEVEL
@@ -90,26 +91,6 @@ def directory_edit(request, uuid):
     return render(request, "directory/form.html", {"form": form, "directory": directory})
 
 
-def trend_chart(audits, width=600, height=160):
-    """Points of an inline SVG: level (line, 1–5) and failing checks (bars) per audit, oldest first."""
-    if not audits:
-        return None
-    step = width / max(len(audits), 1)
-    most = max(max(a.failing_count for a in audits), 1)
-    points = []
-    for i, audit in enumerate(audits):
-        x = round(step * i + step / 2, 1)
-        level = audit.level or 1
-        points.append({
-            "audit": audit, "x": x, "y": round(height - 20 - (level - 1) * (height - 40) / 4, 1),
-            "bar_x": round(x - step / 4, 1), "bar_w": round(step / 2, 1),
-            "bar_h": round((height - 40) * audit.failing_count / most, 1),
-            "bar_y": round(height - 20 - (height - 40) * audit.failing_count / most, 1),
-        })
-    return {"width": width, "height": height, "points": points,
-            "line": " ".join(f"{p['x']},{p['y']}" for p in points), "most": most}
-
-
 @login_required
 @require_GET
 def directory_detail(request, uuid):
@@ -117,7 +98,7 @@ def directory_detail(request, uuid):
     audits = directory.audits.select_related("created_by").order_by("-created_at")[:50]
     trend = services.trend(directory)
     return render(request, "directory/detail.html", {
-        "directory": directory, "audits": audits, "trend": trend, "chart": trend_chart(trend),
+        "directory": directory, "audits": audits, "trend": trend, "chart": trend_chart(directory, trend),
         "can_change": can(request.user, "change", directory), "upload_form": SnapshotUploadForm(),
         "care": services.audit_within(directory, CARE_DAYS, CARE_LEVEL), "care_days": CARE_DAYS,
         "care_level": CARE_LEVEL,
@@ -162,8 +143,10 @@ def audit_detail(request, uuid):
         rows = [f for f in findings if f.level == level]
         if rows:
             levels.append((level, rows))
+    trend = services.trend(audit.directory)
     return render(request, "directory/audit.html", {
         "audit": audit, "directory": audit.directory, "levels": levels,
+        "trend": trend, "chart": trend_chart(audit.directory, trend),
         "blockers": [f for f in findings if f.blocks_next_level],
         "next_level": (audit.level or 0) + 1 if audit.level and audit.level < 5 else None,
         "not_computable": (audit.result or {}).get("not_computable", []),
@@ -180,8 +163,12 @@ def finding_detail(request, uuid):
 
 
 def management_html(audit, for_pdf=False) -> str:
+    """The management report; its PDF also draws the trend (the HTML one, served under the pages' policy,
+    which refuses the stylesheet inside the picture, keeps the table only)."""
+    trend = services.trend(audit.directory)
     return render_to_string("directory/report_management.html", {
-        "audit": audit, "directory": audit.directory, "trend": services.trend(audit.directory),
+        "audit": audit, "directory": audit.directory, "trend": trend,
+        "chart": trend_for_pdf(audit.directory, trend) if for_pdf else "",
         "blockers": audit.findings.filter(blocks_next_level=True).defer("affected"),
         "findings": audit.findings.defer("affected"), "generated": timezone.now(), "for_pdf": for_pdf,
     })

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -89,12 +88,12 @@ def activity_detail(request, uuid):
     components = services.components_needed(activity)
     statuses = [services.target_status(c) for c in components if c.holds_data]
     alerts = {services._key(s.target) for s in statuses if s.gaps}
-    svg = services.graph_svg([activity], _("What %(name)s needs") % {"name": activity.name}, alerts)
+    picture = services.dependency_graph([activity], _("What %(name)s needs") % {"name": activity.name}, alerts)
     tests = [t for s in statuses for p in s.plans for t in p.restore_tests.all()[:5]]
     return render(request, "continuity/activity_detail.html", {
         "activity": activity, "impacts": impact_rows(activity), "windows": list(WINDOW_LABELS.values()),
         "procedures": activity.procedures.all(), "applications": activity.applications.all(),
-        "statuses": statuses, "graph": mark_safe(svg),  # built by engine.graph with every text escaped
+        "statuses": statuses, "graph": picture,
         "tests": sorted(tests, key=lambda t: t.tested_on, reverse=True),
         "can_change": can(request.user, "change", activity),
         "dmia": services.hours_label(activity.dmia_hours), "pdma": services.hours_label(activity.pdma_hours),
@@ -162,8 +161,8 @@ def graph(request):
         org = get_object_or_404(organisations, uuid=chosen)
         activities = activities.filter(organisation__path__startswith=org.path)
     activities = list(activities[:200])
-    svg = services.graph_svg(activities, _("Dependencies"))
-    return render(request, "continuity/graph.html", {"graph": mark_safe(svg), "organisations": organisations,
+    picture = services.dependency_graph(activities, _("Dependencies"))
+    return render(request, "continuity/graph.html", {"graph": picture, "organisations": organisations,
                                                      "chosen": chosen, "activities": activities})
 
 

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -37,9 +36,9 @@ def application_create(request):
 @require_GET
 def application_detail(request, uuid):
     application = generic.fetch(request, Application.objects.select_related("organisation"), uuid)
-    svg = services.graph_svg([application], _("What %(name)s needs") % {"name": application.name})
+    picture = services.dependency_graph([application], _("What %(name)s needs") % {"name": application.name})
     return render(request, "continuity/application_detail.html", {
-        "application": application, "graph": mark_safe(svg), "activities": services.activities_needing(application),
+        "application": application, "graph": picture, "activities": services.activities_needing(application),
         "can_change": can(request.user, "change", application), "plans": application.backup_plans.all()})
 
 
@@ -77,9 +76,9 @@ def component_create(request):
 def component_detail(request, uuid):
     component = generic.fetch(request, Component.objects.select_related("organisation", "team"), uuid)
     status = services.target_status(component) if component.holds_data else None
-    svg = services.graph_svg([component], _("What %(name)s needs") % {"name": component.name})
+    picture = services.dependency_graph([component], _("What %(name)s needs") % {"name": component.name})
     return render(request, "continuity/component_detail.html", {
-        "component": component, "status": status, "graph": mark_safe(svg),
+        "component": component, "status": status, "graph": picture,
         "activities": services.activities_needing(component), "can_change": can(request.user, "change", component),
         "rule_labels": {k: v() for k, v in services.RULE_LABELS.items()},
         "restore_hours": services.hours_label(round(services.predicted_restore_hours(component), 2)),
