@@ -10,8 +10,8 @@ from vigie.accounts.models import RoleAssignment
 from vigie.compliance import declarations as service
 from vigie.compliance.models import Declaration
 from vigie.core.roles import Role
-from vigie.organisations.services import Refused as GrantRefused
-from vigie.organisations.services import grant_role
+from vigie.accounts.services import Refused as GrantRefused
+from vigie.accounts.services import grant_role
 
 S = Declaration.Status
 

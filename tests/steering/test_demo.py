@@ -4,7 +4,7 @@ computed after the other modules' demos (the steering demo is registered last)."
 import pytest
 from django.db.models import Sum
 
-from vigie.core.demo import load_demo
+from vigie.organisations.demo import load_demo
 from vigie.core.indicators import State
 from vigie.core.registry import registry
 from vigie.organisations.models import Organisation
