@@ -24,6 +24,8 @@ import yaml
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.datafiles import DataFileError
+
 DATA_FILE = Path(__file__).parent / "data" / "deadlines.yaml"
 KINDS = ("national", "region", "ght", "legal_entity", "site")
 CONFIDENCE = ("C", "S", "NC")
@@ -32,12 +34,14 @@ DONE, DUE, LATE = "done", "due", "late"
 STATE_LABELS = {DONE: _("Done"), DUE: _("Due"), LATE: _("Late")}
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DataFileError):
     """The deadlines file is malformed; the message names the file, the deadline and the field."""
 
-    def __init__(self, file: str, code: str, field: str, problem: str):
-        self.file, self.code, self.field, self.problem = file, code, field, problem
-        super().__init__(f"{file}: deadline {code or '?'}: {field}: {problem}")
+    entry_label = "deadline"
+
+    @property
+    def code(self) -> str:
+        return self.entry
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigie.core.datafiles import DataFileError
 from vigie.core.indicators import State
 from vigie.organisations.models import PATH_SEGMENT, Kind, Organisation
 
@@ -34,12 +35,12 @@ TAKE_LABELS = {"held": gettext_lazy("held (yes or no)"), "state": gettext_lazy("
                "value": gettext_lazy("value"), "on": gettext_lazy("date recorded"), "due": gettext_lazy("due date")}
 
 
-class MonitoringFileError(ValueError):
+class MonitoringFileError(DataFileError):
     """The monitoring file is malformed; the message names the file, the column and the field."""
 
-    def __init__(self, file: str, column: str, field: str, problem: str):
-        self.file, self.column, self.field, self.problem = file, column, field, problem
-        super().__init__(f"{file}: {column}: {field}: {problem}")
+    @property
+    def column(self) -> str:
+        return self.entry
 
 
 @dataclass(frozen=True, slots=True)
