@@ -67,6 +67,9 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("VIGIE_BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--requests", type=int, default=20, help="requests per page and user (default %(default)s)")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--budget", type=float, default=60,
+                        help="seconds per page and user after which no new request starts (default %(default)s): "
+                             "a page far over the goal is measured on fewer requests, its count shown")
     parser.add_argument("--runs", type=int, default=3, help="runs in a row (default %(default)s)")
     parser.add_argument("--users", nargs="*", default=list(USERS), help="bench users to drive")
     parser.add_argument("--pages", nargs="*", default=[], help="only the routes whose name contains one of these")
@@ -193,6 +196,22 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     sys.exit("vigie serve did not listen within 60 s")
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM (vigie serve then stops its job worker), SIGKILL to it and its children if it hangs."""
+    started = children(server.pid)
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        for pid in started:
+            try:
+                os.kill(pid, 15)
+            except ProcessLookupError:
+                pass
+
+
 def web_process(server: subprocess.Popen) -> int:
     """The process running waitress: the one started, or its child that is not the job worker."""
     for pid in [server.pid, *children(server.pid)]:
@@ -220,20 +239,22 @@ def peak_rss_mb(pid: int) -> float:
 # --- the load ----------------------------------------------------------------------------------------------
 
 
-def drive(port: int, cookie: str, measure: Measure, requests: int, concurrency: int) -> None:
-    """`requests` GETs of one URL, `concurrency` at a time, each worker on its own keep-alive connection."""
+def drive(port: int, cookie: str, measure: Measure, requests: int, concurrency: int, budget: float) -> None:
+    """`requests` GETs of one URL, `concurrency` at a time, each worker on its own keep-alive connection;
+    no request starts once `budget` seconds have passed."""
     from django.conf import settings
 
     header = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "127.0.0.1",
               "Accept-Language": "fr"}
     left = iter(range(requests))
     lock = threading.Lock()
+    deadline = time.monotonic() + budget
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         while True:
             with lock:
-                if next(left, None) is None:
+                if next(left, None) is None or time.monotonic() > deadline:
                     break
             started = time.perf_counter()
             try:
@@ -284,7 +305,7 @@ def run_once(args, port: int, plan: list[tuple[str, str, str]], cookies: dict) -
     measures = []
     for user, page, url in plan:
         measure = Measure(user, page, url)
-        drive(port, cookies[user], measure, args.requests, args.concurrency)
+        drive(port, cookies[user], measure, args.requests, args.concurrency, args.budget)
         measures.append(measure)
         late = " <- over goal" if measure.times and measure.p(0.95) >= GOAL_MS else ""
         print(f"  {user:<15} {page:<42} p95 {measure.p(0.95) if measure.times else 0:8.0f} ms "
@@ -293,13 +314,13 @@ def run_once(args, port: int, plan: list[tuple[str, str, str]], cookies: dict) -
 
 
 def table(runs: list[list[Measure]], peak: float, skipped: list[str]) -> str:
-    lines = ["| user | page | p50 ms | p95 ms (median of runs) | p95 spread | max ms | bytes | queries | status |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| user | page | p50 ms | p95 ms (median of runs) | p95 spread | max ms | bytes | queries | requests | "
+             "status |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     missed = []
     for index, first in enumerate(runs[0]):
         same = [run[index] for run in runs if run[index].times]
         if not same:
-            lines.append(f"| {first.user} | {first.page} | – | – | – | – | – | {first.queries} | "
+            lines.append(f"| {first.user} | {first.page} | – | – | – | – | – | {first.queries} | 0 | "
                          f"{'/'.join(sorted(map(str, first.statuses)))} |")
             continue
         p95s = [m.p(0.95) for m in same]
@@ -310,7 +331,7 @@ def table(runs: list[list[Measure]], peak: float, skipped: list[str]) -> str:
         statuses = "/".join(sorted({str(s) for m in same for s in m.statuses}))
         lines.append(f"| {first.user} | {first.page} | {p50:.0f} | {p95:.0f} | {min(p95s):.0f}–{max(p95s):.0f} | "
                      f"{worst:.0f} | {size:,.0f} | {first.queries if first.queries is not None else '–'} | "
-                     f"{statuses} |")
+                     f"{sum(len(m.times) for m in same)} | {statuses} |")
         if p95 >= GOAL_MS:
             missed.append(f"{first.page} for {first.user}: p95 {p95:.0f} ms")
     lines.append("")
@@ -346,11 +367,7 @@ def main(argv=None) -> None:
             runs.append(run_once(args, port, plan, cookies))
         peak = peak_rss_mb(pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     if not args.no_queries:
         print("counting queries (test client)", flush=True)
         count_queries(runs[0], cookies)
