@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigie.accounts import recent
 from vigie.accounts.scoping import can, scoped
+from vigie.core.paging import page_of
 
 from .. import services
 from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm
@@ -30,7 +31,8 @@ def assessment_list(request):
     if status in Assessment.Status.values:
         assessments = assessments.filter(status=status)
     return render(request, "compliance/assessment_list.html", {
-        "assessments": assessments[:500], "status": status, "statuses": Assessment.Status.choices,
+        "assessments": (page := page_of(request, assessments)), "page_obj": page, "status": status,
+        "statuses": Assessment.Status.choices,
     })
 
 

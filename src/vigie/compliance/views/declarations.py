@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigie.accounts import recent
 from vigie.accounts.scoping import can, scoped
+from vigie.core.paging import page_of
 
 from .. import declarations as service
 from ..evidence_pack import launch
@@ -36,7 +37,7 @@ def declaration_list(request):
     if status in Declaration.Status.values:
         items = items.filter(status=status)
     return render(request, "compliance/declarations/list.html", {
-        "declarations": items[:500], "status": status, "statuses": Declaration.Status.choices,
+        "declarations": (page := page_of(request, items)), "page_obj": page, "status": status, "statuses": Declaration.Status.choices,
         "calls": service.calls(),
     })
 

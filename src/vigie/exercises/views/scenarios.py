@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigie.accounts.scoping import can, scoped
+from vigie.core.paging import page_of
 
 from .. import scenarios as library_service
 from ..forms_exercises import InjectForm, ScenarioForm
@@ -22,7 +23,7 @@ get_or_post = require_http_methods(["GET", "POST"])
 def scenario_list(request):
     own = scoped(Scenario.objects.select_related("organisation"), request.user, "view")
     return render(request, "exercises/exercises/scenario_list.html", {
-        "scenarios": own[:200], "library": library_service.library().values()})
+        "scenarios": (page := page_of(request, own)), "page_obj": page, "library": library_service.library().values()})
 
 
 @login_required
