@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from national_data import DEFAULT_URL, USERS, setup_django  # noqa: E402
 
 GOAL_MS = 300
+LOG = "/tmp/vigie-national-serve.log"
 # The steering pages of issue 13 (HELPERS.md): the URL argument each takes, per user.
 STEERING = {
     "steering:home": None,
@@ -181,12 +182,14 @@ def start_server(url: str, port: int) -> subprocess.Popen:
            "VIGIE_DATA_DIR": os.environ.get("VIGIE_DATA_DIR", "/tmp/vigie-bench-data"), "VIGIE_LOG_LEVEL": "WARNING"}
     vigie = Path(sys.executable).with_name("vigie")
     command = [str(vigie)] if vigie.exists() else [sys.executable, "-m", "vigie.cli"]
+    # Its log goes to a file: a pipe nobody reads fills up, and the logging thread then blocks every other.
+    log = open(LOG, "w")
     server = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=log, stderr=log, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            sys.exit(f"vigie serve stopped: {server.stderr.read()[-2000:]}")
+            sys.exit(f"vigie serve stopped: {Path(LOG).read_text()[-2000:]}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return server
