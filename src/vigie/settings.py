@@ -153,6 +153,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's, with <select> written in Python: lists offering thousands of organisations render in milliseconds.
+FORM_RENDERER = "vigie.core.renderers.FormRenderer"
 
 DATABASE_URL = env_str("VIGIE_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'vigie.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}

@@ -210,3 +210,42 @@ def test_activity_links_and_restore_test_rules_are_the_pages(world, api):
     assert response.status_code == 422 and list(response.json()["errors"]) == ["volume_gb"]
     assert response.json()["errors"]["volume_gb"][0] in said("This cannot be negative.")
     assert not RestoreTest.objects.exists()
+
+
+def test_the_component_list_reads_the_measured_throughputs_in_its_own_queries(world, api):
+    """The predicted restore time of each component came from one restore-test query per component."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vigie.continuity import services
+
+    def component(n, volume):
+        made = Component.objects.create(organisation=world.hospital_a, name=f"SRV-{n:02d}", kind="server",
+                                        data_size_gb=400, restore_hours=9)
+        plan = good_plan(made)
+        for day, minutes in ((1, 600), (20, 120 + n)):  # the latest test measures
+            RestoreTest.objects.create(organisation=made.organisation, plan=plan, scope="tout", success=True,
+                                       tested_on=datetime.date(2026, 3, day), volume_gb=volume,
+                                       duration_minutes=minutes)
+        return made
+
+    caller = api(world.alice)
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            response = caller.get(url("component_list"))
+        assert response.status_code == 200
+        return len(captured), {row["name"]: row["predicted_restore_hours"] for row in response.json()["items"]}
+
+    made = [component(0, 100)]
+    alone, _rows = listed()
+    made += [component(n, 50 * n) for n in range(1, 6)] + [
+        Component.objects.create(organisation=world.hospital_a, name="SRV-never-tested", kind="server",
+                                 data_size_gb=10, restore_hours=3)]
+    together, rows = listed()
+    assert together == alone
+    for item in Component.objects.filter(pk__in=[c.pk for c in made]):  # as the service computes each alone
+        assert rows[item.name] == round(services.predicted_restore_hours(item), 3)
+    assert rows["SRV-never-tested"] == 3

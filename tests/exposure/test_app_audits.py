@@ -282,3 +282,33 @@ def test_the_exposure_list_costs_the_same_queries_for_one_organisation_or_three(
     for org in (world.hospital_a, world.clinic, world.site_a):
         assert org.name in page
     assert page.count(">1</td>") >= 3  # each one's open critical finding
+
+
+def test_the_exposure_list_pages_every_organisation_and_shows_the_total(client, world):
+    """Issue 13: the list of a region stopped silently at 200 rows. Now every organisation with a scope is
+    on a page, the total is shown, and a page costs the same queries whatever the number of pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.conftest import login
+    from vigie.exposure.models import ScopeEntry
+    from vigie.exposure.views import PER_PAGE
+    from vigie.organisations.models import Organisation
+
+    total = 2 * PER_PAGE + 5
+    orgs = [Organisation(kind="legal_entity", parent=world.ght_a, name=f"CH paginé {n:03d}") for n in range(total)]
+    for org in orgs:  # save() builds each path
+        org.save()
+    ScopeEntry.objects.bulk_create(ScopeEntry(organisation=org, kind="domain", value=f"ch{n}.example")
+                                   for n, org in enumerate(orgs))
+    login(client, world.ars_a)
+    seen, cost = set(), set()
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("exposure:list"), {"page": number}).content.decode()
+        cost.add(len(captured))
+        assert f"{total} organisations avec un périmètre" in page
+        seen |= {org.name for org in orgs if org.name in page}
+    assert seen == {org.name for org in orgs}
+    assert len(cost) == 1, cost

@@ -48,14 +48,17 @@ def _severity_counts(queryset) -> dict:
 @login_required
 @require_GET
 def exposure_list(request):
-    """The organisations the user sees that have a scope, with their open findings and last audit."""
+    """The organisations the user sees that have a scope, a page at a time, with their open findings and
+    last audit; below it, the organisations the user may declare a scope for that have none yet."""
     entries = scoped(ScopeEntry.objects.all(), request.user, "view")
     last_scan = Scan.objects.filter(organisation=OuterRef("pk"), kind=Scan.Kind.SCAN, status=Scan.Status.DONE)
     last_audit = Audit.objects.filter(organisation=OuterRef("pk"))
-    orgs = list(Organisation.objects.filter(pk__in=entries.values("organisation")).annotate(
+    with_scope = Organisation.objects.filter(pk__in=entries.values("organisation")).annotate(
         last_scan_id=Subquery(last_scan.order_by("-finished_at").values("pk")[:1]),
         last_audit_id=Subquery(last_audit.order_by("-performed_on").values("pk")[:1]),
-    ).order_by("path")[:200])
+    ).order_by("path")
+    page = Paginator(with_scope, PER_PAGE).get_page(request.GET.get("page"))
+    orgs = list(page.object_list)
     # a fixed number of queries however many organisations an ARS reader sees
     counts: dict[int, dict] = {org.pk: {} for org in orgs}
     for row in Finding.objects.filter(organisation__in=orgs, status=Finding.Status.OPEN).values(
@@ -66,9 +69,12 @@ def exposure_list(request):
     pairs = audits.care_pairs(orgs)
     rows = [{"org": org, "counts": counts[org.pk], "last_scan": scans.get(org.last_scan_id),
              "audit": found_audits.get(org.last_audit_id), "pair": pairs[org.pk]} for org in orgs]
-    managed = scoped(Organisation.objects.all(), request.user, "change").filter(
-        kind__in=["ght", "legal_entity", "site"]).order_by("path")[:200]
-    return render(request, "exposure/list.html", {"rows": rows, "managed": managed, "severities": Severity.choices})
+    without_scope = scoped(Organisation.objects.all(), request.user, "change").filter(
+        kind__in=["ght", "legal_entity", "site"]).exclude(pk__in=entries.values("organisation")).order_by("path")
+    without_page = Paginator(without_scope.only("uuid", "name", "kind"), PER_PAGE).get_page(
+        request.GET.get("without"))
+    return render(request, "exposure/list.html", {
+        "rows": rows, "page_obj": page, "without_page": without_page, "severities": Severity.choices})
 
 
 @login_required

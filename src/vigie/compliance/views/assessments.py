@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigie.core import recent
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 
 from .. import services
@@ -30,7 +31,8 @@ def assessment_list(request):
     if status in Assessment.Status.values:
         assessments = assessments.filter(status=status)
     return render(request, "compliance/assessment_list.html", {
-        "assessments": assessments[:500], "status": status, "statuses": Assessment.Status.choices,
+        "assessments": (page := page_of(request, assessments)), "page_obj": page, "status": status,
+        "statuses": Assessment.Status.choices,
     })
 
 

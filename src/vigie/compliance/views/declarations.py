@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigie.core import recent
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 
 from .. import declarations as service
@@ -37,7 +38,7 @@ def declaration_list(request):
     if status in Declaration.Status.values:
         items = items.filter(status=status)
     return render(request, "compliance/declarations/list.html", {
-        "declarations": items[:500], "status": status, "statuses": Declaration.Status.choices,
+        "declarations": (page := page_of(request, items)), "page_obj": page, "status": status, "statuses": Declaration.Status.choices,
         "calls": service.calls(),
     })
 

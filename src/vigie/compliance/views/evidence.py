@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import scoped
 
 from .. import services
@@ -29,7 +30,8 @@ def evidence_list(request):
     if ":" in reference:
         key, _sep, code = reference.partition(":")
         items = items.filter(targets__framework_key=key, targets__code=code)
-    return render(request, "compliance/evidence_list.html", {"items": items[:500], "reference": reference})
+    page = page_of(request, items)
+    return render(request, "compliance/evidence_list.html", {"items": page, "page_obj": page, "reference": reference})
 
 
 @login_required

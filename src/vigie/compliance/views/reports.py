@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
@@ -36,7 +37,8 @@ def self_assessment_list(request):
         Assessment.objects.filter(version__self_assessment=True, status=Assessment.Status.APPROVED)
         .select_related("organisation", "version__framework"), request.user, "view",
     )
-    return render(request, "compliance/self_assessment_list.html", {"assessments": assessments[:500]})
+    page = page_of(request, assessments)
+    return render(request, "compliance/self_assessment_list.html", {"assessments": page, "page_obj": page})
 
 
 @login_required

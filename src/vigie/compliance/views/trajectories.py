@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
@@ -32,7 +33,8 @@ KINDS = {
 @require_GET
 def trajectory_home(request):
     organisations = scoped(Organisation.objects.filter(kind__in=ESTABLISHMENT_KINDS), request.user, "view")
-    return render(request, "compliance/trajectories/home.html", {"organisations": organisations[:500]})
+    page = page_of(request, organisations.order_by("path"))
+    return render(request, "compliance/trajectories/home.html", {"organisations": page, "page_obj": page})
 
 
 @login_required
@@ -50,10 +52,10 @@ def trajectory_detail(request, uuid):
 
 def _list(request, kind: str):
     model, _form, title = KINDS[kind]
-    items = scoped(model.objects.select_related("organisation"), request.user, "view")[:500]
-    rows = [service.budget_row(item) for item in items] if model is BudgetDeclaration else items
+    page = page_of(request, scoped(model.objects.select_related("organisation"), request.user, "view"))
+    rows = [service.budget_row(item) for item in page] if model is BudgetDeclaration else page
     return render(request, f"compliance/trajectories/{kind}.html", {
-        "items": rows, "title": title, "kind": kind, "budget_target": budget_target()})
+        "items": rows, "page_obj": page, "title": title, "kind": kind, "budget_target": budget_target()})
 
 
 def _save(request, kind: str, instance=None):

@@ -95,8 +95,8 @@ class ComponentIn(ComponentFields):
 
 
 def _components():
-    return (Component.objects.select_related("organisation", "team")
-            .prefetch_related("depends_on", "suppliers"))
+    return services.with_measured_throughput(
+        Component.objects.select_related("organisation", "team").prefetch_related("depends_on", "suppliers"))
 
 
 @operation(router, "GET", "/components", "continuity_component_list", Component, "view", kind="list",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import can
 
 from .. import services
@@ -14,9 +15,11 @@ from ..models import Application, Component, Supplier, Team
 from . import generic
 
 
-def _list(request, model, template, **extra):
-    objects = generic.visible(request, model.objects.select_related("organisation"))
-    return render(request, template, {"objects": objects, "may_add": generic.may_add(request.user, model), **extra})
+def _list(request, model, template, related=("organisation",), **extra):
+    """A page of the visible objects (every one was listed at once: 2,000 applications for a nation)."""
+    page = page_of(request, generic.visible(request, model.objects.select_related(*related)))
+    return render(request, template, {"objects": page, "page_obj": page,
+                                      "may_add": generic.may_add(request.user, model), **extra})
 
 
 @login_required
@@ -61,7 +64,7 @@ def application_delete(request, uuid):
 @login_required
 @require_GET
 def component_list(request):
-    return _list(request, Component, "continuity/component_list.html")
+    return _list(request, Component, "continuity/component_list.html", related=("organisation", "team"))
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 
 from .. import retex, validity
@@ -34,7 +35,8 @@ def _exercises():
 @require_GET
 def exercise_list(request):
     exercises = scoped(_exercises(), request.user, "view")
-    return render(request, "exercises/exercises/list.html", {"exercises": exercises[:200]})
+    page = page_of(request, exercises)
+    return render(request, "exercises/exercises/list.html", {"exercises": page, "page_obj": page})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
 from vigie.actions.forms import where_user_may
+from vigie.core.paging import page_of
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
 
@@ -62,11 +63,11 @@ def get_incident(request, uuid, action: str = "view") -> Incident:
 
 @require_GET
 def incident_list(request):
-    rows = scoped(Incident.objects.select_related("organisation"), request.user, "view")[:200]
+    page = page_of(request, scoped(Incident.objects.select_related("organisation"), request.user, "view"))
     now = timezone.now()
-    items = [(i, services.significance(i), services.declaration_delay(i, now)) for i in rows]
+    items = [(i, services.significance(i), services.declaration_delay(i, now)) for i in page]
     return render(request, "exercises/incidents/list.html", {
-        "items": items, "can_add": where_user_may(request.user, Incident, "add").exists(),
+        "items": items, "page_obj": page, "can_add": where_user_may(request.user, Incident, "add").exists(),
     })
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 
 from .. import incidents as incident_services
@@ -41,7 +42,9 @@ def log_list(request):
     kind = request.GET.get("kind")
     if kind in CrisisLog.Kind.values:
         logs = logs.filter(kind=kind)
-    return render(request, "exercises/log/list.html", {"logs": logs[:200], "kind": kind, "kinds": CrisisLog.Kind})
+    page = page_of(request, logs)
+    return render(request, "exercises/log/list.html", {"logs": page, "page_obj": page, "kind": kind,
+                                                       "kinds": CrisisLog.Kind})
 
 
 @require_GET

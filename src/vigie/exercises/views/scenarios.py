@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 
 from .. import scenarios as library_service
@@ -22,7 +23,7 @@ get_or_post = require_http_methods(["GET", "POST"])
 def scenario_list(request):
     own = scoped(Scenario.objects.select_related("organisation"), request.user, "view")
     return render(request, "exercises/exercises/scenario_list.html", {
-        "scenarios": own[:200], "library": library_service.library().values()})
+        "scenarios": (page := page_of(request, own)), "page_obj": page, "library": library_service.library().values()})
 
 
 @login_required
