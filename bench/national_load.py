@@ -152,7 +152,7 @@ def sessions() -> dict[str, str]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from vigie.accounts.models import User
-    from vigie.accounts.recent import RECENT_KEY
+    from vigie.core.recent import RECENT_KEY
 
     found = {}
     for username in USERS:
