@@ -195,27 +195,27 @@ def level_figures(user, node: Organisation, visible, levels, columns: list[Indic
     out of how many, the freshness of the readings, and for a region or the nation each GHT's activity
     share holding each Domain 2 indicator against 66 %.
 
-    One pass over the level's readings, grouped by (parent, indicator), serves the totals and the GHT
-    shares alike; with the count and, for a region or the nation, the GHTs' names: three queries."""
+    The totals are grouped by indicator only (a dozen rows); the GHT shares read only the holding readings
+    of the weighed indicators: with the count and the GHTs' names, four queries at most."""
     keys = [i.key for i in columns]
     count = visible.count()
     readings = scoped(Summary.objects.filter(organisation__path__startswith=node.path,
                                              organisation__kind=Kind.LEGAL_ENTITY, key__in=keys), user, "view")
-    holding = Q(state__in=HOLDING)
-    grouped = list(readings.order_by().values("organisation__parent_id", "key").annotate(
-        holding=Count("pk", filter=holding), share=Sum("organisation__activity_share", filter=holding),
-        oldest=Min("computed_at"), newest=Max("computed_at")))
-    by_key: dict[str, int] = {}
-    shares: dict[tuple[int, str], Decimal] = {}
-    for row in grouped:
-        by_key[row["key"]] = by_key.get(row["key"], 0) + row["holding"]
-        shares[(row["organisation__parent_id"], row["key"])] = row["share"] or Decimal(0)
+    grouped = list(readings.order_by().values("key").annotate(
+        holding=Count("pk", filter=Q(state__in=HOLDING)), oldest=Min("computed_at"), newest=Max("computed_at")))
+    by_key = {row["key"]: row["holding"] for row in grouped}
     totals = Totals(count, [Total(i, by_key.get(i.key, 0), count) for i in columns],
                     min((row["oldest"] for row in grouped), default=None),
                     max((row["newest"] for row in grouped), default=None))
     weighed = coverage_columns(columns)
     if node.kind not in (Kind.NATIONAL, Kind.REGION) or not weighed:
         return LevelFigures(totals, [])
+    # The GHTs' shares: only the holding readings of the weighed indicators, grouped by GHT.
+    shares = {
+        (row["organisation__parent_id"], row["key"]): row["share"] or Decimal(0)
+        for row in readings.filter(key__in=[i.key for i in weighed], state__in=HOLDING).order_by()
+        .values("organisation__parent_id", "key").annotate(share=Sum("organisation__activity_share"))
+    }
     coverage = []
     for ght in levels.filter(kind=Kind.GHT, path__startswith=node.path).order_by("name", "pk"):
         line = GhtCoverage(ght)
