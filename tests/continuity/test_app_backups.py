@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.continuity.builders import good_plan, stack
+from tests.continuity.builders import good_plan, protected, stack
 from vigie.actions.models import Action
 from vigie.continuity import services
 from vigie.continuity.models import RestoreTest
@@ -104,32 +104,18 @@ def _queries(client, name, **params):
     return len(captured), response
 
 
-def _protected(org, prefix):
-    """A stack whose database has a plan with a verified restore test, and a hosted application with a plan."""
-    from vigie.continuity.models import Application, BackupPlan
-
-    _act, app, database, _server = stack(org, prefix)
-    plan = good_plan(database)
-    RestoreTest.objects.create(organisation=org, plan=plan, scope="tout", success=True, validated=True,
-                               referent="cadre de santé", tested_on=datetime.date(2026, 3, 2), volume_gb=50,
-                               duration_minutes=120)
-    BackupPlan.objects.create(organisation=org, application=app, name=f"Export {prefix}", scope="tout",
-                              media=["cloud"], backup_copies=1, frequency_hours=24)
-    return Application.objects.get(pk=app.pk), database
-
-
 def test_backup_page_reads_a_fixed_number_of_queries_and_pages_in_sql(client, world):
     """The national evaluation read each target's plans, tests and activities one by one (9,000+ queries)."""
     from tests.conftest import make_org, with_key
 
-    _protected(world.hospital_a, "A")
+    protected(world.hospital_a, "A")
     login(client, world.national_admin)
     alone, _response = _queries(client, "continuity:backup_list")
     for n, parent in enumerate((world.ght_a, world.ght_b, world.region_a)):
         hospital = make_org(kind="legal_entity", name=f"CH {n}", parent=parent, finess=with_key(f"1300000{n}"),
                             legal_status="public")
         for prefix in "BCD":
-            _protected(hospital, f"{n}{prefix}")
+            protected(hospital, f"{n}{prefix}")
     together, response = _queries(client, "continuity:backup_list")
     assert together == alone
     statuses = response.context["statuses"]
@@ -146,3 +132,20 @@ def test_backup_page_reads_a_fixed_number_of_queries_and_pages_in_sql(client, wo
     # wave for the whole page: 20 rows, still not one query per row
     assert paged <= alone + 4 and response.context["page_obj"].paginator.count == 70
     assert len(response.context["statuses"]) == 20
+
+
+def test_restore_test_page_reads_a_fixed_number_of_queries(client, world):
+    from tests.conftest import make_org, with_key
+
+    protected(world.hospital_a, "A")
+    login(client, world.national_admin)
+    alone, _response = _queries(client, "continuity:test_list")
+    for n, parent in enumerate((world.ght_a, world.ght_b)):
+        hospital = make_org(kind="legal_entity", name=f"CH {n}", parent=parent, finess=with_key(f"1300000{n}"),
+                            legal_status="public")
+        for prefix in "BCD":
+            protected(hospital, f"{n}{prefix}")
+    together, response = _queries(client, "continuity:test_list")
+    assert together == alone and len(response.context["rows"]) == 7
+    for test, comparison in response.context["rows"]:
+        assert comparison == services.compare_with_targets(RestoreTest.objects.get(pk=test.pk))

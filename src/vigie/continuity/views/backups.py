@@ -107,8 +107,11 @@ def plan_delete(request, uuid):
 def test_list(request):
     tests = generic.visible(request, RestoreTest.objects.select_related("organisation", "plan__component",
                                                                          "plan__application"))
-    rows = [(t, services.compare_with_targets(t)) for t in tests[:200]]
-    return render(request, "continuity/test_list.html", {"rows": rows})
+    page = page_of(request, tests)
+    on_page = list(page.object_list)
+    services.comparisons(on_page)
+    return render(request, "continuity/test_list.html", {
+        "rows": [(t, t.comparison) for t in on_page], "page_obj": page})
 
 
 @login_required
