@@ -1,6 +1,7 @@
 """What views, the API, imports and jobs call: impacts → DMIA/PDMA, the dependency graph and its cycle check,
 backup evaluation with its action-plan items, restore throughput, and BIA/PCRA coverage."""
 
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from vigie.actions.models import Action, Priority, Source
 from vigie.actions.services import close_action, raise_action
 from vigie.core.scoping import scoped
-from vigie.organisations.models import Kind, Organisation
+from vigie.organisations.models import PATH_SEGMENT, Kind, Organisation
 
 from .engine import backups as backup_engine
 from .engine import bia as bia_engine
@@ -593,6 +594,44 @@ def coverage(candidate: Organisation) -> Coverage | None:
     for unit in candidate.children.filter(kind=kind).order_by("name"):
         units.append(UnitCoverage(unit, unit.activity_share, *unit_status(unit)))
     return Coverage(candidate, units)
+
+
+def coverages(candidates) -> list[Coverage]:
+    """coverage() of each candidate (those with a unit kind), with a fixed number of queries: their units in
+    one, the critical activities under them in one (their sites' links in another), matched to units by path."""
+    candidates = [c for c in candidates if c.kind in UNIT_KIND]
+    if not candidates:
+        return []
+    units = Organisation.objects.filter(
+        Q(kind=Kind.LEGAL_ENTITY, parent__in=[c for c in candidates if c.kind == Kind.GHT])
+        | Q(kind=Kind.SITE, parent__in=[c for c in candidates if c.kind == Kind.LEGAL_ENTITY])).order_by("name")
+    units = list(units)
+    by_path: dict[str, list[Activity]] = {u.path: [] for u in units}
+    under = _common_prefix([c.path for c in candidates])
+    links = Activity.sites.through.objects.filter(organisation__path__startswith=under)
+    activities = (Activity.objects.filter(critical=True)
+                  .filter(Q(organisation__path__startswith=under) | Q(pk__in=links.values("activity_id")))
+                  .select_related("organisation").only("category", "dmia_hours", "pdma_hours", "pcra_validated_on",
+                                                       "organisation__path"))
+    paths: dict[int, set[str]] = {}
+    for activity_id, path in links.values_list("activity_id", "organisation__path"):
+        paths.setdefault(activity_id, set()).add(path)
+    for activity in activities:
+        found = set()
+        for path in (activity.organisation.path, *paths.get(activity.pk, ())):
+            # a unit is this node or one of its ancestors: the path's prefixes, one per level
+            found.update(path[:end] for end in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)
+                         if path[:end] in by_path)
+        for unit_path in found:
+            by_path[unit_path].append(activity)
+    return [Coverage(c, [UnitCoverage(u, u.activity_share, *status_of(by_path[u.path])) for u in units
+                         if u.parent_id == c.pk]) for c in candidates]
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The deepest node path every path starts with ("" when they share no node)."""
+    prefix = os.path.commonprefix(paths)
+    return prefix[: len(prefix) - len(prefix) % PATH_SEGMENT]
 
 
 def coverage_candidates(user, node: Organisation | None = None):
