@@ -1,7 +1,9 @@
 """Small builders for the continuity app tests: a BIA with its three categories on a hospital."""
 
 from vigie.continuity import services
-from vigie.continuity.models import Activity, Application, BackupPlan, Component
+import datetime
+
+from vigie.continuity.models import Activity, Application, BackupPlan, Component, RestoreTest
 
 ZERO = (0, 0, 0, 0, 0)
 
@@ -42,3 +44,15 @@ def good_plan(component, **overrides):
                   isolation_procedure="Couper le lien réseau du serveur de sauvegarde")
     fields.update(overrides)
     return BackupPlan.objects.create(**fields)
+
+
+def protected(org, prefix):
+    """A stack whose database has a plan with a verified restore test, and a hosted application with a plan."""
+    _act, app, database, _server = stack(org, prefix)
+    plan = good_plan(database)
+    RestoreTest.objects.create(organisation=org, plan=plan, scope="tout", success=True, validated=True,
+                               referent="cadre de santé", tested_on=datetime.date(2026, 3, 2), volume_gb=50,
+                               duration_minutes=120)
+    BackupPlan.objects.create(organisation=org, application=app, name=f"Export {prefix}", scope="tout",
+                              media=["cloud"], backup_copies=1, frequency_hours=24)
+    return Application.objects.get(pk=app.pk), database

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.api.conftest import ApiClient
-from tests.continuity.builders import good_plan, stack
+from tests.continuity.builders import good_plan, protected, stack
 from vigie.accounts.models import ApiToken, AuditEvent
 from vigie.continuity.models import Application, BackupPlan, Component, RestoreTest, Supplier, Team
 
@@ -249,3 +249,43 @@ def test_the_component_list_reads_the_measured_throughputs_in_its_own_queries(wo
     for item in Component.objects.filter(pk__in=[c.pk for c in made]):  # as the service computes each alone
         assert rows[item.name] == round(services.predicted_restore_hours(item), 3)
     assert rows["SRV-never-tested"] == 3
+
+
+@pytest.mark.parametrize("name", ["plan_list", "test_list"])
+def test_plan_and_restore_test_lists_read_a_fixed_number_of_queries(world, api, name):
+    """Each plan evaluated its target four times and each test climbed to its activities twice, one query at
+    a time (1,600 and 409 queries a page at national scale)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_org
+    from vigie.continuity import services
+    from vigie.organisations.finess import with_key
+
+    caller = api(world.national_admin)
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            response = caller.get(url(name))
+        assert response.status_code == 200
+        return len(captured), response.json()["items"]
+
+    protected(world.hospital_a, "A")
+    alone, _items = listed()
+    for n, parent in enumerate((world.ght_a, world.ght_b, world.region_a)):
+        hospital = make_org(kind="legal_entity", name=f"CH {n}", parent=parent, finess=with_key(f"1300000{n}"),
+                            legal_status="public")
+        for prefix in "BCD":
+            protected(hospital, f"{n}{prefix}")
+    together, items = listed()
+    assert together == alone and len(items) == (20 if name == "plan_list" else 10)
+    if name == "plan_list":  # the same values as each plan's target evaluated alone
+        for item in items:
+            status = services.target_status(BackupPlan.objects.get(uuid=item["uuid"]).target)
+            assert item["gaps"] == [key for key, _message in status.gaps]
+            assert item["pdma_hours"] == status.evaluation.pdma_hours
+    else:
+        for item in items:
+            comparison = services.compare_with_targets(RestoreTest.objects.get(uuid=item["uuid"]))
+            assert (item["rto_ok"], item["rpo_ok"]) == (comparison["rto_ok"], comparison["rpo_ok"])
+        assert {item["rto_ok"] for item in items} != {None}

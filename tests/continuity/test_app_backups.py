@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.continuity.builders import good_plan, stack
+from tests.continuity.builders import good_plan, protected, stack
 from vigie.actions.models import Action
 from vigie.continuity import services
 from vigie.continuity.models import RestoreTest
@@ -92,3 +92,60 @@ def test_restore_test_form_refuses_validation_without_referent(client, world):
         "data_loss_minutes": "0", "success": "on", "errors": "0", "validated": "on", "referent": ""})
     assert response.status_code == 200
     assert RestoreTest.objects.count() == 0
+
+
+def _queries(client, name, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_backup_page_reads_a_fixed_number_of_queries_and_pages_in_sql(client, world):
+    """The national evaluation read each target's plans, tests and activities one by one (9,000+ queries)."""
+    from tests.conftest import make_org, with_key
+
+    protected(world.hospital_a, "A")
+    login(client, world.national_admin)
+    alone, _response = _queries(client, "continuity:backup_list")
+    for n, parent in enumerate((world.ght_a, world.ght_b, world.region_a)):
+        hospital = make_org(kind="legal_entity", name=f"CH {n}", parent=parent, finess=with_key(f"1300000{n}"),
+                            legal_status="public")
+        for prefix in "BCD":
+            protected(hospital, f"{n}{prefix}")
+    together, response = _queries(client, "continuity:backup_list")
+    assert together == alone
+    statuses = response.context["statuses"]
+    assert response.context["page_obj"].paginator.count == 10 * 3 and len(statuses) == 30
+    for status in statuses:  # the same values as the service computes for each target alone
+        alone_status = services.target_status(type(status.target).objects.get(pk=status.target.pk))
+        assert status.gaps == alone_status.gaps and status.restore_hours == alone_status.restore_hours
+        assert [a.pk for a in status.activities] == [a.pk for a in alone_status.activities]
+        assert status.evaluation == alone_status.evaluation
+    for n in range(20):
+        stack(world.hospital_b, f"more{n}")  # two data components each: 70 targets, two pages
+    paged, response = _queries(client, "continuity:backup_list", page=2)
+    # a page that cuts a chain (server here, its database on page 1) climbs it a few waves more, one query per
+    # wave for the whole page: 20 rows, still not one query per row
+    assert paged <= alone + 4 and response.context["page_obj"].paginator.count == 70
+    assert len(response.context["statuses"]) == 20
+
+
+def test_restore_test_page_reads_a_fixed_number_of_queries(client, world):
+    from tests.conftest import make_org, with_key
+
+    protected(world.hospital_a, "A")
+    login(client, world.national_admin)
+    alone, _response = _queries(client, "continuity:test_list")
+    for n, parent in enumerate((world.ght_a, world.ght_b)):
+        hospital = make_org(kind="legal_entity", name=f"CH {n}", parent=parent, finess=with_key(f"1300000{n}"),
+                            legal_status="public")
+        for prefix in "BCD":
+            protected(hospital, f"{n}{prefix}")
+    together, response = _queries(client, "continuity:test_list")
+    assert together == alone and len(response.context["rows"]) == 7
+    for test, comparison in response.context["rows"]:
+        assert comparison == services.compare_with_targets(RestoreTest.objects.get(pk=test.pk))

@@ -133,3 +133,38 @@ def test_a_region_lists_its_ghts_coverage(client, world):
     reader = login(client, world.ars_a)
     assert reader.get(reverse("continuity:coverage") + f"?organisation={world.region_b.uuid}").status_code == 404
     assert reader.get(reverse("continuity:coverage") + "?organisation=not-a-uuid").status_code == 404
+
+
+def coverage_queries(client, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("continuity:coverage"), params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_the_national_coverage_reads_a_fixed_number_of_queries(client, world):
+    """At national scope the page computed every GHT's coverage unit by unit (4,776 queries)."""
+    cover(world.hospital_a)
+    login(client, world.national_admin)
+    alone, _response = coverage_queries(client, organisation=world.national.uuid)
+    everything_alone, _response = coverage_queries(client)  # every GHT and establishment, sites as units
+    for n, parent in enumerate((world.ght_a, world.ght_b, world.ght_b)):
+        hospital = make_org(kind="legal_entity", name=f"CH {n}", parent=parent, finess=with_key(f"1300000{n}"),
+                            legal_status="public", activity_share="10")
+        site = make_org(kind="site", name=f"CH {n} — site", parent=hospital, finess=with_key(f"1300010{n}"))
+        cover(hospital, pcra=None if n else VALIDATED)
+        act = activity(hospital, f"Bloc {n}", "care_service", pcra=VALIDATED)
+        act.sites.set([site])
+    together, response = coverage_queries(client, organisation=world.national.uuid)
+    assert together == alone
+    for shown in response.context["coverages"]:  # the same values as coverage() of each GHT alone
+        computed = services.coverage(shown.candidate)
+        assert shown.units == computed.units and shown.bia_share == computed.bia_share
+    everything, response = coverage_queries(client)
+    assert everything == everything_alone
+    for shown in response.context["coverages"]:
+        assert shown.units == services.coverage(shown.candidate).units
+    assert {c.candidate.kind for c in response.context["coverages"]} == {"ght", "legal_entity"}

@@ -1,20 +1,21 @@
 """What views, the API, imports and jobs call: impacts → DMIA/PDMA, the dependency graph and its cycle check,
 backup evaluation with its action-plan items, restore throughput, and BIA/PCRA coverage."""
 
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.actions.models import Action, Priority, Source
 from vigie.actions.services import close_action, raise_action
 from vigie.core.scoping import scoped
-from vigie.organisations.models import Kind, Organisation
+from vigie.organisations.models import PATH_SEGMENT, Kind, Organisation
 
 from .engine import backups as backup_engine
 from .engine import bia as bia_engine
@@ -188,24 +189,49 @@ def components_needed(activity: Activity) -> list[Component]:
     return sorted((o for o in objects.values() if isinstance(o, Component)), key=lambda c: c.name)
 
 
-def activities_needing(target) -> list[Activity]:
-    """Activities that need `target` (an application or component), directly or not."""
+def _parents(obj) -> list:
+    """What needs `obj` directly (its prefetched "needed by" sides when a list read them)."""
+    if isinstance(obj, Component):
+        return [*obj.needed_by.all(), *obj.applications.all()]
+    if isinstance(obj, Application):
+        return [*obj.needed_by.all(), *obj.activities.all()]
+    return []
+
+
+def activities_needing_each(targets: list) -> dict[str, list[Activity]]:
+    """activities_needing() of every target, keyed by _key(target): the "needed by" sides are read one wave
+    at a time for all targets together, so the queries grow with the depth of the graph, not the list."""
+    parents: dict[str, list] = {}
+    wave, known = list(targets), {_key(t) for t in targets}
+    while wave:
+        prefetch_related_objects([o for o in wave if isinstance(o, Component)], "needed_by", "applications")
+        prefetch_related_objects([o for o in wave if isinstance(o, Application)], "needed_by", "activities")
+        following = []
+        for obj in wave:
+            parents[_key(obj)] = _parents(obj)
+            for parent in parents[_key(obj)]:
+                if not isinstance(parent, Activity) and _key(parent) not in known:
+                    known.add(_key(parent))
+                    following.append(parent)
+        wave = following
+    return {_key(t): _climb(t, lambda obj: parents[_key(obj)]) for t in targets}
+
+
+def _climb(target, parents_of) -> list[Activity]:
     found, seen = [], set()
     queue = deque([target])
     while queue:
-        obj = queue.popleft()
-        if isinstance(obj, Component):
-            parents = [*obj.needed_by.all(), *obj.applications.all()]
-        elif isinstance(obj, Application):
-            parents = [*obj.needed_by.all(), *obj.activities.all()]
-        else:
-            parents = []
-        for parent in parents:
+        for parent in parents_of(queue.popleft()):
             if _key(parent) in seen:
                 continue
             seen.add(_key(parent))
             (found if isinstance(parent, Activity) else queue).append(parent)
     return sorted(found, key=lambda a: a.name)
+
+
+def activities_needing(target) -> list[Activity]:
+    """Activities that need `target` (an application or component), directly or not."""
+    return _climb(target, _parents)
 
 
 def selectable(model, organisation: Organisation):
@@ -222,6 +248,8 @@ def last_verified_test(plan: BackupPlan) -> RestoreTest | None:
 
 
 def plan_facts(plan: BackupPlan) -> backup_engine.PlanFacts:
+    if hasattr(plan, "verified_tests"):  # prefetched by with_plans(), newest first
+        return facts_with_test(plan, plan.verified_tests[0] if plan.verified_tests else None)
     return facts_with_test(plan, last_verified_test(plan))
 
 
@@ -319,9 +347,11 @@ def predicted_restore_hours(component: Component, default_rate: float | None = N
     return backup_engine.restore_hours(component.data_size_gb, rate, component.restore_hours)
 
 
-def target_status(target) -> TargetStatus:
+def target_status(target, activities: list[Activity] | None = None) -> TargetStatus:
+    """The target's backup status; target_statuses() gives those of a list with a fixed number of queries."""
     plans = list(target.backup_plans.all())
-    activities = activities_needing(target)
+    if activities is None:
+        activities = activities_needing(target)
     pdmas = [a.pdma_hours for a in activities if a.pdma_hours is not None]
     rtos = [a.rto_hours for a in activities if a.rto_hours is not None]
     evaluation = backup_engine.evaluate([plan_facts(p) for p in plans], min(pdmas) if pdmas else None)
@@ -338,15 +368,98 @@ def target_status(target) -> TargetStatus:
     return TargetStatus(target, plans, evaluation, activities, min(rtos) if rtos else None, security, restore)
 
 
-def backup_targets(organisations):
-    """Components that hold data, and applications that have a plan of their own (SaaS, hosted)."""
-    components = Component.objects.filter(organisation__in=organisations, holds_data=True)
-    applications = Application.objects.filter(organisation__in=organisations, backup_plans__isnull=False).distinct()
-    return [*components.select_related("organisation"), *applications.select_related("organisation")]
+def _verified_tests():
+    return Prefetch("restore_tests", queryset=RestoreTest.objects.filter(validated=True).order_by("-tested_on", "-id"),
+                    to_attr="verified_tests")
+
+
+def with_plans(targets):
+    """Components or applications with their plans and each plan's verified restore tests, newest first."""
+    return targets.prefetch_related(Prefetch("backup_plans", queryset=BackupPlan.objects.prefetch_related(
+        _verified_tests())))
+
+
+def target_statuses(targets: list) -> list[TargetStatus]:
+    """target_status() of each target (components from with_measured_throughput(), all from with_plans()),
+    its activities read for the whole list at once."""
+    activities = activities_needing_each(targets)
+    return [target_status(t, activities[_key(t)]) for t in targets]
+
+
+def plan_statuses(plans: list[BackupPlan]) -> None:
+    """Set `target_status` on each plan: that of what it protects, all of them read with a fixed number of
+    queries (the API's plan list evaluated each plan's target four times, one query at a time)."""
+    components = with_plans(with_measured_throughput(Component.objects.filter(
+        pk__in={p.component_id for p in plans if p.component_id}))).select_related("organisation")
+    applications = with_plans(Application.objects.filter(
+        pk__in={p.application_id for p in plans if p.application_id})).select_related("organisation")
+    by_key = {_key(s.target): s for s in target_statuses([*components, *applications])}
+    for plan in plans:
+        plan.target_status = by_key[_key(plan.target)]
+
+
+def status_of_plan(plan: BackupPlan) -> TargetStatus:
+    """The status of what the plan protects: set by plan_statuses() in lists, computed alone otherwise."""
+    if not hasattr(plan, "target_status"):
+        plan.target_status = target_status(plan.target)
+    return plan.target_status
+
+
+class Evaluated:
+    """A queryset counted and sliced in SQL whose slices go through `prepare(rows)` (which sets what the rows'
+    schema reads) before anyone reads them: the API's paginated lists batch their per-row reads with it."""
+
+    def __init__(self, queryset, prepare):
+        self.queryset, self.prepare = queryset, prepare
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list:
+        rows = list(self.queryset[window])
+        self.prepare(rows)
+        return rows
+
+
+class BackupTargets:
+    """Components that hold data, then applications that have a plan of their own (SaaS, hosted), counted
+    and sliced in SQL: what a Paginator needs to show one page of them."""
+
+    def __init__(self, organisations):
+        self.parts = [
+            with_plans(with_measured_throughput(
+                Component.objects.filter(organisation__in=organisations, holds_data=True))).select_related(
+                "organisation"),
+            with_plans(Application.objects.filter(
+                pk__in=BackupPlan.objects.filter(application__organisation__in=organisations).values(
+                    "application"))).select_related("organisation")]
+        self._counts = None
+
+    def count(self) -> int:
+        if self._counts is None:
+            self._counts = [part.count() for part in self.parts]
+        return sum(self._counts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        total = self.count()
+        start, stop = window.start or 0, total if window.stop is None else window.stop
+        rows = []
+        for part, size in zip(self.parts, self._counts, strict=True):
+            if start < size and stop > 0:
+                rows += list(part[max(start, 0):min(stop, size)])
+            start, stop = start - size, stop - size
+        return rows
+
+
+def backup_targets(organisations) -> list:
+    return BackupTargets(organisations)[:]
 
 
 def evaluate_backups(organisations) -> list[TargetStatus]:
-    return [target_status(t) for t in backup_targets(organisations)]
+    return target_statuses(backup_targets(organisations))
 
 
 def sync_backup_actions(organisation: Organisation, user=None) -> tuple[int, int]:
@@ -379,9 +492,25 @@ def sync_backup_actions(organisation: Organisation, user=None) -> tuple[int, int
     return raised, closed
 
 
-def compare_with_targets(test: RestoreTest) -> dict:
+def comparisons(tests: list[RestoreTest]) -> None:
+    """Set `comparison` (compare_with_targets()) on each test, the activities behind all of their targets
+    read together (tests from a queryset with select_related("plan__component", "plan__application"))."""
+    activities = activities_needing_each(list({_key(t.plan.target): t.plan.target for t in tests}.values()))
+    for test in tests:
+        test.comparison = compare_with_targets(test, activities[_key(test.plan.target)])
+
+
+def comparison_of(test: RestoreTest) -> dict:
+    """compare_with_targets() of the test: set by comparisons() in lists, computed alone otherwise."""
+    if not hasattr(test, "comparison"):
+        test.comparison = compare_with_targets(test)
+    return test.comparison
+
+
+def compare_with_targets(test: RestoreTest, activities: list[Activity] | None = None) -> dict:
     """The test's measured duration and loss against the smallest RTO and RPO of the activities behind it."""
-    activities = activities_needing(test.plan.target)
+    if activities is None:
+        activities = activities_needing(test.plan.target)
     rtos = [a.rto_hours for a in activities if a.rto_hours is not None]
     rpos = [a.rpo_hours for a in activities if a.rpo_hours is not None]
     rto, rpo = (min(rtos) if rtos else None), (min(rpos) if rpos else None)
@@ -465,6 +594,44 @@ def coverage(candidate: Organisation) -> Coverage | None:
     for unit in candidate.children.filter(kind=kind).order_by("name"):
         units.append(UnitCoverage(unit, unit.activity_share, *unit_status(unit)))
     return Coverage(candidate, units)
+
+
+def coverages(candidates) -> list[Coverage]:
+    """coverage() of each candidate (those with a unit kind), with a fixed number of queries: their units in
+    one, the critical activities under them in one (their sites' links in another), matched to units by path."""
+    candidates = [c for c in candidates if c.kind in UNIT_KIND]
+    if not candidates:
+        return []
+    units = Organisation.objects.filter(
+        Q(kind=Kind.LEGAL_ENTITY, parent__in=[c for c in candidates if c.kind == Kind.GHT])
+        | Q(kind=Kind.SITE, parent__in=[c for c in candidates if c.kind == Kind.LEGAL_ENTITY])).order_by("name")
+    units = list(units)
+    by_path: dict[str, list[Activity]] = {u.path: [] for u in units}
+    under = _common_prefix([c.path for c in candidates])
+    links = Activity.sites.through.objects.filter(organisation__path__startswith=under)
+    activities = (Activity.objects.filter(critical=True)
+                  .filter(Q(organisation__path__startswith=under) | Q(pk__in=links.values("activity_id")))
+                  .select_related("organisation").only("category", "dmia_hours", "pdma_hours", "pcra_validated_on",
+                                                       "organisation__path"))
+    paths: dict[int, set[str]] = {}
+    for activity_id, path in links.values_list("activity_id", "organisation__path"):
+        paths.setdefault(activity_id, set()).add(path)
+    for activity in activities:
+        found = set()
+        for path in (activity.organisation.path, *paths.get(activity.pk, ())):
+            # a unit is this node or one of its ancestors: the path's prefixes, one per level
+            found.update(path[:end] for end in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)
+                         if path[:end] in by_path)
+        for unit_path in found:
+            by_path[unit_path].append(activity)
+    return [Coverage(c, [UnitCoverage(u, u.activity_share, *status_of(by_path[u.path])) for u in units
+                         if u.parent_id == c.pk]) for c in candidates]
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The deepest node path every path starts with ("" when they share no node)."""
+    prefix = os.path.commonprefix(paths)
+    return prefix[: len(prefix) - len(prefix) % PATH_SEGMENT]
 
 
 def coverage_candidates(user, node: Organisation | None = None):

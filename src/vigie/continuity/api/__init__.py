@@ -107,11 +107,11 @@ class RestoreTestOut(Schema):
 
     @staticmethod
     def resolve_rto_ok(obj) -> bool | None:
-        return services.compare_with_targets(obj)["rto_ok"]
+        return services.comparison_of(obj)["rto_ok"]
 
     @staticmethod
     def resolve_rpo_ok(obj) -> bool | None:
-        return services.compare_with_targets(obj)["rpo_ok"]
+        return services.comparison_of(obj)["rpo_ok"]
 
     @staticmethod
     def resolve_url(obj) -> str:
@@ -194,7 +194,7 @@ def _tests():
            response=list[RestoreTestOut])
 @paginate(PageNumberPagination)
 def test_list(request):
-    return scoped(_tests(), request.auth, "view")
+    return services.Evaluated(scoped(_tests(), request.auth, "view"), services.comparisons)
 
 
 @operation(router, "GET", "/restore-tests/{uuid:uuid}", "continuity_test_get", RestoreTest, "view",

@@ -286,19 +286,19 @@ class PlanOut(Schema):
     @staticmethod
     def resolve_evaluation(obj) -> list[RuleOut]:
         return [RuleOut(rule=r.rule, ok=r.ok, have=r.have, need=r.need)
-                for r in services.target_status(obj.target).evaluation.rules]
+                for r in services.status_of_plan(obj).evaluation.rules]
 
     @staticmethod
     def resolve_achievable_rpo_hours(obj) -> float | None:
-        return services.target_status(obj.target).evaluation.achievable_rpo_hours
+        return services.status_of_plan(obj).evaluation.achievable_rpo_hours
 
     @staticmethod
     def resolve_pdma_hours(obj) -> float | None:
-        return services.target_status(obj.target).evaluation.pdma_hours
+        return services.status_of_plan(obj).evaluation.pdma_hours
 
     @staticmethod
     def resolve_gaps(obj) -> list[str]:
-        return [key for key, _message in services.target_status(obj.target).gaps]
+        return [key for key, _message in services.status_of_plan(obj).gaps]
 
     @staticmethod
     def resolve_url(obj) -> str:
@@ -342,7 +342,7 @@ def _plans():
 @paginate(PageNumberPagination)
 def plan_list(request):
     """Backup plans with the 3-2-1-1-0 evaluation of what they protect and its gaps."""
-    return scoped(_plans(), request.auth, "view")
+    return services.Evaluated(scoped(_plans(), request.auth, "view"), services.plan_statuses)
 
 
 @operation(router, "GET", "/backup-plans/{uuid:uuid}", "continuity_plan_get", BackupPlan, "view",

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigie.core.scoping import can
+from vigie.core.paging import page_of
+from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from .. import services
@@ -26,13 +27,16 @@ def _rule_labels():
 def backup_list(request):
     """Every protected component or application the user may see, with its 3-2-1-1-0 status and gaps."""
     organisations = generic.visible(request, Organisation.objects.all())
-    statuses = services.evaluate_backups(organisations)
+    page = page_of(request, services.BackupTargets(organisations))
+    statuses = services.target_statuses(page.object_list)
     policies = generic.visible(request, BackupPolicy.objects.select_related("organisation"))
     plans = generic.visible(request, BackupPlan.objects.select_related("organisation", "component", "application"))
-    sync_targets = [o for o in organisations.filter(kind__in=["legal_entity", "ght", "site"]).order_by("path")[:50]
-                    if can(request.user, "change", o)]
+    first = organisations.filter(kind__in=["legal_entity", "ght", "site"]).order_by("path")[:50]
+    # which of them the user may change, in one query (can() on each read two)
+    sync_targets = list(scoped(Organisation.objects.filter(pk__in=first.values("pk")), request.user,
+                               "change").order_by("path"))
     return render(request, "continuity/backup_list.html", {
-        "statuses": statuses, "policies": policies, "plans": plans, "rule_labels": _rule_labels(),
+        "statuses": statuses, "page_obj": page, "policies": policies, "plans": plans, "rule_labels": _rule_labels(),
         "may_add": generic.may_add(request.user, BackupPlan), "sync_targets": sync_targets})
 
 
@@ -103,8 +107,11 @@ def plan_delete(request, uuid):
 def test_list(request):
     tests = generic.visible(request, RestoreTest.objects.select_related("organisation", "plan__component",
                                                                          "plan__application"))
-    rows = [(t, services.compare_with_targets(t)) for t in tests[:200]]
-    return render(request, "continuity/test_list.html", {"rows": rows})
+    page = page_of(request, tests)
+    on_page = list(page.object_list)
+    services.comparisons(on_page)
+    return render(request, "continuity/test_list.html", {
+        "rows": [(t, t.comparison) for t in on_page], "page_obj": page})
 
 
 @login_required

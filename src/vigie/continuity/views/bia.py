@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
@@ -30,7 +31,7 @@ def _activities(request):
 @require_GET
 def index(request):
     activities = list(_activities(request))
-    coverages = [c for c in (services.coverage(o) for o in services.coverage_candidates(request.user)[:20]) if c]
+    coverages = services.coverages(services.coverage_candidates(request.user)[:20])
     return render(request, "continuity/index.html", {
         "activities": activities, "by_category": [(c, [a for a in activities if a.category == c]) for c in Category],
         "coverages": coverages, "may_add": generic.may_add(request.user, Activity),
@@ -176,9 +177,10 @@ def coverage(request):
     if chosen:
         node = get_object_or_404(scoped(Organisation.objects.exclude(kind="site"), request.user, "view"),
                                  uuid=_uuid_or_404(chosen))
-    rows = [c for c in (services.coverage(o) for o in services.coverage_candidates(request.user, node)) if c]
-    return render(request, "continuity/coverage.html", {"coverages": rows, "threshold": services.COVERAGE_THRESHOLD,
-                                                        "node": node})
+    page = page_of(request, services.coverage_candidates(request.user, node))
+    return render(request, "continuity/coverage.html", {
+        "coverages": services.coverages(page.object_list), "page_obj": page,
+        "threshold": services.COVERAGE_THRESHOLD, "node": node})
 
 
 def _uuid_or_404(value: str):
