@@ -111,3 +111,29 @@ def test_the_calendar_shows_a_few_actions_a_day_and_how_many_more_with_fixed_que
     titles, more = cells[day]
     assert titles[0] == "Critique" and len(titles) == CALENDAR_PER_DAY and more == 3
     assert "et 3 autres" in page
+
+
+def test_the_list_and_board_cost_the_same_queries_whatever_the_number_of_actions(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, world.national_admin)
+
+    def queries():
+        counts = []
+        for name in ("actions:list", "actions:board"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(name)).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    make_action(world, title="Première")
+    few = queries()
+    for n in range(6):
+        make_action(world, title=f"Action {n}", due=datetime.date(2026, 6, 1 + n), priority=("low", "critical")[n % 2],
+                    organisation=(world.hospital_a, world.hospital_b, world.clinic)[n % 3],
+                    status=(Status.OPEN, Status.IN_PROGRESS, Status.DONE)[n % 3])
+    assert queries() == few
+    response = client.get(reverse("actions:list"))
+    assert titles(response)[:6] == [f"Action {n}" for n in range(6)]  # by due date, the undated one last
+    assert titles(response)[-1] == "Première"
