@@ -238,3 +238,37 @@ def test_the_trend_costs_the_same_queries_whatever_the_number_of_audits(client, 
     page = client.get(latest.get_absolute_url()).content.decode()
     assert page.count('<rect class="chart-bar"') == 5
     assert (queries(latest.get_absolute_url()), queries(directory.get_absolute_url())) == few
+
+
+def test_the_list_costs_the_same_queries_whatever_the_number_of_directories_and_audits(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, world.national_admin)
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("directory:list")).content.decode()
+        return len(captured), page
+
+    first = make(Directory, world, "a")
+    audit_with(first, make_result({"guest": 2}))
+    few, page = listed()
+    assert "1 au total" in page
+    for side in ("a", "b", "b"):
+        directory = make(Directory, world, side)
+        audit_with(directory, make_result({"guest": 2}), when=timezone.now() - timezone.timedelta(days=200))
+        audit_with(directory, make_result({"krbtgt_age": 1}), when=timezone.now() - timezone.timedelta(days=10))
+    many, page = listed()
+    assert many == few and "4 au total" in page
+    assert page.count("<tr>") == 5  # the header and the four directories
+
+
+def test_the_list_shows_the_latest_audit_and_whether_a_recent_one_meets_the_level(client, world):
+    directory = make(Directory, world, "a")
+    good = audit_with(directory, make_result({"krbtgt_age": 5}), when=timezone.now() - timezone.timedelta(days=20))
+    latest = audit_with(directory, make_result({"krbtgt_age": 1}), when=timezone.now() - timezone.timedelta(days=5))
+    [(status, last)] = services.latest_and_care_audits([directory], 60, good.level)
+    assert last == latest and (status.audit == good) == (latest.level < good.level)
+    assert [s.audit for s, _ in services.latest_and_care_audits([directory], 60, 1)] == [latest]
+    assert [s.audit for s, _ in services.latest_and_care_audits([directory], 3, 1)] == [None]

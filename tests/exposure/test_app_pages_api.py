@@ -221,3 +221,29 @@ def test_the_organisation_page_says_which_audit_broke_the_pair(client, world, se
     short = Audit.objects.get(level=1)
     assert "No two audits at level 3" in page
     assert f'<a href="{short.get_absolute_url()}">audit of' in page and "below the minimum" in page
+
+
+def test_the_findings_api_list_costs_the_same_queries_whatever_the_number_of_findings(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make
+
+    login(client, world.national_admin)
+    api = reverse("api:exposure_finding_list")
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(api).json()
+        return len(captured), body
+
+    first = make(Finding, world, "a")
+    few, body = listed()
+    assert body["count"] == 1 and body["items"][0]["asset"] == str(first.asset.uuid)
+    assert body["items"][0]["organisation"] == str(world.hospital_a.uuid)
+    for side in ("a", "b", "b", "b"):
+        make(Finding, world, side)
+    many, body = listed()
+    assert many == few and body["count"] == 5
+    assert {item["organisation"] for item in body["items"]} == {str(world.hospital_a.uuid), str(world.hospital_b.uuid)}
+    assert all(item["title_en"] == "Remote desktop exposed" and item["url"] for item in body["items"])

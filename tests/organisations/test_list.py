@@ -37,3 +37,28 @@ def test_it_asks_anonymous_visitors_to_sign_in(client, world):
     response = client.get(LIST)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_it_pages_the_tree_with_the_same_queries_whatever_its_size(world, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_org
+    from vigie.organisations.views import TREE_PER_PAGE
+
+    client = as_user(world.national_admin)
+
+    def listed(**params):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(LIST, params).content.decode()
+        return len(captured), body
+
+    few, body = listed()
+    assert world.site_b.get_absolute_url() in body and "Page 1" not in body
+    added = [make_org(kind="ght", name=f"GHT n°{n:03d}", parent=world.region_b) for n in range(TREE_PER_PAGE + 5)]
+    many, first = listed()
+    assert many == few
+    assert world.national.get_absolute_url() in first and added[-1].get_absolute_url() not in first
+    assert first.split('class="tree"', 1)[1].count("<li>") == TREE_PER_PAGE
+    _, second = listed(page=2)
+    assert added[-1].get_absolute_url() in second and world.national.get_absolute_url() not in second

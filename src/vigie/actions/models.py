@@ -122,6 +122,9 @@ class Action(TenantModel):
             models.Index(fields=["status", "due"], name="action_status_due"),
             # "the most urgent overdue actions" walks open actions in due order (home page, national scale)
             models.Index(fields=["due"], condition=Q(status__in=ACTIVE), name="action_active_due"),
+            # the lists' order (in_order()): a page of the national plan reads its rows instead of sorting them
+            # all (ascending is already NULLS LAST on PostgreSQL; SQLite refuses the words in an index)
+            models.Index(models.F("due"), PRIORITY_RANK, models.F("id"), name="action_default_order"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,8 @@
   stored.
 - `claim_due_directories()` picks the directories whose scheduled audit is due, one claim per directory
   even with several runners (conditional update on `next_due`).
-- `audit_within()` / `care_directory_status()`: the CaRE helper "last audit within N days with level ≥ L".
+- `audit_within()` / `care_directory_status()`: the CaRE helper "last audit within N days with level ≥ L";
+  `latest_and_care_audits()` answers it with the latest audit for a page of directories in two queries.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -373,6 +375,26 @@ class CareStatus:
 
 def care_directory_status(directories, days: int, min_level: int, as_of: datetime.date | None = None):
     return [CareStatus(d, audit_within(d, days, min_level, as_of)) for d in directories]
+
+
+def latest_and_care_audits(directories, days: int, min_level: int, as_of: datetime.date | None = None):
+    """[(CareStatus, latest finished audit or None)] for a page of directories in two queries whatever their
+    number: the ids of both audits per directory as subqueries (each an index read), then the audits."""
+    as_of = as_of or timezone.localdate()
+    end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
+    start = end - datetime.timedelta(days=days + 1)
+    done = Audit.objects.filter(directory=OuterRef("pk"), status=Audit.Status.DONE).order_by("-finished_at")
+    care = done.filter(finished_at__gte=start, finished_at__lt=end, level__gte=min_level)
+    ids = {pk: (last, ok) for pk, last, ok in Directory.objects.filter(pk__in=[d.pk for d in directories])
+           .annotate(last=Subquery(done.values("pk")[:1]), ok=Subquery(care.values("pk")[:1]))
+           .values_list("pk", "last", "ok")}
+    wanted = {audit_id for pair in ids.values() for audit_id in pair if audit_id is not None}
+    audits = Audit.objects.in_bulk(wanted) if wanted else {}
+    rows = []
+    for directory in directories:
+        last, ok = ids.get(directory.pk, (None, None))
+        rows.append((CareStatus(directory, audits.get(ok)), audits.get(last)))
+    return rows
 
 
 def trend(directory: Directory, limit: int = 12) -> list[Audit]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vigie.core.paging import page_of
 from vigie.core.pdf import html_to_pdf
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped, visibility
@@ -45,15 +46,11 @@ def _may_add(user) -> bool:
 @login_required
 @require_GET
 def directory_list(request):
-    directories = list(scoped(Directory.objects.select_related("organisation"), request.user, "view"))
-    last = {}
-    for audit in (Audit.objects.filter(directory__in=[d.pk for d in directories], status=Audit.Status.DONE)
-                  .order_by("directory_id", "-finished_at")):
-        last.setdefault(audit.directory_id, audit)
-    rows = [(status, last.get(status.directory.pk))
-            for status in services.care_directory_status(directories, CARE_DAYS, CARE_LEVEL)]
+    page = page_of(request, scoped(Directory.objects.select_related("organisation"), request.user, "view"))
+    rows = services.latest_and_care_audits(list(page.object_list), CARE_DAYS, CARE_LEVEL)
     return render(request, "directory/list.html", {
-        "rows": rows, "may_add": _may_add(request.user), "care_days": CARE_DAYS, "care_level": CARE_LEVEL})
+        "rows": rows, "page_obj": page, "may_add": _may_add(request.user), "care_days": CARE_DAYS,
+        "care_level": CARE_LEVEL})
 
 
 @login_required

@@ -346,7 +346,11 @@ class Finding(TenantModel):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [models.UniqueConstraint(fields=["organisation", "identity"], name="exposure_finding_once")]
-        indexes = [models.Index(fields=["organisation", "status", "severity"], name="exposure_finding_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status", "severity"], name="exposure_finding_status"),
+            # the default order: a page of a million findings reads its rows from here instead of sorting them all
+            models.Index(fields=["status", "-last_seen", "id"], name="exposure_finding_order"),
+        ]
 
     def __str__(self) -> str:
         where = f"{self.target}:{self.port}" if self.port else self.target

@@ -73,12 +73,23 @@ TREE_FIELDS = ("id", "uuid", "path", "name", "kind", "finess", "parent_id")
 
 def visible_tree(user, root: Organisation | None = None) -> list[Branch]:
     """The visible tree (under `root` if given, else from the user's top nodes), from one query."""
-    nodes = visible_organisations(user).only(*TREE_FIELDS)
+    nodes = visible_tree_nodes(user)
     if root is not None:
         nodes = nodes.filter(path__startswith=root.path)
+    return nest(nodes)
+
+
+def visible_tree_nodes(user):
+    """The visible nodes in tree order (a parent before its children), with the fields the tree shows."""
+    return visible_organisations(user).only(*TREE_FIELDS).order_by("path")
+
+
+def nest(nodes) -> list[Branch]:
+    """Nodes in path order as nested branches; a node whose parent is not among them starts a branch (a page
+    of the tree may begin below its first nodes' parents)."""
     branches: dict[str, Branch] = {}
     tops: list[Branch] = []
-    for node in nodes.order_by("path"):
+    for node in nodes:
         branch = Branch(node)
         branches[node.path] = branch
         parent_path = node.path[: -7]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vigie.accounts.models import RoleAssignment
 from vigie.accounts.services import grant_role, revoke_role
 from vigie.core import recent
+from vigie.core.paging import page_of
 from vigie.core.scoping import highest_role, scoped
 
 from . import services
@@ -23,6 +24,7 @@ from .models import Contact, Kind, LegalStatus, Organisation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 get_or_post = require_http_methods(["GET", "POST"])
+TREE_PER_PAGE = 100
 
 
 def _organisation(request, uuid, action: str) -> Organisation:
@@ -43,7 +45,9 @@ def organisation_list(request):
         context["results"] = services.search(request.user, query)
         context["limit"] = services.SEARCH_LIMIT
     else:
-        context["branches"] = services.visible_tree(request.user)
+        # A page of the tree at a time: the national tree has thousands of nodes (seconds to render whole).
+        page = page_of(request, services.visible_tree_nodes(request.user), per_page=TREE_PER_PAGE)
+        context.update(page_obj=page, branches=services.nest(page.object_list))
     return render(request, "organisations/list.html", context)
 
 

@@ -6,6 +6,8 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,10 +19,11 @@ from vigie.accounts.models import AuditEvent
 from vigie.core import recent
 
 from .. import exports
-from ..models import Status
+from ..models import PRIORITY_RANK, Status
 from .common import PER_PAGE, filtered, may_add
 
 BOARD_LIMIT = 100
+CALENDAR_PER_DAY = 5
 
 
 @login_required
@@ -59,14 +62,20 @@ def month(request):
     filters, actions = filtered(request)
     first = _month(request.GET.get("month"))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    shown = actions.filter(due__gte=weeks[0][0], due__lte=weeks[-1][-1])
+    # A national month holds thousands of actions: each day shows its first few, in list order, and how
+    # many more there are (the list shows them all).
+    totals = dict(shown.order_by().values_list("due").annotate(n=Count("id")))
     by_day = defaultdict(list)
-    for action in actions.filter(due__gte=weeks[0][0], due__lte=weeks[-1][-1]).in_order():
+    first_of_day = shown.annotate(day_rank=Window(RowNumber(), partition_by=F("due"), order_by=[PRIORITY_RANK, "id"]))
+    for action in first_of_day.filter(day_rank__lte=CALENDAR_PER_DAY).in_order():
         by_day[action.due].append(action)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     return render(request, "actions/calendar.html", {
         "filters": filters, "first": first, "today": timezone.localdate(),
-        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "weeks": [[(day, by_day.get(day, []), totals.get(day, 0) - len(by_day.get(day, []))) for day in week]
+                  for week in weeks],
         "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),
     })
 
