@@ -13,7 +13,7 @@ class ActionsConfig(AppConfig):
         # app registry: these modules import models, which load only once every app is ready
         from vigie.accounts import audit
 
-        from . import deadlines, indicators, models, tasks  # noqa: F401  (tasks registers the reminders task with Celery)
+        from . import deadlines, indicators, jobs, models, tasks  # noqa: F401  (jobs registers the export job, tasks the reminders task with Celery)
 
         deadlines.catalogue()  # a malformed deadlines file stops Vigie at start-up, naming the file, deadline and field
         audit.connect(models.Action, models.ActionNote, models.DeadlineCompletion, models.CalendarFeed)

@@ -1,18 +1,32 @@
-"""The filtered action list as CSV or XLSX, for the establishment's quality system.
+"""The filtered action list as CSV or XLSX, for the establishment's quality system, written by a job
+(a national list holds 200,000 actions): the file is written a row at a time, never held whole in memory.
 
 Every text cell goes through `csv_cell` (both formats): a cell starting with = + - @ gets an apostrophe, so
 a spreadsheet never runs a formula that came from the data.
 """
 
-import io
-
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from vigie.accounts.exports import csv_cell, csv_lines
+from vigie.core.scoping import scoped
+
+from .filters import ActionFilter
+from .models import Action
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+PROGRESS_EVERY = 2000
+
+
+def filtered(user, data: QueryDict | None, action: str = "view"):
+    """The filter form and the scoped, filtered actions (SQL only): the list's, the export's and its job's."""
+    filters = ActionFilter(data or None, user=user)
+    actions = scoped(Action.objects.select_related("organisation", "owner"), user, action)
+    return filters, filters.filter_queryset(actions)
 
 
 def header() -> list[str]:
@@ -37,17 +51,23 @@ def rows(actions, today=None):
         ]
 
 
-def as_csv(actions):
-    """Lines of the CSV document (UTF-8 with a byte-order mark), for a streaming response."""
-    return csv_lines(header(), rows(actions))
+def _counted(actions, total: int, progress):
+    for index, row in enumerate(rows(actions), start=1):
+        if index % PROGRESS_EVERY == 0:
+            progress(int(index * 95 / max(total, 1)), "")
+        yield row
 
 
-def as_xlsx(actions) -> bytes:
-    book = Workbook(write_only=True)
+def write_csv(path, actions, total: int, progress) -> None:
+    """The CSV document (UTF-8 with a byte-order mark) written to `path` a line at a time."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.writelines(csv_lines(header(), _counted(actions, total, progress)))
+
+
+def write_xlsx(path, actions, total: int, progress) -> None:
+    book = Workbook(write_only=True)  # rows go to a temporary file, not to memory
     sheet = book.create_sheet(_("Actions"))
     sheet.append(header())
-    for row in rows(actions):
+    for row in _counted(actions, total, progress):
         sheet.append([csv_cell(cell) for cell in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    book.save(path)

@@ -24,6 +24,7 @@ class JobResult:
     filename: str = ""
     content: bytes = b""
     url: str = ""
+    written: bool = False  # the handler wrote the file itself at output_path(), a row at a time
 
 
 Progress = Callable[[int, str], None]
@@ -59,6 +60,15 @@ def result_path(job: Job) -> Path:
     return Path(settings.MEDIA_ROOT) / "jobs" / str(job.uuid) / job.result_name
 
 
+def output_path(job: Job, filename: str) -> Path:
+    """Where a handler writes a large result as it goes (then returns JobResult(filename, written=True)),
+    so an export of a million rows never sits whole in the worker's memory."""
+    job.result_name = filename
+    path = result_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def run(job_uuid: str) -> None:
     """Claim the job (only one worker can), run its handler, store its result. Safe to call twice.
 
@@ -89,6 +99,7 @@ def run(job_uuid: str) -> None:
         job.result_name = result.filename
         path = result_path(job)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(result.content)
+        if not result.written:
+            path.write_bytes(result.content)
         fields.update(result_name=result.filename, result_file=str(path))
     Job.objects.filter(pk=job.pk).update(**fields)

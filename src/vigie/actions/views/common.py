@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from vigie.core.scoping import can, scoped
 
-from ..filters import ActionFilter
+from .. import exports
 from ..forms import where_user_may
 from ..models import Action
 
@@ -21,9 +21,7 @@ def get_action(request, uuid, action: str = "view") -> Action:
 
 def filtered(request, action: str = "view"):
     """The filter form and the scoped, filtered actions (SQL only)."""
-    filters = ActionFilter(request.GET or None, user=request.user)
-    actions = scoped(Action.objects.select_related("organisation", "owner"), request.user, action)
-    return filters, filters.filter_queryset(actions)
+    return exports.filtered(request.user, request.GET, action)
 
 
 def may(user, action: str, obj) -> bool:

@@ -8,17 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.audit import record
-from vigie.accounts.models import AuditEvent
 from vigie.core import recent
 
-from .. import exports
+from .. import jobs
 from ..models import PRIORITY_RANK, Status
 from .common import PER_PAGE, filtered, may_add
 
@@ -83,17 +79,9 @@ def month(request):
 @login_required
 @require_GET
 def export(request):
-    """The filtered list as CSV (default) or XLSX (?format=xlsx); recorded in the audit log."""
+    """Start the export job of the filtered list as CSV (default) or XLSX (?format=xlsx) and follow it; the
+    job writes the file and records the export in the audit log."""
     if confirm := recent.confirm_first(request):
         return confirm
-    filters, actions = filtered(request, "export")
     kind = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    record(AuditEvent.Action.EXPORT, object_repr=_("Action plan (%(format)s)") % {"format": kind.upper()},
-           changes={"filters": filters.active_filters(), "rows": actions.count()})
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if kind == "xlsx":
-        response = HttpResponse(exports.as_xlsx(actions.in_order()), content_type=exports.XLSX_TYPE)
-    else:
-        response = StreamingHttpResponse(exports.as_csv(actions.in_order()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="vigie-paq-{stamp}.{kind}"'
-    return response
+    return redirect(jobs.launch_export(request.user, request.GET, kind))
