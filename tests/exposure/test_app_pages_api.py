@@ -1,7 +1,10 @@
 """Pages and API of the exposure app: attesting and bulk exports need a fresh second factor, retests and
 risk acceptance through the API, the report as HTML and PDF."""
 
+import csv
 import datetime
+import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -9,7 +12,11 @@ from django.utils import timezone
 
 from tests.conftest import login
 from tests.exposure.app_builders import attest_scope, english, finding, result, store  # noqa: F401
+from vigie.core import jobs
+from vigie.core.imports import escape_formula
+from vigie.core.models import Job
 from vigie.core.recent import RECENT_KEY
+from vigie.exposure.jobs import JOB_EXPORT
 from vigie.exposure.models import Finding, Scan, ScopeEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -66,11 +73,55 @@ def test_the_bulk_export_needs_a_fresh_second_factor_on_the_page_and_the_api(cli
     api = reverse("api:exposure_finding_export")
     assert client.get(page).status_code == 302
     assert client.get(api).status_code == 403
+    assert not Job.objects.filter(kind=JOB_EXPORT).exists()
     login(client, world.alice)
     response = client.get(page)
-    assert response.status_code == 200 and "rdp-exposed" in response.content.decode()
+    job = Job.objects.get(kind=JOB_EXPORT)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert "rdp-exposed" in exported(job)
     response = client.get(api)
-    assert response.status_code == 200 and response.json()[0]["check_id"] == "rdp-exposed"
+    job = Job.objects.filter(kind=JOB_EXPORT).latest("created_at")
+    assert response.status_code == 202 and response.json()["uuid"] == str(job.uuid)
+    assert response.json()["url"] == reverse("api:job_get", args=[job.uuid])
+    assert json.loads(exported(job))[0]["check_id"] == "rdp-exposed"
+
+
+def exported(job) -> str:
+    """Run the job as the worker would; the file it wrote."""
+    jobs.run(str(job.uuid))
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    return jobs.result_path(job).read_bytes().decode("utf-8-sig")
+
+
+def test_the_export_job_writes_the_rows_of_the_former_streamed_export(client, world):
+    store(world.hospital_a, result([finding(), finding("tls-weak", 443, "medium")]))
+    store(world.hospital_b, result([finding()]))
+    login(client, world.alice)
+    client.get(reverse("exposure:finding_export", kwargs={"uuid": world.hospital_a.uuid}))
+    rows = list(csv.reader(io.StringIO(exported(Job.objects.get(kind=JOB_EXPORT))), delimiter=";"))
+    expected = [[str(escape_formula(v)) for v in (
+        f.target, f.port or "", f.hostname, f.check_id, f.evidence_key, f.severity, f.status, f.title_fr, f.evidence,
+        f.first_seen.isoformat(), f.last_seen.isoformat(), "", str(f.uuid))]
+        for f in Finding.objects.filter(organisation=world.hospital_a).order_by("target", "port", "check_id")]
+    assert rows[0][0] == "target" and rows[1:] == expected and len(expected) == 2
+
+
+def test_the_export_job_refuses_a_user_who_lost_the_right_since(client, world):
+    from django.core.exceptions import PermissionDenied
+
+    from vigie.accounts.models import AuditEvent, RoleAssignment
+
+    store(world.hospital_a, result([finding()]))
+    login(client, world.alice)
+    response = client.get(reverse("api:exposure_finding_export"), {"organisation": str(world.hospital_a.uuid)})
+    job = Job.objects.get(uuid=response.json()["uuid"])
+    RoleAssignment.objects.filter(user=world.alice).delete()
+    with pytest.raises(PermissionDenied):
+        jobs.run(str(job.uuid))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and not job.result_name
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
 def test_the_api_launches_a_retest_of_one_finding_and_answers_its_job(client, world):
@@ -176,8 +227,10 @@ def test_bulk_exports_and_report_downloads_are_in_the_audit_log(client, world):
     org = world.hospital_a
     store(org, result([finding()]))
     login(client, world.alice)
-    assert client.get(reverse("exposure:finding_export", kwargs={"uuid": org.uuid})).status_code == 200
-    assert client.get(reverse("api:exposure_finding_export"), {"organisation": str(org.uuid)}).status_code == 200
+    assert client.get(reverse("exposure:finding_export", kwargs={"uuid": org.uuid})).status_code == 302
+    assert client.get(reverse("api:exposure_finding_export"), {"organisation": str(org.uuid)}).status_code == 202
+    for job in Job.objects.filter(kind=JOB_EXPORT).order_by("created_at"):
+        exported(job)
     assert client.get(reverse("exposure:report", kwargs={"uuid": org.uuid}) + "?format=pdf").status_code == 200
     events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, user=world.alice).order_by("id")
     assert [(e.organisation, e.changes.get("format"), e.changes.get("rows")) for e in events] == [

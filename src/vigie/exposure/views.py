@@ -1,9 +1,6 @@
 """Pages: the organisations' exposure, scope (attesting needs a fresh second factor), scans on demand and
 their results, assets, findings (retest, accept the risk, mark fixed), audits, imports, report, export."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigie.core.imports import escape_formula
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
-from . import audits, findings
+from . import audits, findings, jobs
 from . import report as reports
 from . import scope, services
 from .catalogue import meta
@@ -300,31 +296,15 @@ def finding_list(request, uuid):
         "severities": Severity.choices})
 
 
-EXPORT_COLUMNS = ["target", "port", "hostname", "check_id", "evidence_key", "severity", "status", "title",
-                  "evidence", "first_seen", "last_seen", "accepted_until", "uuid"]
-
-
 @login_required
 @require_GET
 def finding_export(request, uuid):
-    """All the organisation's findings as CSV: a bulk export, behind a fresh second factor."""
+    """Start the export job of all the organisation's findings as CSV (a bulk export, behind a fresh second
+    factor) and follow it; the job writes the file and records the export in the audit log."""
     org = _org(request, uuid, "export")
     if (confirm := confirm_first(request)) is not None:
         return confirm
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
-    rows = 0
-    for f in Finding.objects.filter(organisation=org).order_by("target", "port", "check_id").iterator():
-        rows += 1
-        writer.writerow([escape_formula(v) for v in (
-            f.target, f.port or "", f.hostname, f.check_id, f.evidence_key, f.severity, f.status, f.title_fr,
-            f.evidence, f.first_seen.isoformat(), f.last_seen.isoformat(),
-            f.accepted_until.isoformat() if f.accepted_until else "", str(f.uuid))])
-    services.record_findings_export(request.user, rows=rows, format="csv", organisation=org)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="findings-{org.pk}-{timezone.localdate():%Y%m%d}.csv"'
-    return response
+    return redirect(jobs.launch_export(request.user, "csv", {"organisation": org.uuid}, org))
 
 
 @login_required

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -17,7 +18,7 @@ from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from .. import findings as lifecycle
-from .. import scope, services
+from .. import jobs, scope, services
 from ..models import Asset, Finding, Scan, ScopeEntry
 
 ERRORS = {403: Message, 404: Message}
@@ -337,16 +338,18 @@ def finding_list(request, filters: Query[FindingQuery]):
 
 
 @operation(router, "GET", "/findings/export", "exposure_finding_export", Finding, "export", kind="list",
-           response={200: list[FindingOut], 403: Message})
+           response={202: JobOut, 403: Message})
 def finding_export(request, filters: Query[FindingQuery]):
-    """Every matching finding at once (bulk export): needs a fresh second factor from a browser session."""
+    """Every matching finding (bulk export), written by a job as a JSON array of the objects of GET /findings:
+    answers 202 with the job to poll, whose `download_url` gives the file once done. Needs a fresh second
+    factor from a browser session."""
     require_fresh_second_factor(request)
-    rows = list(_filtered(request, filters)[:50_000])
-    organisation = (scoped(Organisation.objects.all(), request.auth, "view").filter(uuid=filters.organisation).first()
+    organisation = (get_scoped(Organisation.objects.all(), request.auth, "export", uuid=filters.organisation)
                     if filters.organisation else None)
-    services.record_findings_export(request.auth, rows=len(rows), format="json", organisation=organisation,
-                                    filters=filters.dict())
-    return rows
+    job = jobs.launch_export(request.auth, "json", filters.dict(), organisation)
+    if job is None:
+        raise HttpError(403, gettext("You may export the findings of no organisation."))
+    return Status(202, job)
 
 
 @operation(router, "GET", "/findings/{uuid:uuid}", "exposure_finding_get", Finding, "view",
