@@ -16,7 +16,7 @@ from vigie.core import jobs
 from vigie.core.imports import escape_formula
 from vigie.core.models import Job
 from vigie.core.recent import RECENT_KEY
-from vigie.exposure.jobs import JOB_EXPORT
+from vigie.exposure.exports import JOB_EXPORT
 from vigie.exposure.models import Finding, Scan, ScopeEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -1,18 +1,31 @@
-"""The bulk export of findings, written by a job a row at a time (a national scope holds a million): the
+"""The bulk export of findings, started here and written by a job (jobs.py) a row at a time (a national scope holds a million): the
 organisation page's CSV, and the API's JSON (the objects of GET /findings, as one array)."""
 
 import csv
 import json
 
 from vigie.core.imports import escape_formula
+from vigie.core.jobs import enqueue
 from vigie.core.scoping import scoped
+from vigie.organisations.models import Organisation
 
 from .models import Finding
 
+JOB_EXPORT = "exposure.export"  # its handler is in jobs.py
 CSV_COLUMNS = ["target", "port", "hostname", "check_id", "evidence_key", "severity", "status", "title",
                "evidence", "first_seen", "last_seen", "accepted_until", "uuid"]
 FILTERS = ("status", "severity", "check_id")
 PROGRESS_EVERY = 2000
+
+
+def launch_export(user, fmt: str, filters: dict, organisation=None):
+    """The export job of the findings matching `filters` (organisation UUID, status, severity, check), kept
+    on that organisation, or else on the highest one the user may export; None when there is none."""
+    anchor = organisation or scoped(Organisation.objects.all(), user, "export").order_by("path").first()
+    if anchor is None:
+        return None
+    params = {"format": fmt, "filters": {k: str(v) for k, v in filters.items() if v}}
+    return enqueue(JOB_EXPORT, organisation=anchor, user=user, params=params)
 
 
 def findings(user, filters: dict):

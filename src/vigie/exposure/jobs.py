@@ -7,17 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.core.jobs import JobResult, enqueue, handler, output_path
-from vigie.core.scoping import can, scoped
-from vigie.organisations.models import Organisation
+from vigie.core.jobs import JobResult, handler, output_path
+from vigie.core.scoping import can
 
 from . import exports
-
+from .api import FindingOut
 from .models import Scan
 from .report import pdf_filename, report_pdf
 from .services import JOB_REPORT, JOB_SCAN, record_findings_export, run_scan
-
-JOB_EXPORT = "exposure.export"
 
 
 @handler(JOB_SCAN)
@@ -37,17 +34,7 @@ def report_job(job, progress):
     return JobResult(filename=pdf_filename(job.organisation), content=report_pdf(job.organisation))
 
 
-def launch_export(user, fmt: str, filters: dict, organisation=None):
-    """The export job of the findings matching `filters` (organisation UUID, status, severity, check), kept
-    on that organisation, or else on the highest one the user may export; None when there is none."""
-    anchor = organisation or scoped(Organisation.objects.all(), user, "export").order_by("path").first()
-    if anchor is None:
-        return None
-    params = {"format": fmt, "filters": {k: str(v) for k, v in filters.items() if v}}
-    return enqueue(JOB_EXPORT, organisation=anchor, user=user, params=params)
-
-
-@handler(JOB_EXPORT)
+@handler(exports.JOB_EXPORT)
 def export_job(job, progress):
     user, fmt, filters = job.created_by, job.params.get("format", "csv"), job.params.get("filters", {})
     if user is None or not user.is_active or not can(user, "export", job.organisation):
@@ -58,8 +45,6 @@ def export_job(job, progress):
     record_findings_export(user, rows=total, format=fmt, organisation=named, filters=filters)
     name = f"findings-{named.pk if named else job.organisation.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "json":
-        from .api import FindingOut  # the API's schema; the API module imports this one to start the job
-
         exports.write_json(output_path(job, name), rows, total, progress, FindingOut)
     else:
         exports.write_csv(output_path(job, name), rows, total, progress)

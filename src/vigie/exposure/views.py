@@ -16,7 +16,7 @@ from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
-from . import audits, findings, jobs
+from . import audits, exports, findings
 from . import report as reports
 from . import scope, services
 from .catalogue import meta
@@ -304,7 +304,7 @@ def finding_export(request, uuid):
     org = _org(request, uuid, "export")
     if (confirm := confirm_first(request)) is not None:
         return confirm
-    return redirect(jobs.launch_export(request.user, "csv", {"organisation": org.uuid}, org))
+    return redirect(exports.launch_export(request.user, "csv", {"organisation": org.uuid}, org))
 
 
 @login_required

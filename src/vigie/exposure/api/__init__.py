@@ -18,7 +18,7 @@ from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from .. import findings as lifecycle
-from .. import jobs, scope, services
+from .. import exports, scope, services
 from ..models import Asset, Finding, Scan, ScopeEntry
 
 ERRORS = {403: Message, 404: Message}
@@ -346,7 +346,7 @@ def finding_export(request, filters: Query[FindingQuery]):
     require_fresh_second_factor(request)
     organisation = (get_scoped(Organisation.objects.all(), request.auth, "export", uuid=filters.organisation)
                     if filters.organisation else None)
-    job = jobs.launch_export(request.auth, "json", filters.dict(), organisation)
+    job = exports.launch_export(request.auth, "json", filters.dict(), organisation)
     if job is None:
         raise HttpError(403, gettext("You may export the findings of no organisation."))
     return Status(202, job)
