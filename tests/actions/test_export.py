@@ -84,6 +84,16 @@ def test_the_job_refuses_a_user_who_lost_the_right_to_export_since(client, world
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
+def test_starting_the_export_reads_no_action(client, world, django_assert_max_num_queries):
+    """The page only queues the job: as many queries for a hundred actions as for none."""
+    for index in range(100):
+        make_action(world, title=f"Action {index}")
+    login(client, world.alice)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("actions:export"), {"status": "open"})
+    assert response.status_code == 302 and Job.objects.filter(kind=EXPORT).count() == 1
+
+
 def test_it_asks_for_a_fresh_second_factor_first(client, world):
     make_action(world)
     login(client, world.alice)

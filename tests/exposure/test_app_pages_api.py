@@ -107,6 +107,16 @@ def test_the_export_job_writes_the_rows_of_the_former_streamed_export(client, wo
     assert rows[0][0] == "target" and rows[1:] == expected and len(expected) == 2
 
 
+def test_starting_an_export_reads_no_finding(client, world, django_assert_max_num_queries):
+    store(world.hospital_a, result([finding(), finding("tls-weak", 443, "medium")]))
+    login(client, world.alice)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("exposure:finding_export", kwargs={"uuid": world.hospital_a.uuid}))
+    with django_assert_max_num_queries(10):
+        api = client.get(reverse("api:exposure_finding_export"), {"status": "open"})
+    assert page.status_code == 302 and api.status_code == 202 and Job.objects.filter(kind=JOB_EXPORT).count() == 2
+
+
 def test_the_export_job_refuses_a_user_who_lost_the_right_since(client, world):
     from django.core.exceptions import PermissionDenied
 
