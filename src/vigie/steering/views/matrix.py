@@ -6,7 +6,7 @@ has no such page (a site).
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,13 +21,10 @@ from .. import jobs, matrix
 from ..filters import MatrixFilter
 from ..models import Summary
 from ..services import LEVEL_KINDS
+from .common import node_for
 
 PER_PAGE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def _node(request, uuid, action: str = "view") -> Organisation:
-    return get_object_or_404(scoped(Organisation.objects.select_related("parent"), request.user, action), uuid=uuid)
 
 
 def _ancestors(levels, org: Organisation):
@@ -53,7 +50,7 @@ def levels(request):
 @login_required
 @require_GET
 def matrix_page(request, uuid):
-    node = _node(request, uuid)
+    node = node_for(request, uuid)
     if node.kind == Kind.LEGAL_ENTITY:  # the matrix of one establishment is its drill-down
         return redirect("steering:establishment", uuid=node.uuid)
     if not matrix.is_level(node):
@@ -81,7 +78,7 @@ def matrix_page(request, uuid):
 @require_http_methods(["GET", "POST"])
 def matrix_export(request, uuid):
     """GET: the export form, with the matrix's filters; POST: start the export job and follow it."""
-    node = _node(request, uuid, "export")
+    node = node_for(request, uuid, "export")
     if node.kind == Kind.SITE:
         raise Http404
     levels = matrix.visible_levels(request.user)
@@ -116,7 +113,7 @@ def _meaning(state: str) -> str:
 @login_required
 @require_GET
 def establishment(request, uuid):
-    org = _node(request, uuid)
+    org = node_for(request, uuid)
     if org.kind != Kind.LEGAL_ENTITY:
         raise Http404
     columns = matrix.indicators()

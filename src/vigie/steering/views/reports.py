@@ -17,7 +17,7 @@ from .. import monitoring
 from ..forms import MonitoringForm, ReportForm
 from ..jobs import MONITORING, REPORT
 from ..services import LEVEL_KINDS
-from .trends import node_for
+from .common import node_for
 
 REPORT_KINDS = (*LEVEL_KINDS, Kind.LEGAL_ENTITY)
 get_or_post = require_http_methods(["GET", "POST"])

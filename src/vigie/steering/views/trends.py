@@ -3,19 +3,15 @@ national node the regions grid), and one establishment's exposure and AD levels 
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vigie.core.scoping import scoped
-from vigie.organisations.models import Kind, Organisation
+from vigie.organisations.models import Kind
 from vigie.organisations.services import visible_ancestors
 
 from .. import trends
-
-
-def node_for(request, uuid, action: str = "view") -> Organisation:
-    return get_object_or_404(scoped(Organisation.objects.select_related("parent"), request.user, action), uuid=uuid)
+from .common import node_for
 
 
 @login_required
