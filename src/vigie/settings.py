@@ -86,6 +86,9 @@ TRUSTED_PROXIES = env_list("VIGIE_TRUSTED_PROXIES", [])
 # Where `vigie serve` listens.
 VIGIE_HOST = env_str("VIGIE_HOST", "127.0.0.1")
 VIGIE_PORT = env_int("VIGIE_PORT", 8000)
+# Its web processes (one per processor: each runs Python one thread at a time) and threads per process.
+VIGIE_WEB_PROCESSES = env_int("VIGIE_WEB_PROCESSES", os.cpu_count() or 1)
+VIGIE_WEB_THREADS = env_int("VIGIE_WEB_THREADS", 4)
 
 # Exposure scans: the DNS servers that resolve the scope's names (none: names are not resolved, only
 # addresses and ranges are scanned; a schedule may name its own), the vulnerability base written by
