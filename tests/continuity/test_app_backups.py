@@ -149,3 +149,28 @@ def test_restore_test_page_reads_a_fixed_number_of_queries(client, world):
     assert together == alone and len(response.context["rows"]) == 7
     for test, comparison in response.context["rows"]:
         assert comparison == services.compare_with_targets(RestoreTest.objects.get(pk=test.pk))
+
+
+def test_backup_page_lists_the_plans_and_policies_of_what_it_shows_and_policies_have_their_own_pages(client, world):
+    from vigie.continuity.models import BackupPolicy
+
+    for n in range(30):
+        stack(world.hospital_b, f"more{n}")  # two data components each: 60 targets, two pages
+    _act, _app, database, _server = stack(world.hospital_a)
+    plan = good_plan(database)
+    policy = BackupPolicy.objects.create(organisation=world.hospital_a, title="Politique A")
+    login(client, world.national_admin)
+    first = client.get(reverse("continuity:backup_list")).context
+    shown = {(type(s.target), s.target.pk) for s in first["statuses"]}
+    assert first["plans"] and all((type(p.target), p.target.pk) in shown for p in first["plans"])
+    on_first = (type(database), database.pk) in shown
+    assert (plan in list(first["plans"])) == on_first
+    assert (policy in list(first["policies"])) == (world.hospital_a.pk in {s.target.organisation_id
+                                                                          for s in first["statuses"]})
+    second = client.get(reverse("continuity:backup_list"), {"page": 2}).context
+    assert (plan in list(second["plans"])) != on_first  # on one page exactly
+    BackupPolicy.objects.bulk_create(BackupPolicy(organisation=world.hospital_b, title=f"P{n:02}") for n in range(60))
+    listed = client.get(reverse("continuity:policy_list")).context["page_obj"]
+    assert listed.paginator.count == 61 and len(listed.object_list) == 50
+    login(client, world.alice)  # hospital A only
+    assert [p.title for p in client.get(reverse("continuity:policy_list")).context["page_obj"]] == ["Politique A"]

@@ -46,6 +46,7 @@ urlpatterns = [
     _page("teams/<uuid:uuid>/delete/", inventory.team_delete, "team_delete", Team, "delete"),
     _page("backups/", backups.backup_list, "backup_list", BackupPlan, "view", "list"),
     _page("backups/sync/<uuid:uuid>/", backups.backup_sync, "backup_sync", Organisation, "change"),
+    _page("backups/policies/", backups.policy_list, "policy_list", BackupPolicy, "view", "list"),
     _page("backups/policies/new/", backups.policy_create, "policy_create", BackupPolicy, "add", "create"),
     _page("backups/policies/<uuid:uuid>/", backups.policy_edit, "policy_edit", BackupPolicy, "change"),
     _page("backups/policies/<uuid:uuid>/delete/", backups.policy_delete, "policy_delete", BackupPolicy, "delete"),

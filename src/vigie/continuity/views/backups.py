@@ -3,6 +3,7 @@ button that turns the gaps into action-plan items."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from vigie.organisations.models import Organisation
 
 from .. import services
 from ..forms import PlanForm, PolicyForm, RestoreTestForm
-from ..models import BackupPlan, BackupPolicy, RestoreTest
+from ..models import Application, BackupPlan, BackupPolicy, Component, RestoreTest
 from . import generic
 
 
@@ -29,8 +30,13 @@ def backup_list(request):
     organisations = generic.visible(request, Organisation.objects.all())
     page = page_of(request, services.BackupTargets(organisations))
     statuses = services.target_statuses(page.object_list)
-    policies = generic.visible(request, BackupPolicy.objects.select_related("organisation"))
-    plans = generic.visible(request, BackupPlan.objects.select_related("organisation", "component", "application"))
+    # The policies and plans of what this page shows: a national page would otherwise list thousands
+    # (every policy has its own paged list).
+    policies = generic.visible(request, BackupPolicy.objects.select_related("organisation")
+                               .filter(organisation__in={target.organisation_id for target in page.object_list}))
+    plans = generic.visible(request, BackupPlan.objects.select_related("organisation", "component", "application")
+                            .filter(Q(component__in=[t for t in page.object_list if isinstance(t, Component)])
+                                    | Q(application__in=[t for t in page.object_list if isinstance(t, Application)])))
     first = organisations.filter(kind__in=["legal_entity", "ght", "site"]).order_by("path")[:50]
     # which of them the user may change, in one query (can() on each read two)
     sync_targets = list(scoped(Organisation.objects.filter(pk__in=first.values("pk")), request.user,
@@ -49,6 +55,15 @@ def backup_sync(request, uuid):
     messages.success(request, _("Action plan updated for %(org)s: %(raised)d gaps open, %(closed)d closed.") % {
         "org": organisation.name, "raised": raised, "closed": closed})
     return redirect("continuity:backup_list")
+
+
+@login_required
+@require_GET
+def policy_list(request):
+    policies = generic.visible(request, BackupPolicy.objects.select_related("organisation")
+                               .order_by("organisation__path", "title"))
+    return render(request, "continuity/policy_list.html", {
+        "page_obj": page_of(request, policies), "may_add": generic.may_add(request.user, BackupPolicy)})
 
 
 @login_required
