@@ -4,10 +4,8 @@ Model changes are recorded by signals for every model listed in AUDITED, whateve
 API, import, shell), with the actor taken from the request context the middleware sets.
 """
 
-from copy import deepcopy
-
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from vigie.core.context import current_actor
 
@@ -28,9 +26,9 @@ def _display(value):
 
 
 def _snapshot(instance, values: dict | None = None) -> dict:
-    """The audited fields' values for display, from `values` (what `_loaded()` kept) or the instance."""
-    # Deferred fields (.only(), refresh_from_db(fields=…)) are left out: reading one would load the
-    # instance again, whose post_init would read the next one, without end.
+    """The audited fields' values for display, from `values` (the stored row `_stored()` read) or the instance."""
+    # Deferred fields (.only(), refresh_from_db(fields=…)) are left out: reading one would query the
+    # database again for each of them.
     if values is None:
         deferred = instance.get_deferred_fields()
         values = {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields
@@ -40,14 +38,6 @@ def _snapshot(instance, values: dict | None = None) -> dict:
         for f in instance._meta.concrete_fields
         if f.attname not in SKIPPED_FIELDS and f.attname in values
     }
-
-
-def _loaded(instance) -> dict:
-    """The field values as loaded, kept cheaply: every loaded row pays this (3,000 organisations in a
-    choice list, 200,000 actions in an export), only a saved one is turned into a snapshot. Deferred
-    fields are not in the instance's __dict__; JSON containers are copied so an in-place change shows."""
-    return {name: (deepcopy(value) if isinstance(value, (dict, list)) else value)
-            for name, value in instance.__dict__.items() if name[0] != "_"}
 
 
 def _organisation_of(instance):
@@ -95,8 +85,14 @@ def record(action: str, *, obj=None, user=None, changes=None, organisation=None,
     )
 
 
-def _remember(sender, instance, **kwargs):
-    instance._audit_loaded = _loaded(instance) if instance.pk else None
+def _stored(sender, instance, raw=False, using=None, **kwargs):
+    """Before a save, the row as stored, to tell what changed. Read here rather than kept when objects are
+    loaded: pages load thousands of rows (a national choice list, an export) and save one; a second save
+    of the same object compares with the first's snapshot and reads nothing."""
+    if raw or instance.pk is None or getattr(instance, "_audit_snapshot", None) is not None:
+        return
+    attnames = [f.attname for f in instance._meta.concrete_fields]
+    instance._audit_loaded = sender._base_manager.using(using).filter(pk=instance.pk).values(*attnames).first()
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
@@ -130,6 +126,6 @@ def _deleted(sender, instance, **kwargs):
 
 def connect(*models) -> None:
     for model in models:
-        post_init.connect(_remember, sender=model, weak=False)
+        pre_save.connect(_stored, sender=model, weak=False)
         post_save.connect(_saved, sender=model, weak=False)
         post_delete.connect(_deleted, sender=model, weak=False)

@@ -18,7 +18,7 @@ from .. import jobs
 from ..models import PRIORITY_RANK, Status
 from .common import PER_PAGE, filtered, may_add
 
-BOARD_LIMIT = 100
+BOARD_LIMIT = 25  # cards a column shows; the list pages through all of them
 CALENDAR_PER_DAY = 5
 
 
@@ -35,10 +35,9 @@ def action_list(request):
 @require_GET
 def board(request):
     filters, actions = filtered(request)
-    columns = []
-    for status in Status:
-        cards = actions.filter(status=status).in_order()
-        columns.append({"status": status, "cards": cards[:BOARD_LIMIT], "count": cards.count()})
+    counts = dict(actions.order_by().values_list("status").annotate(n=Count("id")))  # one pass, not one a column
+    columns = [{"status": status, "cards": actions.filter(status=status).in_order()[:BOARD_LIMIT],
+                "count": counts.get(status.value, 0)} for status in Status]
     return render(request, "actions/board.html", {
         "filters": filters, "columns": columns, "today": timezone.localdate(), "limit": BOARD_LIMIT})
 
