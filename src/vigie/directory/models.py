@@ -169,7 +169,9 @@ class Audit(TenantModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
-        indexes = [models.Index(fields=["directory", "status", "finished_at"], name="directory_audit_recent")]
+        indexes = [models.Index(fields=["directory", "status", "finished_at"], name="directory_audit_recent"),
+                   # the lists' order: a page of the newest needs no sort of every audit in scope
+                   models.Index(fields=["-created_at", "-id"], name="directory_audit_list_order")]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.finished_at or self.created_at).strftime("%Y-%m-%d %H:%M")

@@ -204,7 +204,9 @@ class Scan(TenantModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
-        indexes = [models.Index(fields=["organisation", "kind", "status", "finished_at"], name="exposure_scan_recent")]
+        indexes = [models.Index(fields=["organisation", "kind", "status", "finished_at"], name="exposure_scan_recent"),
+                   # the lists' order: a page of the newest needs no sort of every scan in scope
+                   models.Index(fields=["-created_at", "-id"], name="exposure_scan_list_order")]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.finished_at or self.created_at).strftime("%Y-%m-%d %H:%M")
@@ -421,6 +423,7 @@ class Audit(TenantModel):
         ordering = ["-performed_on", "-id"]
         verbose_name = _("exposure audit")
         verbose_name_plural = _("exposure audits")
+        indexes = [models.Index(fields=["-performed_on", "-id"], name="exposure_audit_list_order")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.performed_on.isoformat()})"

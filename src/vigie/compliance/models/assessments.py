@@ -51,7 +51,8 @@ class Assessment(TenantModel):
         ordering = ["-assessed_on", "-created_at"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
-        indexes = [models.Index(fields=["status", "assessed_on"])]
+        indexes = [models.Index(fields=["status", "assessed_on"]),
+                   models.Index(fields=["-assessed_on", "-created_at"], name="compliance_assessment_order")]
 
     def __str__(self) -> str:
         return f"{self.version} — {self.assessed_on:%Y-%m-%d}"

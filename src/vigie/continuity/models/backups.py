@@ -137,6 +137,7 @@ class RestoreTest(TenantModel):
         ordering = ["-tested_on", "-id"]
         verbose_name = _("restore test")
         verbose_name_plural = _("restore tests")
+        indexes = [models.Index(fields=["-tested_on", "-id"], name="continuity_test_list_order")]
 
     def __str__(self) -> str:
         return f"{self.plan} — {self.tested_on:%Y-%m-%d}"

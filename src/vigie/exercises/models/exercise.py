@@ -65,6 +65,7 @@ class Exercise(TenantModel):
         ordering = ["-planned_for", "-pk"]
         verbose_name = _("exercise")
         verbose_name_plural = _("exercises")
+        indexes = [models.Index(fields=["-planned_for", "-id"], name="exercises_list_order")]
 
     def __str__(self) -> str:
         return self.title
