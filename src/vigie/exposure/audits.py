@@ -104,8 +104,10 @@ def holding(audits: list[Audit]) -> list[Audit]:
 def audits_by_organisation(organisations, as_of: datetime.date) -> dict[int, list[Audit]]:
     """Every audit up to `as_of` of each organisation (by primary key), newest first, in one query."""
     by_org: dict[int, list[Audit]] = {org.pk: [] for org in organisations}
+    # Years of quarterly audits per organisation on a list page: their JSON (counts, imported rows) is
+    # not what a pair is judged on, and is read only if someone asks for it.
     for audit in Audit.objects.filter(organisation__in=list(by_org), performed_on__lte=as_of).order_by(
-            "-performed_on", "-id"):
+            "-performed_on", "-id").defer("counts", "dangerous_services", "items"):
         by_org[audit.organisation_id].append(audit)
     return by_org
 
