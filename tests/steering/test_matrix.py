@@ -171,3 +171,16 @@ def test_the_page_takes_a_fixed_number_of_queries(client, readings):
         reading(org, "test.coverage", "held", value=number)
     assert _queries(admin, url) == few
     assert few <= 22, few
+
+
+def test_coverage_shares_read_as_the_template_filter_wrote_them_in_each_language():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from vigie.steering.matrix import percent_text
+
+    with translation.override("fr"):
+        assert [percent_text(Decimal(v)) for v in ("65.94", "65.95", "60.00", "66")] == ["65,9", "66", "60", "66"]
+    with translation.override("en"):
+        assert percent_text(Decimal("65.94")) == "65.9"

@@ -9,7 +9,7 @@ Establishments with no reading at all are rows like the others, marked "nothing 
 import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
 from django.core.paginator import Paginator
@@ -113,10 +113,23 @@ class Total:
         return (Decimal(self.holding * 100) / self.total).quantize(Decimal("0.1")) if self.total else Decimal(0)
 
 
+def percent_text(share: Decimal) -> str:
+    """65.94 → "65.9", 60.00 → "60" (as the floatformat:"-1" filter writes it), in the user's language."""
+    rounded = share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, 0 if rounded == rounded.to_integral() else 1)
+
+
 @dataclass(slots=True)
 class GhtCoverage:
     ght: Organisation
     shares: list[tuple[Indicator, Decimal, bool]] = field(default_factory=list)  # covered share, threshold met
+
+    def cells_html(self) -> str:
+        """The line's share cells, escaped, in one pass: the nation's table has 135 GHTs (see Row)."""
+        met, unmet = gettext("met"), gettext("not met")
+        return format_html_join("", '<td class="{}">{} % — {}</td>', (
+            ("met" if ok else "unmet", percent_text(share),
+             met if ok else unmet) for _indicator, share, ok in self.shares))
 
 
 class MatrixPaginator(Paginator):
