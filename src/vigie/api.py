@@ -4,11 +4,11 @@ Authentication: a personal token (`Authorization: Bearer vig_…`) or the browse
 Every route's queryset goes through `scoped()`, as the pages do.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
+from vigie.core.api import install_error_map
 from vigie.core.context import Actor, current_actor
 from vigie.core.registry import registry
 
@@ -50,18 +50,7 @@ api = NinjaAPI(
 )
 
 
-
-@api.exception_handler(ValidationError)
-def model_validation_error(request, exc: ValidationError):
-    """Model.clean() and field validation: 422 with every message, by field, in ninja's error shape."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    detail = [
-        {"type": "validation_error", "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": msg}
-        for field, messages in errors.items()
-        for msg in messages
-    ]
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
-
+install_error_map(api)
 
 registry.route("api:openapi-json", None, "", "exempt", "the API's description (OpenAPI), no data")
 registry.route("api:openapi-view", None, "", "exempt", "interactive API documentation, no data")

@@ -1,4 +1,4 @@
-"""API shapes for background jobs."""
+"""API shapes shared by every app: objects owned by an organisation, background jobs, messages."""
 
 from datetime import datetime
 from uuid import UUID
@@ -7,10 +7,28 @@ from django.urls import reverse
 from ninja import Schema
 
 
-class JobOut(Schema):
+class TenantOut(Schema):
+    """An object owned by an organisation: its `uuid` and its organisation's. A subclass that declares
+    `url` gets the object's page (`get_absolute_url()`), one that declares `job` the uuid of its job."""
+
     uuid: UUID
-    kind: str
     organisation: UUID
+
+    @staticmethod
+    def resolve_organisation(obj) -> UUID:
+        return obj.organisation.uuid
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_job(obj) -> UUID | None:
+        return obj.job.uuid if obj.job_id else None
+
+
+class JobOut(TenantOut):
+    kind: str
     status: str
     progress: int
     message: str
@@ -20,10 +38,6 @@ class JobOut(Schema):
     result_name: str
     url: str
     download_url: str | None
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
     @staticmethod
     def resolve_url(obj) -> str:
