@@ -217,9 +217,10 @@ def crud(router: Router, model: type, path: str, name: str, out, *, detail=None,
     def declare(verb, method, route, action, handler, response, kind="object"):
         handler.__name__ = f"{name}_{verb}"
         handler.__doc__ = docs.get(verb)
-        extra = {"response": response} if kind == "list" else {"response": {**response, **errors.get(verb, {})}}
-        operation(router, method, route, handler.__name__, model, action, kind=kind, queryset=queryset, **extra)(
-            handler)
+        if kind != "list":
+            response = {**response, **errors.get(verb, {})}
+        operation(router, method, route, handler.__name__, model, action, kind=kind, queryset=queryset,
+                  response=response)(handler)
 
     if filters is None:
         def list_view(request, rows):

@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.core.api import ERRORS, crud, get_scoped, not_found, operation, refusals, require_fresh_second_factor
@@ -68,6 +67,7 @@ def role_revoke(request, assignment):
 @paginate(PageNumberPagination)
 def audit_event_list(request, events, filters: Query[AuditFilters]):
     """The audit log of the subtrees the caller administers, newest first."""
+    # Custom: the log is append-only (no read of one event, no writes) and filtered by the page's form.
     data = {k: v for k, v in filters.dict(exclude={"since"}).items() if v is not None}
     form = AuditEventFilter(data, user=request.auth)
     if not form.is_valid():

@@ -111,6 +111,7 @@ def action_raise(request, payload: RaiseIn):
            response={201: NoteOut, **ERRORS, 422: dict})
 def action_note_add(request, action, payload: NoteIn):
     """Append a progress note to the action's journal."""
+    # Custom: a note is appended to the journal through services.note, not a field of the action.
     if not payload.text.strip():
         raise HttpError(422, gettext("A note cannot be empty."))
     return Status(201, services.note(action, payload.text.strip(), request.auth))

@@ -75,8 +75,8 @@ def _audits(request, audits, filters: AuditQuery):
     return audits
 
 
-crud(router, Audit, "/audits", "audit", AuditOut, queryset=Audit.objects.select_related("directory", "organisation", "job"),
-     filters=AuditQuery, listed=_audits)
+crud(router, Audit, "/audits", "audit", AuditOut,
+     queryset=Audit.objects.select_related("directory", "organisation", "job"), filters=AuditQuery, listed=_audits)
 
 
 @operation(router, "GET", "/findings", "finding_list", Finding, "view", kind="list",

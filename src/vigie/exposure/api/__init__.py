@@ -218,8 +218,8 @@ def scan_launch(request, org):
     return Status(202, scan.job)
 
 
-crud(router, Scan, "/scans", "exposure_scan", ScanOut, queryset=Scan.objects.select_related("organisation", "job", "finding"),
-     filters=OrgFilter, listed=_of_organisation)
+crud(router, Scan, "/scans", "exposure_scan", ScanOut,
+     queryset=Scan.objects.select_related("organisation", "job", "finding"), filters=OrgFilter, listed=_of_organisation)
 
 
 # --- assets ------------------------------------------------------------------------------------------------

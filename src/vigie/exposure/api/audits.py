@@ -169,8 +169,8 @@ def _delete(request, audit: Audit) -> None:
         audits.delete_imported(audit)
 
 
-crud(router, Audit, "/audits", "exposure_audit", AuditOut, queryset=Audit.objects.select_related("organisation", "scan"),
-     filters=OrgFilter, listed=_of_organisation, delete=_delete,
+crud(router, Audit, "/audits", "exposure_audit", AuditOut,
+     queryset=Audit.objects.select_related("organisation", "scan"), filters=OrgFilter, listed=_of_organisation, delete=_delete,
      docs={"delete": "Delete an imported report (manager role), so that its file can be imported again; the audit "
                      "of a Vigie scan cannot be deleted (409)."})
 

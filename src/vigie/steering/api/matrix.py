@@ -41,6 +41,7 @@ def steering_matrix(request, node, filters: Query[MatrixQuery]):
     """The establishments under a GHT, a region or the national node (an establishment: itself) that the
     caller may see, each with its reading of every indicator; filtered and sorted as on the matrix page,
     50 a page."""
+    # Custom: rows computed from the precomputed summaries, paged by establishment.
     form = MatrixFilter(_query(filters) or None, node=node, levels=matrix.visible_levels(request.auth))
     if form.is_bound and not form.is_valid():
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
