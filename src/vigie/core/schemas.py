@@ -7,6 +7,21 @@ from django.urls import reverse
 from ninja import Schema
 
 
+def uuid_of(field: str) -> staticmethod:
+    """The resolver of a related object's uuid (None when there is none): `resolve_owner = uuid_of("owner")`."""
+    return staticmethod(lambda obj: related.uuid if (related := getattr(obj, field)) is not None else None)
+
+
+def uuids_of(field: str) -> staticmethod:
+    """The resolver of the uuids of a many-to-many's objects (read from what was prefetched)."""
+    return staticmethod(lambda obj: [related.uuid for related in getattr(obj, field).all()])
+
+
+def username_of(field: str) -> staticmethod:
+    """The resolver of a related user's username (None when there is none)."""
+    return staticmethod(lambda obj: related.username if (related := getattr(obj, field)) is not None else None)
+
+
 class TenantOut(Schema):
     """An object owned by an organisation: its `uuid` and its organisation's. A subclass that declares
     `url` gets the object's page (`get_absolute_url()`), one that declares `job` the uuid of its job."""
@@ -14,17 +29,12 @@ class TenantOut(Schema):
     uuid: UUID
     organisation: UUID
 
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
+    resolve_organisation = uuid_of("organisation")
+    resolve_job = uuid_of("job")
 
     @staticmethod
     def resolve_url(obj) -> str:
         return obj.get_absolute_url()
-
-    @staticmethod
-    def resolve_job(obj) -> UUID | None:
-        return obj.job.uuid if obj.job_id else None
 
 
 class JobOut(TenantOut):

@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import PatchDict, Router, Schema, Status
 
 from vigie.core.api import ERRORS, crud, get_scoped, operation
-from vigie.core.schemas import JobOut, TenantOut
+from vigie.core.schemas import JobOut, TenantOut, uuid_of, uuids_of
 
 from .. import planning, services
 from ..forms import ActivityForm, RestoreTestForm
@@ -38,13 +38,8 @@ class ActivityOut(TenantOut):
     applications: list[UUID]
     url: str
 
-    @staticmethod
-    def resolve_sites(obj) -> list[UUID]:
-        return [s.uuid for s in obj.sites.all()]
-
-    @staticmethod
-    def resolve_applications(obj) -> list[UUID]:
-        return [a.uuid for a in obj.applications.all()]
+    resolve_sites = uuids_of("sites")
+    resolve_applications = uuids_of("applications")
 
 
 class ActivityFields(Schema):
@@ -82,9 +77,7 @@ class RestoreTestOut(TenantOut):
     rpo_ok: bool | None
     url: str
 
-    @staticmethod
-    def resolve_plan(obj) -> UUID:
-        return obj.plan.uuid
+    resolve_plan = uuid_of("plan")
 
     @staticmethod
     def resolve_rto_ok(obj) -> bool | None:

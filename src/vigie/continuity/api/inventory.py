@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import PatchDict, Router, Schema
 
 from vigie.core.api import crud
-from vigie.core.schemas import TenantOut
+from vigie.core.schemas import TenantOut, uuid_of, uuids_of
 
 from .. import services
 from ..forms import ApplicationForm, ComponentForm, PlanForm
@@ -16,10 +16,6 @@ from ..models import Application, BackupPlan, Component, ComponentKind, Hosting,
 from . import forms as api_forms
 
 router = Router(tags=["continuity"])
-
-
-def _uuids(objects) -> list[UUID]:
-    return [o.uuid for o in objects.all()]
 
 
 # --- infrastructure components --------------------------------------------------------------------------------
@@ -41,17 +37,9 @@ class ComponentOut(TenantOut):
     predicted_restore_hours: float
     url: str
 
-    @staticmethod
-    def resolve_team(obj) -> UUID | None:
-        return obj.team.uuid if obj.team_id else None
-
-    @staticmethod
-    def resolve_depends_on(obj) -> list[UUID]:
-        return _uuids(obj.depends_on)
-
-    @staticmethod
-    def resolve_suppliers(obj) -> list[UUID]:
-        return _uuids(obj.suppliers)
+    resolve_team = uuid_of("team")
+    resolve_depends_on = uuids_of("depends_on")
+    resolve_suppliers = uuids_of("suppliers")
 
     @staticmethod
     def resolve_predicted_restore_hours(obj) -> float:
@@ -104,17 +92,9 @@ class ApplicationOut(TenantOut):
     suppliers: list[UUID]
     url: str
 
-    @staticmethod
-    def resolve_depends_on(obj) -> list[UUID]:
-        return _uuids(obj.depends_on)
-
-    @staticmethod
-    def resolve_components(obj) -> list[UUID]:
-        return _uuids(obj.components)
-
-    @staticmethod
-    def resolve_suppliers(obj) -> list[UUID]:
-        return _uuids(obj.suppliers)
+    resolve_depends_on = uuids_of("depends_on")
+    resolve_components = uuids_of("components")
+    resolve_suppliers = uuids_of("suppliers")
 
 
 class ApplicationFields(Schema):
@@ -182,13 +162,8 @@ class PlanOut(TenantOut):
     def resolve_protects(obj) -> UUID:
         return obj.target.uuid
 
-    @staticmethod
-    def resolve_component(obj) -> UUID | None:
-        return obj.component.uuid if obj.component_id else None
-
-    @staticmethod
-    def resolve_application(obj) -> UUID | None:
-        return obj.application.uuid if obj.application_id else None
+    resolve_component = uuid_of("component")
+    resolve_application = uuid_of("application")
 
     @staticmethod
     def resolve_evaluation(obj) -> list[RuleOut]:

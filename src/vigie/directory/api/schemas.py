@@ -5,7 +5,7 @@ from uuid import UUID
 
 from ninja import Schema
 
-from vigie.core.schemas import TenantOut
+from vigie.core.schemas import TenantOut, uuid_of
 
 from ..models import AuthMethod, Security
 
@@ -93,9 +93,7 @@ class AuditOut(TenantOut):
     job: UUID | None
     url: str
 
-    @staticmethod
-    def resolve_directory(obj) -> UUID:
-        return obj.directory.uuid
+    resolve_directory = uuid_of("directory")
 
 
 class FindingOut(Schema):
@@ -113,9 +111,7 @@ class FindingOut(Schema):
     affected: list
     blocks_next_level: bool
 
-    @staticmethod
-    def resolve_audit(obj) -> UUID:
-        return obj.audit.uuid
+    resolve_audit = uuid_of("audit")
 
 
 class AuditQuery(Schema):

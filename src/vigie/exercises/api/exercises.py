@@ -15,7 +15,7 @@ from ninja import PatchDict, Router, Schema, Status
 from ninja.errors import HttpError
 
 from vigie.core.api import get_scoped, operation, organisation_to_add, refusals, save_checked
-from vigie.core.schemas import Message, TenantOut
+from vigie.core.schemas import Message, TenantOut, uuid_of
 
 from .. import run, validity
 from ..models import Exercise, ExerciseInject, Observation, Scenario
@@ -63,9 +63,7 @@ class ExerciseOut(TenantOut):
     declared_on: datetime.date | None
     declaration_reference: str
 
-    @staticmethod
-    def resolve_scenario(obj) -> UUID | None:
-        return obj.scenario.uuid if obj.scenario_id else None
+    resolve_scenario = uuid_of("scenario")
 
 
 class ExerciseDetailOut(ExerciseOut):
@@ -140,9 +138,7 @@ class ObservationOut(Schema):
     timing: str
     comment: str
 
-    @staticmethod
-    def resolve_inject(obj) -> UUID:
-        return obj.inject.uuid
+    resolve_inject = uuid_of("inject")
 
 
 EXERCISES = Exercise.objects.select_related("organisation", "scenario")

@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
 from vigie.core.api import ERRORS, change_fields, operation, organisation_to_add, refusals, require_fresh_second_factor
-from vigie.core.schemas import Message, TenantOut
+from vigie.core.schemas import Message, TenantOut, uuid_of
 
 from .. import declaration
 from .. import incidents as incident_services
@@ -137,9 +137,7 @@ class IncidentOut(IncidentFields, TenantOut):
     reasons: list[CategoryOut]
     delay: DelayOut
 
-    @staticmethod
-    def resolve_log(obj) -> UUID:
-        return obj.log.uuid
+    resolve_log = uuid_of("log")
 
     @staticmethod
     def resolve_significant(obj) -> bool:

@@ -21,7 +21,7 @@ from vigie.core.api import (
     require_fresh_second_factor,
     save_checked,
 )
-from vigie.core.schemas import JobOut, Message, TenantOut
+from vigie.core.schemas import JobOut, Message, TenantOut, uuid_of
 from vigie.organisations.models import Organisation
 
 from .. import findings as lifecycle
@@ -84,9 +84,7 @@ class ScanOut(TenantOut):
     job: UUID | None
     url: str
 
-    @staticmethod
-    def resolve_finding(obj) -> UUID | None:
-        return obj.finding.uuid if obj.finding_id else None
+    resolve_finding = uuid_of("finding")
 
 
 class ServiceOut(Schema):
@@ -135,9 +133,7 @@ class FindingOut(TenantOut):
     acceptance_reason: str
     url: str
 
-    @staticmethod
-    def resolve_asset(obj) -> UUID:
-        return obj.asset.uuid
+    resolve_asset = uuid_of("asset")
 
 
 class AcceptIn(Schema):  # optional here so that an unknown finding answers 404 first; accept_risk checks

@@ -20,7 +20,7 @@ from ninja import Router, Schema, Status
 
 from vigie.core.api import crud, operation, refusals
 from vigie.core.imports import RowError
-from vigie.core.schemas import JobOut, TenantOut
+from vigie.core.schemas import JobOut, TenantOut, uuid_of
 from vigie.organisations.models import Organisation
 
 from .. import audits
@@ -47,9 +47,7 @@ class AuditOut(TenantOut):
     file_sha256: str
     url: str
 
-    @staticmethod
-    def resolve_scan(obj) -> UUID | None:
-        return obj.scan.uuid if obj.scan_id else None
+    resolve_scan = uuid_of("scan")
 
 
 class ImportProblem(Schema):

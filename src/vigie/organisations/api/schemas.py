@@ -8,7 +8,7 @@ from django.db.models import Q
 from ninja import FilterSchema, Schema
 from ninja.filter_schema import FilterLookup
 
-from vigie.core.schemas import TenantOut
+from vigie.core.schemas import TenantOut, uuid_of
 
 from ..finess import normalise
 
@@ -27,9 +27,7 @@ class OrganisationOut(Schema):
     email: str
     phone: str
 
-    @staticmethod
-    def resolve_parent(obj) -> UUID | None:
-        return obj.parent.uuid if obj.parent_id else None
+    resolve_parent = uuid_of("parent")
 
 
 class OrganisationFields(Schema):
