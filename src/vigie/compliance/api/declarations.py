@@ -165,68 +165,37 @@ def declaration_get(request, declaration):
     return declaration
 
 
-def _step(request, declaration, name: str, payload, **options):
-    with refusals(REFUSALS):
-        service.require_side(declaration, request.auth)
-        service.take(declaration, name, request.auth, payload.comment, **options)
-    return DECLARATIONS.get(pk=declaration.pk)
-
-
 STEP_RESPONSES = {200: DeclarationDetail, **ERRORS, 409: Message}
+STEPS = (  # each step of the workflow: its name (and URL), who takes it, what it sends
+    ("submit", "Prepared → submitted; by a manager of the candidate.", StepIn),
+    ("validate", "Submitted → validated; by the ARS of the candidate's region.", StepIn),
+    ("declare", "Validated → objectives declared; by a manager of the candidate.", StepIn),
+    ("verify", "Objectives declared → verified; by the ARS of the candidate's region.", StepIn),
+    ("pay", "Verified → paid, with the amount paid; by the ARS or the national level.", PaymentIn),
+    ("return", "Submitted → prepared, or objectives declared → validated: the ARS returns the dossier to the "
+               "establishment; the comment (what to redo) is required.", StepIn),
+)
 
 
-@operation(router, "POST", "/declarations/{uuid:uuid}/submit", "compliance_declaration_submit", Declaration,
-           "view", workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
-def declaration_submit(request, declaration, payload: StepIn):
-    """Prepared → submitted; by a manager of the candidate."""
-    return _step(request, declaration, "submit", payload)
+def _declare_step(name: str, doc: str, body: type[StepIn]) -> None:
+    """POST /declarations/{uuid}/<name>: the service decides whether the caller's side may take the step."""
+    def take(request, declaration, payload: body):
+        with refusals(REFUSALS):
+            service.require_side(declaration, request.auth)
+            service.take(declaration, name, request.auth, payload.comment, **payload.dict(exclude={"comment"}))
+        return DECLARATIONS.get(pk=declaration.pk)
+
+    take.__name__, take.__doc__ = f"declaration_{name}", doc
+    operation(router, "POST", f"/declarations/{{uuid:uuid}}/{name}", f"compliance_declaration_{name}", Declaration,
+              "view", workflow=True, queryset=DECLARATIONS, response=STEP_RESPONSES)(take)
 
 
-@operation(router, "POST", "/declarations/{uuid:uuid}/validate", "compliance_declaration_validate", Declaration,
-           "view", workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
-def declaration_validate(request, declaration, payload: StepIn):
-    """Submitted → validated; by the ARS of the candidate's region."""
-    return _step(request, declaration, "validate", payload)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/declare", "compliance_declaration_declare", Declaration,
-           "view", workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
-def declaration_declare(request, declaration, payload: StepIn):
-    """Validated → objectives declared; by a manager of the candidate."""
-    return _step(request, declaration, "declare", payload)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/verify", "compliance_declaration_verify", Declaration,
-           "view", workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
-def declaration_verify(request, declaration, payload: StepIn):
-    """Objectives declared → verified; by the ARS of the candidate's region."""
-    return _step(request, declaration, "verify", payload)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/pay", "compliance_declaration_pay", Declaration, "view",
-           workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
-def declaration_pay(request, declaration, payload: PaymentIn):
-    """Verified → paid, with the amount paid; by the ARS or the national level."""
-    return _step(request, declaration, "pay", payload, amount_paid=payload.amount_paid)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/return", "compliance_declaration_return", Declaration,
-           "view", workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
-def declaration_return(request, declaration, payload: StepIn):
-    """Submitted → prepared, or objectives declared → validated: the ARS returns the dossier to the
-    establishment; the comment (what to redo) is required."""
-    return _step(request, declaration, "return", payload)
+for step in STEPS:
+    _declare_step(*step)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/comments", "compliance_declaration_comment", Declaration,
-           "view", workflow=True, queryset=DECLARATIONS,
-           response=STEP_RESPONSES)
+           "view", workflow=True, queryset=DECLARATIONS, response=STEP_RESPONSES)
 def declaration_comment(request, declaration, payload: StepIn):
     """A comment in the dossier's history, its status unchanged; by the candidate's managers or the ARS."""
     with refusals(REFUSALS):
