@@ -4,11 +4,11 @@ Authentication: a personal token (`Authorization: Bearer vig_…`) or the browse
 Every route's queryset goes through `scoped()`, as the pages do.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
+from vigie.core.api import install_error_map
 from vigie.core.context import Actor, current_actor
 from vigie.core.registry import registry
 
@@ -50,46 +50,29 @@ api = NinjaAPI(
 )
 
 
-
-@api.exception_handler(ValidationError)
-def model_validation_error(request, exc: ValidationError):
-    """Model.clean() and field validation: 422 with every message, by field, in ninja's error shape."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    detail = [
-        {"type": "validation_error", "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": msg}
-        for field, messages in errors.items()
-        for msg in messages
-    ]
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
-
+install_error_map(api)
 
 registry.route("api:openapi-json", None, "", "exempt", "the API's description (OpenAPI), no data")
 registry.route("api:openapi-view", None, "", "exempt", "interactive API documentation, no data")
 registry.route("api:api-root", None, "", "exempt", "the API's root, no data")
 
-from vigie.organisations.api import router as organisations_router, contacts as contacts_router  # noqa: E402
-from vigie.accounts.api import router as accounts_router, roles as roles_router, audit as audit_router  # noqa: E402
-from vigie.core.api import router as core_router  # noqa: E402
-from vigie.compliance.api import router as compliance_router  # noqa: E402
-from vigie.actions.api import router as actions_router  # noqa: E402
-from vigie.directory.api import router as directory_router  # noqa: E402
-from vigie.exercises.api import router as exercises_router  # noqa: E402
-from vigie.exposure.api import router as exposure_router  # noqa: E402
-from vigie.continuity.api import router as continuity_router  # noqa: E402
-from vigie.steering.api import router as steering_router  # noqa: E402
 from vigie.accounts.middleware import client_ip  # noqa: E402
 from vigie.accounts.models import ApiToken  # noqa: E402
 
-api.add_router("/organisations", organisations_router)
-api.add_router("/contacts", contacts_router)
-api.add_router("/accounts", accounts_router)
-api.add_router("/roles", roles_router)
-api.add_router("/audit-events", audit_router)
-api.add_router("/jobs", core_router)
-api.add_router("/compliance", compliance_router)
-api.add_router("/actions", actions_router)
-api.add_router("/directory", directory_router)
-api.add_router("/exercises", exercises_router)
-api.add_router("/exposure", exposure_router)
-api.add_router("/continuity", continuity_router)
-api.add_router("/steering", steering_router)
+ROUTERS = {  # prefix: each app's router (imported by ninja from its dotted path)
+    "/organisations": "vigie.organisations.api.router",
+    "/contacts": "vigie.organisations.api.contacts",
+    "/accounts": "vigie.accounts.api.router",
+    "/roles": "vigie.accounts.api.roles",
+    "/audit-events": "vigie.accounts.api.audit",
+    "/jobs": "vigie.core.api.router",
+    "/compliance": "vigie.compliance.api.router",
+    "/actions": "vigie.actions.api.router",
+    "/directory": "vigie.directory.api.router",
+    "/exercises": "vigie.exercises.api.router",
+    "/exposure": "vigie.exposure.api.router",
+    "/continuity": "vigie.continuity.api.router",
+    "/steering": "vigie.steering.api.router",
+}
+for prefix, app_router in ROUTERS.items():
+    api.add_router(prefix, app_router)

@@ -8,6 +8,7 @@ from ninja import Field, FilterSchema, Schema
 from ninja.filter_schema import FilterLookup
 
 from vigie.core.roles import Role
+from vigie.core.schemas import username_of
 
 
 class OrganisationRef(Schema):
@@ -34,9 +35,7 @@ class RoleOut(Schema):
     def resolve_role_label(obj) -> str:
         return str(obj.get_role_display())
 
-    @staticmethod
-    def resolve_granted_by(obj) -> str | None:
-        return obj.granted_by.username if obj.granted_by_id else None
+    resolve_granted_by = username_of("granted_by")
 
 
 class RoleIn(Schema):

@@ -1,16 +1,14 @@
-"""The action plan and deadlines API. Every queryset goes through scoped(); rules live in the models and
-services (the same as the pages)."""
+"""The action plan and deadlines API: the actions' CRUD (core.api.crud), the producers' hook, notes,
+deadlines. Rules live in the models and services (the same as the pages)."""
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import PatchDict, Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.api import get_scoped, operation, require_role_at, save_checked
+from vigie.core.api import ERRORS, crud, get_scoped, operation, organisation_to_add, refusals, save_checked
 from vigie.core.schemas import Message
-from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 from vigie.organisations.services import visible_organisations
 
@@ -31,14 +29,12 @@ from .schemas import (
     RaiseOut,
 )
 
-ERRORS = {403: Message, 404: Message}
 MAX_ORGANISATIONS = 200
 
 router = Router(tags=["actions"])
 
 
-def _actions():
-    return Action.objects.select_related("organisation", "owner", "merged_into")
+ACTIONS = Action.objects.select_related("organisation", "owner", "merged_into")
 
 
 def _owner(uuid, organisation):
@@ -52,64 +48,30 @@ def _owner(uuid, organisation):
     return found
 
 
-def _organisation_for(request, uuid):
-    org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=uuid)
-    require_role_at(request.auth, Action, "add", org)
-    return org
-
-
-@operation(router, "GET", "/", "action_list", Action, "view", kind="list", response=list[ActionOut])
-@paginate(PageNumberPagination)
-def action_list(request, filters: Query[ActionQuery]):
+def _listed(request, actions, filters: ActionQuery):
     """The actions the caller may see, with the same filters as the list page."""
     data = {k: str(v) if not isinstance(v, bool) else v for k, v in filters.dict().items() if v not in (None, False)}
     form = ActionFilter(data or None, user=request.auth)
     if form.is_bound and not form.is_valid():
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return form.filter_queryset(scoped(_actions(), request.auth, "view")).in_order()
+    return form.filter_queryset(actions).in_order()
 
 
-@operation(router, "POST", "/", "action_create", Action, "add", kind="create",
-           response={201: ActionOut, **ERRORS, 409: Message, 422: dict})
-def action_create(request, payload: ActionIn):
+def _create(request, payload: ActionIn):
     """Create an action by hand (needs the contributor role on the organisation)."""
-    org = _organisation_for(request, payload.organisation)
+    org = organisation_to_add(request.auth, Action, payload.organisation)
     fields = payload.dict(exclude={"organisation", "owner"})
     if fields["source_key"] and Action.objects.filter(
             organisation=org, source=fields["source"], source_key=fields["source_key"]).exists():
         raise HttpError(409, gettext("An action with this source key exists: raise it instead."))
     action = Action(**fields, organisation=org, owner=_owner(payload.owner, org), created_by=request.auth)
-    return Status(201, save_checked(action, request.auth, "add"))
+    return save_checked(action, request.auth, "add")
 
 
-@operation(router, "POST", "/raise", "action_raise", Action, "add", kind="create",
-           response={200: RaiseOut, 201: RaiseOut, **ERRORS, 422: dict})
-def action_raise(request, payload: RaiseIn):
-    """The producers' hook, for scripts: idempotent on (organisation, source, source_key); 201 when created,
-    200 with the existing action otherwise (a done one is reopened)."""
-    org = _organisation_for(request, payload.organisation)
-    action, created = services.raise_action(
-        organisation=org, source=payload.source, source_key=payload.source_key, title=payload.title,
-        description=payload.description, priority=payload.priority, due=payload.due, user=request.auth)
-    action = _actions().get(pk=action.pk)
-    action.created = created
-    return Status(201 if created else 200, action)
-
-
-@operation(router, "GET", "/{uuid:uuid}", "action_get", Action, "view", response={200: ActionDetailOut, **ERRORS})
-def action_get(request, uuid):
-    """An action with its journal."""
-    return get_scoped(_actions(), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "PATCH", "/{uuid:uuid}", "action_update", Action, "change",
-           response={200: ActionOut, **ERRORS, 409: Message, 422: dict})
-def action_update(request, uuid, payload: PatchDict[ActionPatch]):
+def _change(request, action: Action, fields: dict):
     """Change the given fields; a status change follows the allowed transitions and is journalled."""
-    action = get_scoped(_actions(), request.auth, "change", uuid=uuid)
     if action.merged_into_id:
         raise HttpError(409, gettext("A merged action cannot be changed."))
-    fields = dict(payload)
     status = fields.pop("status", None)
     if "owner" in fields:
         fields["owner"] = _owner(fields["owner"], action.organisation)
@@ -118,18 +80,38 @@ def action_update(request, uuid, payload: PatchDict[ActionPatch]):
     if fields:
         save_checked(action, request.auth, "change", update_fields=[*fields, "updated_at"])
     if status is not None:
-        try:
+        with refusals({services.Refused: 409, ValueError: 409}):
             services.change_status(action, status, request.auth)
-        except (services.Refused, ValueError) as exc:
-            raise HttpError(409, str(exc)) from None
-    return _actions().get(pk=action.pk)
+    return ACTIONS.get(pk=action.pk)
 
 
-@operation(router, "POST", "/{uuid:uuid}/notes", "action_note_add", Action, "change",
+crud(router, Action, "", "action", ActionOut, detail=ActionDetailOut, queryset=ACTIONS, filters=ActionQuery,
+     listed=_listed, create=(ActionIn, _create), change=(PatchDict[ActionPatch], _change), change_verb="update",
+     docs={"list": _listed.__doc__, "create": _create.__doc__, "get": "An action with its journal.",
+           "update": _change.__doc__},
+     errors={"create": {409: Message}, "update": {409: Message}})
+
+
+# Raising stays custom: the producers' idempotent hook answers 200 with the action it found.
+@operation(router, "POST", "/raise", "action_raise", Action, "add", kind="create",
+           response={200: RaiseOut, 201: RaiseOut, **ERRORS, 422: dict})
+def action_raise(request, payload: RaiseIn):
+    """The producers' hook, for scripts: idempotent on (organisation, source, source_key); 201 when created,
+    200 with the existing action otherwise (a done one is reopened)."""
+    org = organisation_to_add(request.auth, Action, payload.organisation)
+    action, created = services.raise_action(
+        organisation=org, source=payload.source, source_key=payload.source_key, title=payload.title,
+        description=payload.description, priority=payload.priority, due=payload.due, user=request.auth)
+    action = ACTIONS.get(pk=action.pk)
+    action.created = created
+    return Status(201 if created else 200, action)
+
+
+@operation(router, "POST", "/{uuid:uuid}/notes", "action_note_add", Action, "change", queryset=ACTIONS,
            response={201: NoteOut, **ERRORS, 422: dict})
-def action_note_add(request, uuid, payload: NoteIn):
+def action_note_add(request, action, payload: NoteIn):
     """Append a progress note to the action's journal."""
-    action = get_scoped(_actions(), request.auth, "change", uuid=uuid)
+    # Custom: a note is appended to the journal through services.note, not a field of the action.
     if not payload.text.strip():
         raise HttpError(422, gettext("A note cannot be empty."))
     return Status(201, services.note(action, payload.text.strip(), request.auth))
@@ -137,9 +119,10 @@ def action_note_add(request, uuid, payload: NoteIn):
 
 @operation(router, "GET", "/deadlines", "deadline_status_list", DeadlineCompletion, "view", kind="list",
            response={200: list[DeadlineStatusOut], **ERRORS})
-def deadline_status_list(request, query: Query[DeadlineQuery]):
+def deadline_status_list(request, _completions, query: Query[DeadlineQuery]):
     """Status (done, due, late) of each programme deadline for the visible organisations it applies to;
-    `limit`/`offset` page through organisations (at most 200 at a time)."""
+    `limit`/`offset` page through organisations (at most 200 at a time).
+    Custom: rows are per visible organisation and deadline, not the completions the declaration hands."""
     organisations = services.applicable_organisations(visible_organisations(request.auth))
     if query.organisation is not None:
         root = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=query.organisation)

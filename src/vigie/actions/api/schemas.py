@@ -5,6 +5,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+from vigie.core.schemas import TenantOut, username_of, uuid_of
+
 from ..models import Priority, Source
 
 
@@ -13,14 +15,10 @@ class NoteOut(Schema):
     at: datetime.datetime
     text: str
 
-    @staticmethod
-    def resolve_author(obj) -> str | None:
-        return obj.author.username if obj.author_id else None
+    resolve_author = username_of("author")
 
 
-class ActionOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ActionOut(TenantOut):
     organisation_name: str
     title: str
     description: str
@@ -38,28 +36,17 @@ class ActionOut(Schema):
     merged_into: UUID | None
 
     @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
     def resolve_organisation_name(obj) -> str:
         return obj.organisation.name
 
-    @staticmethod
-    def resolve_owner(obj) -> UUID | None:
-        return obj.owner.uuid if obj.owner_id else None
-
-    @staticmethod
-    def resolve_owner_username(obj) -> str | None:
-        return obj.owner.username if obj.owner_id else None
+    resolve_owner = uuid_of("owner")
+    resolve_owner_username = username_of("owner")
 
     @staticmethod
     def resolve_overdue(obj) -> bool:
         return obj.is_overdue()
 
-    @staticmethod
-    def resolve_merged_into(obj) -> UUID | None:
-        return obj.merged_into.uuid if obj.merged_into_id else None
+    resolve_merged_into = uuid_of("merged_into")
 
 
 class ActionDetailOut(ActionOut):

@@ -1,5 +1,6 @@
 """Compliance API: frameworks (read), assessments (list, get, create, answers), evidence (list, get,
-upload, metadata). Tenant objects go through scoped()/get_scoped(); frameworks are reference data."""
+upload, metadata). Tenant objects are fetched by each operation's declaration (core.api); frameworks are
+reference data."""
 
 import base64
 import binascii
@@ -8,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext
-from ninja import PatchDict, Router, Status
+from ninja import PatchDict, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.api import get_scoped, not_found, operation, require_role_at, save_checked
+from vigie.core.api import ERRORS, crud, not_found, operation, organisation_to_add, refusals, save_checked
 from vigie.core.schemas import Message
-from vigie.core.scoping import can, scoped
-from vigie.organisations.models import Organisation
+from vigie.core.scoping import can
 
 from .. import services
 from ..models import Answer, Assessment, Evidence, FrameworkVersion
@@ -33,14 +33,9 @@ from .schemas import (
     FrameworkVersionOut,
 )
 
-ERRORS = {403: Message, 404: Message}
 LIBRARY = "programme reference data (framework texts), the same for every organisation; no tenant data"
 
 router = Router(tags=["compliance"])
-
-
-def _refused(exc: Exception, status: int = 409) -> HttpError:
-    return HttpError(status, str(exc))
 
 
 # --- frameworks -----------------------------------------------------------------------------------------------
@@ -66,8 +61,9 @@ def framework_get(request, uuid):
 # --- assessments ----------------------------------------------------------------------------------------------
 
 
-def _assessments():
-    return Assessment.objects.select_related("organisation", "version__framework")
+# Assessments stay custom: a read shows the answers and the score computed now, a write goes through
+# services.create_assessment / patch_answers.
+ASSESSMENTS = Assessment.objects.select_related("organisation", "version__framework")
 
 
 def _detail(assessment: Assessment) -> Assessment:
@@ -78,10 +74,9 @@ def _detail(assessment: Assessment) -> Assessment:
 
 
 @operation(router, "GET", "/assessments", "compliance_assessment_list", Assessment, "view", kind="list",
-           response=list[AssessmentOut])
+           queryset=ASSESSMENTS, response=list[AssessmentOut])
 @paginate(PageNumberPagination)
-def assessment_list(request, framework: str | None = None, status: str | None = None):
-    assessments = scoped(_assessments(), request.auth, "view")
+def assessment_list(request, assessments, framework: str | None = None, status: str | None = None):
     if framework:
         assessments = assessments.filter(version__framework__key=framework)
     if status:
@@ -93,8 +88,7 @@ def assessment_list(request, framework: str | None = None, status: str | None = 
            response={201: AssessmentDetail, **ERRORS, 422: dict})
 def assessment_create(request, payload: AssessmentIn):
     """A draft assessment of `organisation` against a framework (its latest version unless `version`)."""
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
-    require_role_at(request.auth, Assessment, "add", organisation)
+    organisation = organisation_to_add(request.auth, Assessment, payload.organisation)
     versions = FrameworkVersion.objects.filter(framework__key=payload.framework).order_by("-loaded_at")
     version = versions.filter(version=payload.version).first() if payload.version else versions.first()
     if version is None:
@@ -108,54 +102,67 @@ def assessment_create(request, payload: AssessmentIn):
 
 
 @operation(router, "GET", "/assessments/{uuid:uuid}", "compliance_assessment_get", Assessment, "view",
-           response={200: AssessmentDetail, **ERRORS})
-def assessment_get(request, uuid):
+           queryset=ASSESSMENTS, response={200: AssessmentDetail, **ERRORS})
+def assessment_get(request, assessment):
     """The assessment, its answers and its score as computed now."""
-    return _detail(get_scoped(_assessments(), request.auth, "view", uuid=uuid))
+    return _detail(assessment)
 
 
 @operation(router, "PATCH", "/assessments/{uuid:uuid}/answers", "compliance_assessment_answers", Assessment,
-           "change", response={200: list[AnswerOut], **ERRORS, 409: Message, 422: dict})
-def assessment_answers(request, uuid, payload: AnswersPatch):
+           "change", queryset=ASSESSMENTS, response={200: list[AnswerOut], **ERRORS, 409: Message, 422: dict})
+def assessment_answers(request, assessment, payload: AnswersPatch):
     """Set answers by requirement code (status, score, comment), all or nothing; clears their review."""
-    assessment = get_scoped(_assessments(), request.auth, "change", uuid=uuid)
-    try:
+    with refusals({services.Refused: 409}):
         saved = services.patch_answers(assessment, [a.dict(exclude_unset=True) for a in payload.answers],
                                        request.auth)
-    except services.Refused as exc:
-        raise _refused(exc) from None
     return Answer.objects.filter(pk__in=[a.pk for a in saved]).select_related("requirement", "reviewed_by")
 
 
 # --- evidence -------------------------------------------------------------------------------------------------
 
 
-def _evidence():
-    return Evidence.objects.select_related("organisation").prefetch_related("targets")
+EVIDENCE = Evidence.objects.select_related("organisation").prefetch_related("targets")
+
+
+class EvidenceQuery(Schema):
+    requirement: str | None = None
 
 
 def _references(values: list[str]) -> list[tuple[str, str]]:
     return services.parse_references(",".join(values))
 
 
-@operation(router, "GET", "/evidence", "compliance_evidence_list", Evidence, "view", kind="list",
-           response=list[EvidenceOut])
-@paginate(PageNumberPagination)
-def evidence_list(request, requirement: str | None = None):
+def _tagged(request, items, filters: EvidenceQuery):
     """Evidence files the caller may see; `requirement=care-d2:D2.P1` keeps those tagged with it."""
-    items = scoped(_evidence(), request.auth, "view")
-    if requirement and ":" in requirement:
-        key, _sep, code = requirement.partition(":")
+    if filters.requirement and ":" in filters.requirement:
+        key, _sep, code = filters.requirement.partition(":")
         items = items.filter(targets__framework_key=key, targets__code=code)
     return items
 
 
+def _change(request, evidence: Evidence, fields: dict):
+    """Change the metadata of a file: title, description, date, requirements it proves."""
+    references = _references(fields.pop("requirements")) if "requirements" in fields else None
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(evidence, name, value)
+        save_checked(evidence, request.auth, "change", update_fields=list(fields) or None)
+        if references is not None:
+            services.set_references(evidence, references)
+    return EVIDENCE.get(pk=evidence.pk)
+
+
+crud(router, Evidence, "/evidence", "compliance_evidence", EvidenceOut, queryset=EVIDENCE, filters=EvidenceQuery,
+     listed=_tagged, change=(PatchDict[EvidencePatch], _change), change_verb="update",
+     docs={"list": _tagged.__doc__, "update": _change.__doc__})
+
+
+# Uploading stays custom: the file comes base64-encoded and is checked (type, size) as the page checks it.
 @operation(router, "POST", "/evidence", "compliance_evidence_create", Evidence, "add", kind="create",
            response={201: EvidenceOut, **ERRORS, 422: dict})
 def evidence_create(request, payload: EvidenceIn):
     """Upload a file (base64) with its metadata; its type and size are checked as for the page."""
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
-    require_role_at(request.auth, Evidence, "add", organisation)
+    organisation = organisation_to_add(request.auth, Evidence, payload.organisation)
     try:
         content = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
@@ -168,29 +175,8 @@ def evidence_create(request, payload: EvidenceIn):
         )
     except UploadRefused as exc:
         raise ValidationError({"content_base64": str(exc)}) from None
-    return Status(201, _evidence().get(pk=evidence.pk))
+    return Status(201, EVIDENCE.get(pk=evidence.pk))
 
-
-@operation(router, "GET", "/evidence/{uuid:uuid}", "compliance_evidence_get", Evidence, "view",
-           response={200: EvidenceOut, **ERRORS})
-def evidence_get(request, uuid):
-    return get_scoped(_evidence(), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "PATCH", "/evidence/{uuid:uuid}", "compliance_evidence_update", Evidence, "change",
-           response={200: EvidenceOut, **ERRORS, 422: dict})
-def evidence_update(request, uuid, payload: PatchDict[EvidencePatch]):
-    """Change the metadata of a file: title, description, date, requirements it proves."""
-    evidence = get_scoped(_evidence(), request.auth, "change", uuid=uuid)
-    fields = dict(payload)
-    references = _references(fields.pop("requirements")) if "requirements" in fields else None
-    with transaction.atomic():
-        for name, value in fields.items():
-            setattr(evidence, name, value)
-        save_checked(evidence, request.auth, "change", update_fields=list(fields) or None)
-        if references is not None:
-            services.set_references(evidence, references)
-    return _evidence().get(pk=evidence.pk)
 
 from .declarations import router as declarations_router  # noqa: E402  (declarations, trajectories)
 

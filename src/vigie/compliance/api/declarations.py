@@ -12,20 +12,17 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.api import get_scoped, operation, require_fresh_second_factor
+from vigie.core.api import ERRORS, get_scoped, operation, refusals, require_fresh_second_factor
 from vigie.core.models import Job
-from vigie.core.schemas import JobOut, Message
-from vigie.core.scoping import can, scoped
+from vigie.core.schemas import JobOut, Message, TenantOut
 from vigie.organisations.models import Organisation
 
 from .. import declarations as service
 from ..evidence_pack import launch
 from ..models import Declaration
 
-ERRORS = {403: Message, 404: Message}
 CALLS = "programme reference data (funding calls and their dates), the same for every organisation"
 
 router = Router(tags=["declarations"])
@@ -67,9 +64,7 @@ class TransitionOut(Schema):
         return obj.actor_name
 
 
-class DeclarationOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class DeclarationOut(TenantOut):
     call: str
     framework: str
     version: str
@@ -80,10 +75,6 @@ class DeclarationOut(Schema):
     note: str
     created_at: datetime
     updated_at: datetime
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
     @staticmethod
     def resolve_call(obj) -> str:
@@ -128,8 +119,9 @@ class PaymentIn(StepIn):
     amount_paid: Decimal | None = None
 
 
-def _declarations():
-    return Declaration.objects.select_related("organisation", "call", "version__framework")
+DECLARATIONS = Declaration.objects.select_related("organisation", "call", "version__framework")
+# The workflow's refusals: a step the caller's side may not take (403), one the workflow does not allow now (409).
+REFUSALS = {service.NotAllowed: 403, service.Refused: 409}
 
 
 @operation(router, "GET", "/funding-calls", "compliance_funding_call_list", None, "", kind="exempt", reason=CALLS,
@@ -139,11 +131,11 @@ def funding_call_list(request):
     return service.calls()
 
 
+# Dossiers stay custom: preparing one and every later step go through the workflow service (declarations.py).
 @operation(router, "GET", "/declarations", "compliance_declaration_list", Declaration, "view", kind="list",
-           response=list[DeclarationOut])
+           queryset=DECLARATIONS, response=list[DeclarationOut])
 @paginate(PageNumberPagination)
-def declaration_list(request, status: str | None = None, call: str | None = None):
-    items = scoped(_declarations(), request.auth, "view")
+def declaration_list(request, items, status: str | None = None, call: str | None = None):
     if status:
         items = items.filter(status=status)
     if call:
@@ -159,104 +151,63 @@ def declaration_create(request, payload: DeclarationIn):
     call = service.calls().filter(key=payload.call).first()
     if call is None:
         raise ValidationError({"call": gettext("Unknown funding call %(call)s.") % {"call": payload.call}})
-    try:
+    with refusals(REFUSALS):
         declaration = service.prepare(organisation=organisation, call=call, user=request.auth,
                                       reference=payload.reference, amount_requested=payload.amount_requested,
                                       note=payload.note)
-    except service.NotAllowed as exc:
-        raise HttpError(403, str(exc)) from None
-    except service.Refused as exc:
-        raise HttpError(409, str(exc)) from None
-    return Status(201, _declarations().get(pk=declaration.pk))
+    return Status(201, DECLARATIONS.get(pk=declaration.pk))
 
 
 @operation(router, "GET", "/declarations/{uuid:uuid}", "compliance_declaration_get", Declaration, "view",
-           response={200: DeclarationDetail, **ERRORS})
-def declaration_get(request, uuid):
+           queryset=DECLARATIONS, response={200: DeclarationDetail, **ERRORS})
+def declaration_get(request, declaration):
     """The dossier, its history (date, actor, comment of every step) and its next step."""
-    return get_scoped(_declarations(), request.auth, "view", uuid=uuid)
-
-
-def _step(request, uuid, name: str, payload, **options):
-    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
-    try:
-        service.require_side(declaration, request.auth)
-        service.take(declaration, name, request.auth, payload.comment, **options)
-    except service.NotAllowed as exc:
-        raise HttpError(403, str(exc)) from None
-    except service.Refused as exc:
-        raise HttpError(409, str(exc)) from None
-    return _declarations().get(pk=declaration.pk)
+    return declaration
 
 
 STEP_RESPONSES = {200: DeclarationDetail, **ERRORS, 409: Message}
+STEPS = (  # each step of the workflow: its name (and URL), who takes it, what it sends
+    ("submit", "Prepared → submitted; by a manager of the candidate.", StepIn),
+    ("validate", "Submitted → validated; by the ARS of the candidate's region.", StepIn),
+    ("declare", "Validated → objectives declared; by a manager of the candidate.", StepIn),
+    ("verify", "Objectives declared → verified; by the ARS of the candidate's region.", StepIn),
+    ("pay", "Verified → paid, with the amount paid; by the ARS or the national level.", PaymentIn),
+    ("return", "Submitted → prepared, or objectives declared → validated: the ARS returns the dossier to the "
+               "establishment; the comment (what to redo) is required.", StepIn),
+)
 
 
-@operation(router, "POST", "/declarations/{uuid:uuid}/submit", "compliance_declaration_submit", Declaration,
-           "view", workflow=True, response=STEP_RESPONSES)
-def declaration_submit(request, uuid, payload: StepIn):
-    """Prepared → submitted; by a manager of the candidate."""
-    return _step(request, uuid, "submit", payload)
+def _declare_step(name: str, doc: str, body: type[StepIn]) -> None:
+    """POST /declarations/{uuid}/<name>: the service decides whether the caller's side may take the step."""
+    def take(request, declaration, payload: body):
+        with refusals(REFUSALS):
+            service.require_side(declaration, request.auth)
+            service.take(declaration, name, request.auth, payload.comment, **payload.dict(exclude={"comment"}))
+        return DECLARATIONS.get(pk=declaration.pk)
+
+    take.__name__, take.__doc__ = f"declaration_{name}", doc
+    operation(router, "POST", f"/declarations/{{uuid:uuid}}/{name}", f"compliance_declaration_{name}", Declaration,
+              "view", workflow=True, queryset=DECLARATIONS, response=STEP_RESPONSES)(take)
 
 
-@operation(router, "POST", "/declarations/{uuid:uuid}/validate", "compliance_declaration_validate", Declaration,
-           "view", workflow=True, response=STEP_RESPONSES)
-def declaration_validate(request, uuid, payload: StepIn):
-    """Submitted → validated; by the ARS of the candidate's region."""
-    return _step(request, uuid, "validate", payload)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/declare", "compliance_declaration_declare", Declaration,
-           "view", workflow=True, response=STEP_RESPONSES)
-def declaration_declare(request, uuid, payload: StepIn):
-    """Validated → objectives declared; by a manager of the candidate."""
-    return _step(request, uuid, "declare", payload)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/verify", "compliance_declaration_verify", Declaration,
-           "view", workflow=True, response=STEP_RESPONSES)
-def declaration_verify(request, uuid, payload: StepIn):
-    """Objectives declared → verified; by the ARS of the candidate's region."""
-    return _step(request, uuid, "verify", payload)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/pay", "compliance_declaration_pay", Declaration, "view",
-           workflow=True, response=STEP_RESPONSES)
-def declaration_pay(request, uuid, payload: PaymentIn):
-    """Verified → paid, with the amount paid; by the ARS or the national level."""
-    return _step(request, uuid, "pay", payload, amount_paid=payload.amount_paid)
-
-
-@operation(router, "POST", "/declarations/{uuid:uuid}/return", "compliance_declaration_return", Declaration,
-           "view", workflow=True, response=STEP_RESPONSES)
-def declaration_return(request, uuid, payload: StepIn):
-    """Submitted → prepared, or objectives declared → validated: the ARS returns the dossier to the
-    establishment; the comment (what to redo) is required."""
-    return _step(request, uuid, "return", payload)
+for step in STEPS:
+    _declare_step(*step)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/comments", "compliance_declaration_comment", Declaration,
-           "view", workflow=True, response=STEP_RESPONSES)
-def declaration_comment(request, uuid, payload: StepIn):
+           "view", workflow=True, queryset=DECLARATIONS, response=STEP_RESPONSES)
+def declaration_comment(request, declaration, payload: StepIn):
     """A comment in the dossier's history, its status unchanged; by the candidate's managers or the ARS."""
-    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
-    try:
+    with refusals(REFUSALS):
         service.comment_on(declaration, request.auth, payload.comment)
-    except service.NotAllowed as exc:
-        raise HttpError(403, str(exc)) from None
-    except service.Refused as exc:
-        raise HttpError(409, str(exc)) from None
-    return _declarations().get(pk=declaration.pk)
+    return DECLARATIONS.get(pk=declaration.pk)
 
 
 @operation(router, "POST", "/declarations/{uuid:uuid}/evidence-pack", "compliance_declaration_evidence_pack",
-           Declaration, "view", response={202: JobOut, **ERRORS})
-def declaration_evidence_pack(request, uuid):
+           Declaration, "export", queryset=DECLARATIONS, response={202: JobOut, **ERRORS})
+def declaration_evidence_pack(request, declaration):
     """Build the evidence pack (ZIP) in the background; poll the job for its file. Needs a recent second
     factor from a browser session, and the right to export the dossier."""
-    declaration = get_scoped(_declarations(), request.auth, "view", uuid=uuid)
-    if not can(request.auth, "export", declaration):
-        raise HttpError(403, gettext("Your role does not allow exporting this dossier's evidence."))
     require_fresh_second_factor(request)
     job = launch(declaration, request.auth)
     return Status(202, Job.objects.select_related("organisation").get(pk=job.pk))

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from ninja import Schema
 
-
+from vigie.core.schemas import TenantOut, username_of, uuids_of
 
 
 class FrameworkVersionOut(Schema):
@@ -78,18 +78,11 @@ class AnswerOut(Schema):
     def resolve_code(obj) -> str:
         return obj.requirement.code
 
-    @staticmethod
-    def resolve_evidence(obj) -> list[UUID]:
-        return [e.uuid for e in obj.evidence.all()]
-
-    @staticmethod
-    def resolve_reviewed_by(obj) -> str | None:
-        return obj.reviewed_by.username if obj.reviewed_by_id else None
+    resolve_evidence = uuids_of("evidence")
+    resolve_reviewed_by = username_of("reviewed_by")
 
 
-class AssessmentOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class AssessmentOut(TenantOut):
     framework: str
     version: str
     version_uuid: UUID
@@ -98,10 +91,6 @@ class AssessmentOut(Schema):
     conditions: dict
     score: Decimal | None
     approved_at: datetime | None
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
     @staticmethod
     def resolve_framework(obj) -> str:
@@ -159,9 +148,7 @@ class AnswersPatch(Schema):
     answers: list[AnswerIn]
 
 
-class EvidenceOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class EvidenceOut(TenantOut):
     title: str
     description: str
     document_date: date
@@ -171,10 +158,6 @@ class EvidenceOut(Schema):
     sha256: str
     requirements: list[str]
     uploaded_at: datetime
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
     @staticmethod
     def resolve_requirements(obj) -> list[str]:

@@ -6,29 +6,16 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
-from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
 
-from vigie.core.api import get_scoped, not_found, operation, require_role_at
-from vigie.core.schemas import Message
-from vigie.core.scoping import can, scoped
+from vigie.core.api import ERRORS, create_from, crud, operation
+from vigie.core.schemas import TenantOut
 from vigie.organisations.models import Organisation
 
 from .. import trajectories as service
 from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators
 
-ERRORS = {403: Message, 404: Message}
 router = Router(tags=["trajectories"])
-
-
-class Owned(Schema):
-    uuid: UUID
-    organisation: UUID
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
 
 class ApplicationIn(Schema):
@@ -42,7 +29,7 @@ class ApplicationIn(Schema):
     note: str = ""
 
 
-class ApplicationOut(Owned):
+class ApplicationOut(TenantOut):
     name: str
     patient_record: bool
     means: list[str]
@@ -67,7 +54,7 @@ class IndicatorsIn(Schema):
     dmp_consulting: int | None = None
 
 
-class IndicatorsOut(Owned):
+class IndicatorsOut(TenantOut):
     year: int
     measured_on: date
     doctors_nurses: int
@@ -89,7 +76,7 @@ class BudgetIn(Schema):
     note: str = ""
 
 
-class BudgetOut(Owned):
+class BudgetOut(TenantOut):
     year: int
     total_budget: Decimal
     digital_budget: Decimal
@@ -126,91 +113,26 @@ class TrajectoryOut(Schema):
     budgets: list[BudgetOut]
 
 
-def _create(request, model, payload):
-    """Build from the payload, validate with the model's rules (422 on refusal) and save, all or nothing."""
-    data = payload.dict()
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=data.pop("organisation"))
-    require_role_at(request.auth, model, "add", organisation)
-    obj = model(organisation=organisation, **data)
-    if model is BudgetDeclaration:
-        obj.declared_by = request.auth
-    with transaction.atomic():
-        obj.full_clean()
-        obj.save()
-        if not can(request.auth, "add", obj):
-            raise not_found()
-    return Status(201, obj)
-
-
-def _owned(model):
-    return model.objects.select_related("organisation")
-
-
-@operation(router, "GET", "/applications", "compliance_identity_application_list", IdentityApplication, "view",
-           kind="list", response=list[ApplicationOut])
-@paginate(PageNumberPagination)
-def application_list(request):
-    return scoped(_owned(IdentityApplication), request.auth, "view")
-
-
-@operation(router, "POST", "/applications", "compliance_identity_application_create", IdentityApplication, "add",
-           kind="create", response={201: ApplicationOut, **ERRORS, 422: dict})
-def application_create(request, payload: ApplicationIn):
-    """An application and its identification means (cps, e_cps, fido, otp, password)."""
-    return _create(request, IdentityApplication, payload)
-
-
-@operation(router, "GET", "/applications/{uuid:uuid}", "compliance_identity_application_get", IdentityApplication,
-           "view", response={200: ApplicationOut, **ERRORS})
-def application_get(request, uuid):
-    return get_scoped(_owned(IdentityApplication), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "GET", "/indicators", "compliance_identity_indicators_list", IdentityIndicators, "view",
-           kind="list", response=list[IndicatorsOut])
-@paginate(PageNumberPagination)
-def indicators_list(request):
-    return scoped(_owned(IdentityIndicators), request.auth, "view")
-
-
-@operation(router, "POST", "/indicators", "compliance_identity_indicators_create", IdentityIndicators, "add",
-           kind="create", response={201: IndicatorsOut, **ERRORS, 422: dict})
-def indicators_create(request, payload: IndicatorsIn):
-    """The counts of one year: populations, their two-factor users, DMP consent and consultation."""
-    return _create(request, IdentityIndicators, payload)
-
-
-@operation(router, "GET", "/indicators/{uuid:uuid}", "compliance_identity_indicators_get", IdentityIndicators,
-           "view", response={200: IndicatorsOut, **ERRORS})
-def indicators_get(request, uuid):
-    return get_scoped(_owned(IdentityIndicators), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "GET", "/budgets", "compliance_budget_list", BudgetDeclaration, "view", kind="list",
-           response=list[BudgetOut])
-@paginate(PageNumberPagination)
-def budget_list(request):
-    return scoped(_owned(BudgetDeclaration), request.auth, "view")
-
-
-@operation(router, "POST", "/budgets", "compliance_budget_create", BudgetDeclaration, "add", kind="create",
-           response={201: BudgetOut, **ERRORS, 422: dict})
-def budget_create(request, payload: BudgetIn):
-    """Total, digital and cyber budgets of a year; the share is compared with the 2 % target."""
-    return _create(request, BudgetDeclaration, payload)
-
-
-@operation(router, "GET", "/budgets/{uuid:uuid}", "compliance_budget_get", BudgetDeclaration, "view",
-           response={200: BudgetOut, **ERRORS})
-def budget_get(request, uuid):
-    return get_scoped(_owned(BudgetDeclaration), request.auth, "view", uuid=uuid)
+crud(router, IdentityApplication, "/applications", "compliance_identity_application", ApplicationOut,
+     queryset=IdentityApplication.objects.select_related("organisation"),
+     create=(ApplicationIn, lambda request, payload: create_from(request, IdentityApplication, payload)),
+     docs={"create": "An application and its identification means (cps, e_cps, fido, otp, password)."})
+crud(router, IdentityIndicators, "/indicators", "compliance_identity_indicators", IndicatorsOut,
+     queryset=IdentityIndicators.objects.select_related("organisation"),
+     create=(IndicatorsIn, lambda request, payload: create_from(request, IdentityIndicators, payload)),
+     docs={"create": "The counts of one year: populations, their two-factor users, DMP consent and consultation."})
+crud(router, BudgetDeclaration, "/budgets", "compliance_budget", BudgetOut,
+     queryset=BudgetDeclaration.objects.select_related("organisation"),
+     create=(BudgetIn, lambda request, payload: create_from(request, BudgetDeclaration, payload,
+                                                            declared_by=request.auth)),
+     docs={"create": "Total, digital and cyber budgets of a year; the share is compared with the 2 % target."})
 
 
 @operation(router, "GET", "/organisations/{uuid:uuid}", "compliance_trajectory_get", Organisation, "view",
            response={200: TrajectoryOut, **ERRORS})
-def trajectory_get(request, uuid):
-    """An organisation's gaps to the HospiConnect targets, year by year, and its budget history."""
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=uuid)
+def trajectory_get(request, organisation):
+    """An organisation's gaps to the HospiConnect targets, year by year, and its budget history.
+    Custom: computed from the organisation's records, not a stored object."""
     gaps = [
         {"year": year.year, "metric": g.target.metric, "code": g.target.code, "target": g.target.minimum,
          "measured": g.value, "measured_in": g.measured_in, "gap": g.gap, "confidence": g.target.confidence,

@@ -1,16 +1,14 @@
 """The continuity API: activities (BIA, with derived DMIA/PDMA/RTO/RPO), restore tests, recovery scenarios
 (run as a job); components, applications and backup plans are in api/inventory.py. Writes go through the pages'
-forms (api/forms.py). Every queryset goes through scoped()."""
+forms (api/forms.py). Each model's CRUD is core.api.crud's."""
 
 from datetime import date, datetime
 from uuid import UUID
 
 from ninja import PatchDict, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.api import get_scoped, operation
-from vigie.core.schemas import JobOut, Message
-from vigie.core.scoping import scoped
+from vigie.core.api import ERRORS, crud, get_scoped, operation
+from vigie.core.schemas import JobOut, TenantOut, uuid_of, uuids_of
 
 from .. import planning, services
 from ..forms import ActivityForm, RestoreTestForm
@@ -18,14 +16,11 @@ from ..models import Activity, BackupPlan, Category, RestoreTest, Scenario
 from . import forms as api_forms
 from .inventory import router as inventory_router
 
-ERRORS = {403: Message, 404: Message}
 router = Router(tags=["continuity"])
 router.add_router("", inventory_router)  # components, applications, backup plans
 
 
-class ActivityOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ActivityOut(TenantOut):
     name: str
     category: str
     critical: bool
@@ -43,21 +38,8 @@ class ActivityOut(Schema):
     applications: list[UUID]
     url: str
 
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
-    def resolve_sites(obj) -> list[UUID]:
-        return [s.uuid for s in obj.sites.all()]
-
-    @staticmethod
-    def resolve_applications(obj) -> list[UUID]:
-        return [a.uuid for a in obj.applications.all()]
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
+    resolve_sites = uuids_of("sites")
+    resolve_applications = uuids_of("applications")
 
 
 class ActivityFields(Schema):
@@ -79,9 +61,7 @@ class ActivityIn(ActivityFields):
     organisation: UUID
 
 
-class RestoreTestOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class RestoreTestOut(TenantOut):
     plan: UUID
     tested_on: date
     scope: str
@@ -97,13 +77,7 @@ class RestoreTestOut(Schema):
     rpo_ok: bool | None
     url: str
 
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
-    def resolve_plan(obj) -> UUID:
-        return obj.plan.uuid
+    resolve_plan = uuid_of("plan")
 
     @staticmethod
     def resolve_rto_ok(obj) -> bool | None:
@@ -112,10 +86,6 @@ class RestoreTestOut(Schema):
     @staticmethod
     def resolve_rpo_ok(obj) -> bool | None:
         return services.comparison_of(obj)["rpo_ok"]
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
 
 
 class RestoreTestIn(Schema):
@@ -133,9 +103,7 @@ class RestoreTestIn(Schema):
     notes: str = ""
 
 
-class ScenarioOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ScenarioOut(TenantOut):
     name: str
     builtin: str
     method: str
@@ -143,93 +111,37 @@ class ScenarioOut(Schema):
     result: dict
     url: str
 
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
-
-def _activities():
-    return Activity.objects.select_related("organisation").prefetch_related("applications", "sites")
+crud(router, Activity, "/activities", "continuity_activity", ActivityOut,
+     queryset=Activity.objects.select_related("organisation").prefetch_related("applications", "sites"),
+     create=(ActivityIn, api_forms.creator(Activity, ActivityForm)),
+     change=(PatchDict[ActivityFields], api_forms.changer(ActivityForm)),
+     docs={"list": "BIA activities the caller may see, with their derived DMIA, PDMA, RTO and RPO (hours).",
+           "create": "Create an activity of the BIA (contributor role); impacts are rated on its page or in the "
+                     "workbook.",
+           "patch": "Change the fields sent; `applications` sent replaces the links (a cycle answers 422 naming it)."})
 
 
-@operation(router, "GET", "/activities", "continuity_activity_list", Activity, "view", kind="list",
-           response=list[ActivityOut])
-@paginate(PageNumberPagination)
-def activity_list(request):
-    """BIA activities the caller may see, with their derived DMIA, PDMA, RTO and RPO (hours)."""
-    return scoped(_activities(), request.auth, "view")
-
-
-@operation(router, "GET", "/activities/{uuid:uuid}", "continuity_activity_get", Activity, "view",
-           response={200: ActivityOut, **ERRORS})
-def activity_get(request, uuid):
-    return get_scoped(_activities(), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "POST", "/activities", "continuity_activity_create", Activity, "add", kind="create",
-           response={201: ActivityOut, **ERRORS, 422: dict})
-def activity_create(request, payload: ActivityIn):
-    """Create an activity of the BIA (contributor role); impacts are rated on its page or in the workbook."""
-    return Status(201, api_forms.create(request.auth, Activity, ActivityForm, payload.organisation,
-                                        payload.dict(exclude={"organisation"}, exclude_unset=True)))
-
-
-@operation(router, "PATCH", "/activities/{uuid:uuid}", "continuity_activity_patch", Activity, "change",
-           response={200: ActivityOut, **ERRORS, 422: dict})
-def activity_patch(request, uuid, payload: PatchDict[ActivityFields]):
-    """Change the fields sent; `applications` sent replaces the links (a cycle answers 422 naming it)."""
-    return api_forms.change(request.auth, get_scoped(_activities(), request.auth, "change", uuid=uuid),
-                            ActivityForm, payload)
-
-
-def _tests():
-    return RestoreTest.objects.select_related("organisation", "plan__component", "plan__application")
-
-
-@operation(router, "GET", "/restore-tests", "continuity_test_list", RestoreTest, "view", kind="list",
-           response=list[RestoreTestOut])
-@paginate(PageNumberPagination)
-def test_list(request):
-    return services.Evaluated(scoped(_tests(), request.auth, "view"), services.comparisons)
-
-
-@operation(router, "GET", "/restore-tests/{uuid:uuid}", "continuity_test_get", RestoreTest, "view",
-           response={200: RestoreTestOut, **ERRORS})
-def test_get(request, uuid):
-    return get_scoped(_tests(), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "POST", "/restore-tests", "continuity_test_create", RestoreTest, "add", kind="create",
-           response={201: RestoreTestOut, **ERRORS, 422: dict})
-def test_create(request, payload: RestoreTestIn):
-    """Record a restore test of a backup plan (contributor role on the plan)."""
+def _new_test(request, payload: RestoreTestIn):
+    """A restore test of a backup plan the payload names (contributor role on the plan)."""
     plan = get_scoped(BackupPlan.objects.select_related("organisation"), request.auth, "change", uuid=payload.plan)
     form = api_forms.bound_form(RestoreTestForm, RestoreTest(organisation=plan.organisation, plan=plan),
                                 payload.dict(exclude={"plan"}, exclude_unset=True))
-    return Status(201, api_forms.save(form, request.auth, "add"))
+    return api_forms.save(form, request.auth, "add")
 
 
-@operation(router, "GET", "/scenarios", "continuity_scenario_list", Scenario, "view", kind="list",
-           response=list[ScenarioOut])
-@paginate(PageNumberPagination)
-def scenario_list(request):
-    return scoped(Scenario.objects.select_related("organisation"), request.auth, "view")
-
-
-@operation(router, "GET", "/scenarios/{uuid:uuid}", "continuity_scenario_get", Scenario, "view",
-           response={200: ScenarioOut, **ERRORS})
-def scenario_get(request, uuid):
-    """A scenario and its last computed plan: activities' predicted recovery vs DMIA, runbook, losses."""
-    return get_scoped(Scenario.objects.select_related("organisation"), request.auth, "view", uuid=uuid)
+crud(router, RestoreTest, "/restore-tests", "continuity_test", RestoreTestOut,
+     queryset=RestoreTest.objects.select_related("organisation", "plan__component", "plan__application"),
+     listed=lambda request, tests: services.Evaluated(tests, services.comparisons), create=(RestoreTestIn, _new_test),
+     docs={"create": "Record a restore test of a backup plan (contributor role on the plan)."})
+crud(router, Scenario, "/scenarios", "continuity_scenario", ScenarioOut,
+     queryset=Scenario.objects.select_related("organisation"),
+     docs={"get": "A scenario and its last computed plan: activities' predicted recovery vs DMIA, runbook, losses."})
 
 
 @operation(router, "POST", "/scenarios/{uuid:uuid}/run", "continuity_scenario_run", Scenario, "change",
-           response={202: JobOut, **ERRORS})
-def scenario_run(request, uuid):
-    """Compute the recovery plan in the background; answers the job to poll (`/api/jobs/{uuid}`)."""
-    scenario = get_scoped(Scenario.objects.select_related("organisation"), request.auth, "change", uuid=uuid)
+           queryset=Scenario.objects.select_related("organisation"), response={202: JobOut, **ERRORS})
+def scenario_run(request, scenario):
+    """Compute the recovery plan in the background; answers the job to poll (`/api/jobs/{uuid}`).
+    Custom: it starts a job rather than changing fields."""
     return Status(202, planning.start(scenario, request.auth))

@@ -6,14 +6,9 @@ from enum import Enum
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.forms import ModelChoiceField
-from django.utils.translation import gettext
-from ninja.errors import HttpError
 
-from vigie.core.api import get_scoped, not_found, require_role_at
-from vigie.organisations.models import Organisation
+from vigie.core.api import not_found, organisation_to_add
 
 from .. import saving
 
@@ -68,26 +63,18 @@ def save(form, user, action: str):
         raise not_found() from None
 
 
-def delete(obj) -> None:
-    """Delete as the pages do: refused (409, nothing deleted) while something else still protects it."""
-    name = str(obj)
-    try:
-        with transaction.atomic():
-            obj.delete()
-    except ProtectedError:
-        raise HttpError(409, gettext("“%(name)s” is still used elsewhere and cannot be deleted.") % {"name": name}) \
-            from None
+def creator(model, form_class):
+    """crud()'s `make` for `model`: create through the page's form on the organisation the payload names,
+    which the caller sees (404) and may add to (403)."""
+    def make(request, payload):
+        org = organisation_to_add(request.auth, model, payload.organisation)
+        fields = {**payload.dict(exclude={"organisation"}, exclude_unset=True), "organisation": org.pk}
+        return save(bound_form(form_class, model(), fields, user=request.auth, organisation=org), request.auth, "add")
+    return make
 
 
-def create(user, model, form_class, organisation_uuid: UUID, fields: dict):
-    """Create through the page's form on an organisation the caller sees (404) and may add to (403); the
-    saved object, for a 201."""
-    org = get_scoped(Organisation.objects.all(), user, "view", uuid=organisation_uuid)
-    require_role_at(user, model, "add", org)
-    form = bound_form(form_class, model(), {**fields, "organisation": org.pk}, user=user, organisation=org)
-    return save(form, user, "add")
-
-
-def change(user, obj, form_class, fields: dict):
-    """Change the fields sent through the page's form."""
-    return save(bound_form(form_class, obj, fields, user=user), user, "change")
+def changer(form_class):
+    """crud()'s `apply`: change the fields sent through the page's form."""
+    def apply(request, obj, fields: dict):
+        return save(bound_form(form_class, obj, fields, user=request.auth), request.auth, "change")
+    return apply

@@ -1,8 +1,9 @@
 """Exercises API (mounted under /api/exercises/): exercises (list, get, create, patch), the scenario library
 (read), inject release and hold (animators), observer entries.
 
-Every lookup goes through get_scoped(); rules live in the models and the services (run, validity), the
-schemas describe shape only.
+Each operation's declaration fetches its object (core.api); rules live in the models and the services (run,
+validity), the schemas describe shape only. Not core.api.crud: the lists are not paged (newest 500) and a
+refused write answers 422 with one sentence, the shape this API has always had.
 """
 
 import datetime
@@ -13,10 +14,8 @@ from django.utils.translation import gettext
 from ninja import PatchDict, Router, Schema, Status
 from ninja.errors import HttpError
 
-from vigie.core.api import get_scoped, operation, require_role_at, save_checked
-from vigie.core.schemas import Message
-from vigie.core.scoping import scoped
-from vigie.organisations.models import Organisation
+from vigie.core.api import get_scoped, operation, organisation_to_add, refusals, save_checked
+from vigie.core.schemas import Message, TenantOut, uuid_of
 
 from .. import run, validity
 from ..models import Exercise, ExerciseInject, Observation, Scenario
@@ -46,9 +45,7 @@ class RuleOut(Schema):
     reason: str
 
 
-class ExerciseOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ExerciseOut(TenantOut):
     title: str
     kit_level: str
     format: str
@@ -66,13 +63,7 @@ class ExerciseOut(Schema):
     declared_on: datetime.date | None
     declaration_reference: str
 
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
-    def resolve_scenario(obj) -> UUID | None:
-        return obj.scenario.uuid if obj.scenario_id else None
+    resolve_scenario = uuid_of("scenario")
 
 
 class ExerciseDetailOut(ExerciseOut):
@@ -147,13 +138,12 @@ class ObservationOut(Schema):
     timing: str
     comment: str
 
-    @staticmethod
-    def resolve_inject(obj) -> UUID:
-        return obj.inject.uuid
+    resolve_inject = uuid_of("inject")
 
 
-def _exercises():
-    return Exercise.objects.select_related("organisation", "scenario")
+EXERCISES = Exercise.objects.select_related("organisation", "scenario")
+INJECTS = ExerciseInject.objects.select_related("exercise__organisation", "exercise__log")
+INVALID = {ValidationError: 422}  # a model's rule refused the write: 422 with its sentence(s)
 
 
 def _scenario(request, uuid, organisation):
@@ -165,43 +155,36 @@ def _scenario(request, uuid, organisation):
     return scenario
 
 
-def _invalid(exc: ValidationError) -> HttpError:
-    return HttpError(422, "; ".join(exc.messages))
-
-
-@operation(router, "GET", "/exercises", "exercise_list", Exercise, "view", kind="list", response=list[ExerciseOut])
-def exercise_list(request):
+@operation(router, "GET", "/exercises", "exercise_list", Exercise, "view", kind="list", queryset=EXERCISES,
+           response=list[ExerciseOut])
+def exercise_list(request, exercises):
     """Exercises the caller may see, newest first (at most 500)."""
-    return list(scoped(_exercises(), request.auth, "view")[:500])
+    return list(exercises[:500])
 
 
 @operation(router, "POST", "/exercises", "exercise_create", Exercise, "add", kind="create",
            response={201: ExerciseDetailOut, 403: Message, 404: Message, 422: Message})
 def exercise_create(request, payload: ExerciseIn):
     """Plan an exercise in an organisation where the caller may add one."""
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
-    require_role_at(request.auth, Exercise, "add", organisation)
+    organisation = organisation_to_add(request.auth, Exercise, payload.organisation)
     fields = payload.dict(exclude={"organisation", "scenario"})
     exercise = Exercise(organisation=organisation, created_by=request.auth, **fields)
     exercise.scenario = _scenario(request, payload.scenario, organisation)
-    try:
+    with refusals(INVALID):
         save_checked(exercise, request.auth, "change")
-    except ValidationError as exc:
-        raise _invalid(exc) from None
     return Status(201, exercise)
 
 
 @operation(router, "GET", "/exercises/{uuid:uuid}", "exercise_get", Exercise, "view",
-           response={200: ExerciseDetailOut, **ERRORS})
-def exercise_get(request, uuid):
+           queryset=EXERCISES, response={200: ExerciseDetailOut, **ERRORS})
+def exercise_get(request, exercise):
     """One exercise with its chronogram (as played) and its validity rules with their reasons."""
-    return get_scoped(_exercises(), request.auth, "view", uuid=uuid)
+    return exercise
 
 
 @operation(router, "PATCH", "/exercises/{uuid:uuid}", "exercise_update", Exercise, "change",
-           response={200: ExerciseDetailOut, 403: Message, 404: Message, 422: Message})
-def exercise_update(request, uuid, payload: PatchDict[ExercisePatch]):
-    exercise = get_scoped(_exercises(), request.auth, "change", uuid=uuid)
+           queryset=EXERCISES, response={200: ExerciseDetailOut, 403: Message, 404: Message, 422: Message})
+def exercise_update(request, exercise, payload: PatchDict[ExercisePatch]):
     data = dict(payload)
     if "scenario" in data:
         if exercise.status != Exercise.Status.PLANNED:
@@ -209,10 +192,8 @@ def exercise_update(request, uuid, payload: PatchDict[ExercisePatch]):
         exercise.scenario = _scenario(request, data.pop("scenario"), exercise.organisation)
     for name, value in data.items():
         setattr(exercise, name, value)
-    try:
+    with refusals(INVALID):
         save_checked(exercise, request.auth, "change")
-    except ValidationError as exc:
-        raise _invalid(exc) from None
     return exercise
 
 
@@ -231,38 +212,26 @@ def _library_out(scenario):
                          "expected_reactions": list(i.expected_reactions)} for i in scenario.injects]}
 
 
-def _inject(request, uuid, action):
-    return get_scoped(ExerciseInject.objects.select_related("exercise__organisation", "exercise__log"),
-                      request.auth, action, uuid=uuid)
-
-
 @operation(router, "POST", "/injects/{uuid:uuid}/release", "inject_release", ExerciseInject, "change",
-           response={200: InjectOut, **ERRORS})
-def inject_release(request, uuid):
+           queryset=INJECTS, response={200: InjectOut, **ERRORS})
+def inject_release(request, inject):
     """Release an inject now, by hand (animators); 409 outside the run or when already released."""
-    inject = _inject(request, uuid, "change")
-    try:
+    with refusals({run.RunError: 409}):
         return run.release_by_hand(inject, request.auth)
-    except run.RunError as exc:
-        raise HttpError(409, exc.messages[0]) from None
 
 
 @operation(router, "POST", "/injects/{uuid:uuid}/hold", "inject_hold", ExerciseInject, "change",
-           response={200: InjectOut, **ERRORS})
-def inject_hold(request, uuid, held: bool = True):
+           queryset=INJECTS, response={200: InjectOut, **ERRORS})
+def inject_hold(request, inject, held: bool = True):
     """Hold a pending inject (`?held=false` puts a held one back on schedule)."""
-    inject = _inject(request, uuid, "change")
-    try:
+    with refusals({run.RunError: 409}):
         return run.hold(inject, held=held)
-    except run.RunError as exc:
-        raise HttpError(409, exc.messages[0]) from None
 
 
 @operation(router, "POST", "/injects/{uuid:uuid}/observations", "inject_observe", ExerciseInject, "observe",
-           response={200: ObservationOut, 403: Message, 404: Message, 422: Message})
-def inject_observe(request, uuid, payload: ObservationIn):
+           queryset=INJECTS, response={200: ObservationOut, 403: Message, 404: Message, 422: Message})
+def inject_observe(request, inject, payload: ObservationIn):
     """The caller's observer grid for this inject (created or replaced); observers and animators only."""
-    inject = _inject(request, uuid, "observe")
     exercise = inject.exercise
     if not (run.is_observer(exercise, request.auth) or run.is_animator(exercise, request.auth)):
         raise HttpError(403, gettext("Only the exercise's observers and animators fill the grid."))
@@ -273,9 +242,7 @@ def inject_observe(request, uuid, payload: ObservationIn):
         exercise=exercise, inject=inject, observer=request.auth)
     observation.reactions_seen = sorted(set(payload.reactions_seen))
     observation.timing, observation.comment = payload.timing, payload.comment
-    try:
+    with refusals(INVALID):
         observation.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
     observation.save()
     return observation

@@ -1,8 +1,10 @@
 """Crisis log and incident API (mounted under /api/exercises/).
 
 Log entries are append-only: the only write is POST …/entries; there is no PUT, PATCH or DELETE on an entry,
-and the number and time-stamp come from the server (any client value is ignored). Every lookup goes through
-get_scoped(); rules live in the models and the services, the schemas here describe shape only.
+and the number and time-stamp come from the server (any client value is ignored). Each operation's
+declaration fetches its object (core.api); rules live in the models and the services, the schemas here
+describe shape only. Not core.api.crud: the lists are not paged (newest 200), writes go through the
+services (a log is created with its incident, entries are appended) and a refusal answers one sentence.
 """
 
 import datetime
@@ -15,23 +17,14 @@ from ninja.errors import HttpError
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.core.api import (
-    get_scoped,
-    operation,
-    require_fresh_second_factor,
-    require_role_at,
-    save_checked,
-)
-from vigie.core.schemas import Message
-from vigie.core.scoping import scoped
-from vigie.organisations.models import Organisation
+from vigie.core.api import ERRORS, change_fields, operation, organisation_to_add, refusals, require_fresh_second_factor
+from vigie.core.schemas import Message, TenantOut, uuid_of
 
 from .. import declaration
 from .. import incidents as incident_services
 from .. import log as log_services
 from ..models import CrisisLog, Incident, LogEntry
 
-ERRORS = {403: Message, 404: Message}
 MAX_ENTRIES = 500
 router = Router(tags=["crisis log and incidents"])
 
@@ -39,18 +32,12 @@ router = Router(tags=["crisis log and incidents"])
 # --- shapes ----------------------------------------------------------------------------------------------
 
 
-class LogOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class LogOut(TenantOut):
     title: str
     kind: str
     opened_at: datetime.datetime
     closed_at: datetime.datetime | None
     last_seq: int
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
 
 class EntryOut(Schema):
@@ -141,9 +128,7 @@ class IncidentIn(IncidentFields):
     organisation: UUID
 
 
-class IncidentOut(IncidentFields):
-    uuid: UUID
-    organisation: UUID
+class IncidentOut(IncidentFields, TenantOut):
     log: UUID
     declared_at: datetime.datetime | None
     declaration_reference: str
@@ -152,13 +137,7 @@ class IncidentOut(IncidentFields):
     reasons: list[CategoryOut]
     delay: DelayOut
 
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
-
-    @staticmethod
-    def resolve_log(obj) -> UUID:
-        return obj.log.uuid
+    resolve_log = uuid_of("log")
 
     @staticmethod
     def resolve_significant(obj) -> bool:
@@ -190,125 +169,106 @@ class DeclareIn(Schema):
     declared_at: datetime.datetime | None = None
 
 
-def _errors(exc: ValidationError) -> HttpError:
-    return HttpError(422, "; ".join(exc.messages))
+INVALID = {ValidationError: 422}  # a model's rule refused the write: 422 with its sentence(s)
 
 
 # --- logs ------------------------------------------------------------------------------------------------
 
 
-def _logs():
-    return CrisisLog.objects.select_related("organisation")
+LOGS = CrisisLog.objects.select_related("organisation")
 
 
-@operation(router, "GET", "/logs", "crisis_log_list", CrisisLog, "view", kind="list", response=list[LogOut])
-def crisis_log_list(request):
+@operation(router, "GET", "/logs", "crisis_log_list", CrisisLog, "view", kind="list", queryset=LOGS,
+           response=list[LogOut])
+def crisis_log_list(request, logs):
     """The crisis logs the caller may see, newest first (at most 200)."""
-    return list(scoped(_logs(), request.auth, "view")[:200])
+    return list(logs[:200])
 
 
-@operation(router, "GET", "/logs/{uuid:uuid}", "crisis_log_get", CrisisLog, "view", response={200: LogOut, **ERRORS})
-def crisis_log_get(request, uuid):
-    return get_scoped(_logs(), request.auth, "view", uuid=uuid)
+@operation(router, "GET", "/logs/{uuid:uuid}", "crisis_log_get", CrisisLog, "view", queryset=LOGS,
+           response={200: LogOut, **ERRORS})
+def crisis_log_get(request, log):
+    return log
 
 
-@operation(router, "GET", "/logs/{uuid:uuid}/entries", "crisis_log_entries", CrisisLog, "view",
+@operation(router, "GET", "/logs/{uuid:uuid}/entries", "crisis_log_entries", CrisisLog, "view", queryset=LOGS,
            response={200: EntriesOut, **ERRORS})
-def crisis_log_entries(request, uuid, query: Query[EntriesQuery]):
+def crisis_log_entries(request, log, query: Query[EntriesQuery]):
     """Entries numbered after `since` (0: from the start), in order, at most 500 at a time."""
-    log = get_scoped(_logs(), request.auth, "view", uuid=uuid)
     rows = list(log_services.entries(log, max(0, query.since))[:MAX_ENTRIES])
     return {"log": log.uuid, "last_seq": rows[-1].seq if rows else max(0, query.since), "entries": rows}
 
 
 @operation(router, "POST", "/logs/{uuid:uuid}/entries", "crisis_log_append", CrisisLog, "add",
-           response={201: EntryOut, **ERRORS, 409: Message, 422: dict})
-def crisis_log_append(request, uuid, payload: EntryIn):
+           queryset=LOGS, response={201: EntryOut, **ERRORS, 409: Message, 422: dict})
+def crisis_log_append(request, log, payload: EntryIn):
     """Append an entry; `corrects` names the number of an entry of the same log that this one corrects."""
-    log = get_scoped(_logs(), request.auth, "add", uuid=uuid)
     corrects = None
     if payload.corrects is not None:
         corrects = LogEntry.objects.filter(log=log, seq=payload.corrects).first()
         if corrects is None:
             raise HttpError(422, gettext("No entry with this number in this log."))
-    try:
+    with refusals({log_services.LogClosed: 409, **INVALID}):
         entry = log_services.append_entry(log, author=request.auth, category=payload.category,
                                           text=payload.text, corrects=corrects)
-    except log_services.LogClosed as exc:
-        raise HttpError(409, "; ".join(exc.messages)) from None
-    except ValidationError as exc:
-        raise _errors(exc) from None
     return Status(201, log_services.entries(log, entry.seq - 1).get(pk=entry.pk))
 
 
 # --- incidents -------------------------------------------------------------------------------------------
 
 
-def _incidents():
-    return Incident.objects.select_related("organisation", "log")
+INCIDENTS = Incident.objects.select_related("organisation", "log")
 
 
-@operation(router, "GET", "/incidents", "incident_list", Incident, "view", kind="list", response=list[IncidentOut])
-def incident_list(request):
+@operation(router, "GET", "/incidents", "incident_list", Incident, "view", kind="list", queryset=INCIDENTS,
+           response=list[IncidentOut])
+def incident_list(request, incidents):
     """The incidents the caller may see, most recently detected first (at most 200)."""
-    return list(scoped(_incidents(), request.auth, "view")[:200])
+    return list(incidents[:200])
 
 
 @operation(router, "POST", "/incidents", "incident_create", Incident, "add", kind="create",
            response={201: IncidentOut, **ERRORS, 422: dict})
 def incident_create(request, payload: IncidentIn):
     """Create an incident with its crisis log (contributor role on the organisation)."""
-    org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
-    require_role_at(request.auth, Incident, "add", org)
+    org = organisation_to_add(request.auth, Incident, payload.organisation)
     fields = payload.dict(exclude={"organisation", "title", "detected_at"})
-    try:
+    with refusals(INVALID):
         incident = incident_services.create_incident(organisation=org, title=payload.title,
                                                      detected_at=payload.detected_at, user=request.auth, **fields)
-    except ValidationError as exc:
-        raise _errors(exc) from None
-    return Status(201, _incidents().get(pk=incident.pk))
+    return Status(201, INCIDENTS.get(pk=incident.pk))
 
 
 @operation(router, "GET", "/incidents/{uuid:uuid}", "incident_get", Incident, "view",
-           response={200: IncidentOut, **ERRORS})
-def incident_get(request, uuid):
-    return get_scoped(_incidents(), request.auth, "view", uuid=uuid)
+           queryset=INCIDENTS, response={200: IncidentOut, **ERRORS})
+def incident_get(request, incident):
+    return incident
 
 
 @operation(router, "PATCH", "/incidents/{uuid:uuid}", "incident_update", Incident, "change",
-           response={200: IncidentOut, **ERRORS, 422: dict})
-def incident_update(request, uuid, payload: PatchDict[IncidentFields]):
+           queryset=INCIDENTS, response={200: IncidentOut, **ERRORS, 422: dict})
+def incident_update(request, incident, payload: PatchDict[IncidentFields]):
     """Change the given fields (the declaration record itself is set by …/declare)."""
-    incident = get_scoped(_incidents(), request.auth, "change", uuid=uuid)
-    fields = dict(payload)
-    for name, value in fields.items():
-        setattr(incident, name, value)
-    if fields:
-        try:
-            save_checked(incident, request.auth, "change", update_fields=list(fields))
-        except ValidationError as exc:
-            raise _errors(exc) from None
-    return _incidents().get(pk=incident.pk)
+    if payload:
+        with refusals(INVALID):
+            change_fields(request, incident, dict(payload))
+    return INCIDENTS.get(pk=incident.pk)
 
 
 @operation(router, "GET", "/incidents/{uuid:uuid}/declaration", "incident_declaration_text", Incident, "export",
-           response={200: DeclarationTextOut, **ERRORS})
-def incident_declaration_text(request, uuid):
+           queryset=INCIDENTS, response={200: DeclarationTextOut, **ERRORS})
+def incident_declaration_text(request, incident):
     """The declaration as text to paste into the national portal, block by block in the portal's order."""
-    incident = get_scoped(_incidents(), request.auth, "export", uuid=uuid)
     audit.record(AuditEvent.Action.EXPORT, obj=incident, user=request.auth, changes={"format": "text"})
     return {"uuid": incident.uuid, "text": declaration.declaration_text(incident)}
 
 
 @operation(router, "POST", "/incidents/{uuid:uuid}/declare", "incident_declare", Incident, "declare",
-           response={200: IncidentOut, **ERRORS, 422: dict})
-def incident_declare(request, uuid, payload: DeclareIn):
+           queryset=INCIDENTS, response={200: IncidentOut, **ERRORS, 422: dict})
+def incident_declare(request, incident, payload: DeclareIn):
     """Record the declaration made on the national portal (manager role, fresh second factor)."""
-    incident = get_scoped(_incidents(), request.auth, "declare", uuid=uuid)
     require_fresh_second_factor(request)
-    try:
+    with refusals(INVALID):
         declaration.declare(incident, user=request.auth, reference=payload.reference,
                             declared_at=payload.declared_at)
-    except ValidationError as exc:
-        raise _errors(exc) from None
-    return _incidents().get(pk=incident.pk)
+    return INCIDENTS.get(pk=incident.pk)

@@ -1,7 +1,7 @@
 """The exposure API: scope entries (attesting needs a fresh second factor from a browser session), scans
 (launch one, follow its job), assets, findings (retest, accept the risk; the bulk export needs a fresh
-second factor); audits, imports, the D1.O2.B pair and the report are in api/audits.py. Every queryset goes
-through scoped()."""
+second factor); audits, imports, the D1.O2.B pair and the report are in api/audits.py. Reads and the scope's
+writes are core.api.crud's; what starts a job or changes a finding's lifecycle is declared one by one."""
 
 from datetime import date, datetime
 from uuid import UUID
@@ -10,28 +10,28 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
 
-from vigie.core.api import get_scoped, operation, require_fresh_second_factor, require_role_at, save_checked
-from vigie.core.schemas import JobOut, Message
-from vigie.core.scoping import scoped
+from vigie.core.api import (
+    ERRORS,
+    crud,
+    get_scoped,
+    operation,
+    organisation_to_add,
+    refusals,
+    require_fresh_second_factor,
+    save_checked,
+)
+from vigie.core.schemas import JobOut, Message, TenantOut, uuid_of
 from vigie.organisations.models import Organisation
 
 from .. import findings as lifecycle
 from .. import exports, scope, services
 from ..models import Asset, Finding, Scan, ScopeEntry
 
-ERRORS = {403: Message, 404: Message}
 router = Router(tags=["exposure"])
 
 
-def _org_uuid(obj) -> UUID:
-    return obj.organisation.uuid
-
-
-class ScopeEntryOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ScopeEntryOut(TenantOut):
     kind: str
     value: str
     note: str
@@ -42,15 +42,9 @@ class ScopeEntryOut(Schema):
     attested: bool
     url: str
 
-    resolve_organisation = staticmethod(_org_uuid)
-
     @staticmethod
     def resolve_attested(obj) -> bool:
         return obj.is_attested()
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
 
 
 class ScopeEntryIn(Schema):
@@ -70,9 +64,7 @@ class AttestIn(Schema):  # optional here so that an unknown entry answers 404 fi
     until: date | None = None
 
 
-class ScanOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ScanOut(TenantOut):
     kind: str
     source: str
     status: str
@@ -92,19 +84,7 @@ class ScanOut(Schema):
     job: UUID | None
     url: str
 
-    resolve_organisation = staticmethod(_org_uuid)
-
-    @staticmethod
-    def resolve_finding(obj) -> UUID | None:
-        return obj.finding.uuid if obj.finding_id else None
-
-    @staticmethod
-    def resolve_job(obj) -> UUID | None:
-        return obj.job.uuid if obj.job_id else None
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
+    resolve_finding = uuid_of("finding")
 
 
 class ServiceOut(Schema):
@@ -118,9 +98,7 @@ class ServiceOut(Schema):
     last_seen: datetime
 
 
-class AssetOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class AssetOut(TenantOut):
     kind: str
     value: str
     names: list
@@ -130,16 +108,12 @@ class AssetOut(Schema):
     last_seen: datetime
     services: list[ServiceOut]
 
-    resolve_organisation = staticmethod(_org_uuid)
-
     @staticmethod
     def resolve_services(obj) -> list:
         return list(obj.services.all())
 
 
-class FindingOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class FindingOut(TenantOut):
     asset: UUID
     target: str
     port: int | None
@@ -159,15 +133,7 @@ class FindingOut(Schema):
     acceptance_reason: str
     url: str
 
-    resolve_organisation = staticmethod(_org_uuid)
-
-    @staticmethod
-    def resolve_asset(obj) -> UUID:
-        return obj.asset.uuid
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
+    resolve_asset = uuid_of("asset")
 
 
 class AcceptIn(Schema):  # optional here so that an unknown finding answers 404 first; accept_risk checks
@@ -190,119 +156,74 @@ def _by_org(queryset, organisation: UUID | None):
     return queryset.filter(organisation__uuid=organisation) if organisation else queryset
 
 
-def _invalid(exc: ValidationError) -> HttpError:
-    return HttpError(422, "; ".join(exc.messages))
+def _of_organisation(request, rows, filters: OrgFilter):
+    return _by_org(rows, filters.organisation)
+
+
+INVALID = {ValidationError: 422}  # a rule refused the value: 422 with its sentence(s)
+SENTENCE = {422: Message}  # the scope's and findings' refusals are one sentence, not field errors
 
 
 # --- scope -------------------------------------------------------------------------------------------------
 
 
-@operation(router, "GET", "/scope", "exposure_scope_list", ScopeEntry, "view", kind="list",
-           response=list[ScopeEntryOut])
-@paginate(PageNumberPagination)
-def scope_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(ScopeEntry.objects.select_related("organisation"), request.auth, "view"),
-                   filters.organisation)
-
-
-@operation(router, "GET", "/scope/{uuid:uuid}", "exposure_scope_get", ScopeEntry, "view",
-           response={200: ScopeEntryOut, **ERRORS})
-def scope_get(request, uuid):
-    return get_scoped(ScopeEntry.objects.select_related("organisation"), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "POST", "/scope", "exposure_scope_create", ScopeEntry, "add", kind="create",
-           response={201: ScopeEntryOut, **ERRORS, 422: Message})
-def scope_create(request, payload: ScopeEntryIn):
+def _create_entry(request, payload: ScopeEntryIn):
     """Add an entry (manager role); it is scanned only once attested."""
-    org = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=payload.organisation)
-    require_role_at(request.auth, ScopeEntry, "add", org)
-    try:
+    org = organisation_to_add(request.auth, ScopeEntry, payload.organisation)
+    with refusals(INVALID):
         entry = scope.entry_from(org, payload.value, "domain" if payload.domain else "", payload.note[:300])
         entry.validate_constraints()
-    except ValidationError as exc:
-        raise _invalid(exc) from None
     entry = save_checked(entry, request.auth, "add")
     scope.ensure_schedule(org)
-    return Status(201, entry)
-
-
-@operation(router, "PATCH", "/scope/{uuid:uuid}", "exposure_scope_patch", ScopeEntry, "change",
-           response={200: ScopeEntryOut, **ERRORS, 422: Message})
-def scope_patch(request, uuid, payload: ScopeEntryPatch):
-    entry = get_scoped(ScopeEntry.objects.select_related("organisation"), request.auth, "change", uuid=uuid)
-    if payload.note is not None:
-        entry.note = payload.note[:300]
-    return save_checked(entry, request.auth, "change", update_fields=["note"])
-
-
-@operation(router, "POST", "/scope/{uuid:uuid}/attest", "exposure_scope_attest", ScopeEntry, "change",
-           response={200: ScopeEntryOut, **ERRORS, 422: Message})
-def scope_attest(request, uuid, payload: AttestIn):
-    """Record who attests the organisation owns or may test this target (fresh second factor)."""
-    entry = get_scoped(ScopeEntry.objects.select_related("organisation"), request.auth, "change", uuid=uuid)
-    require_fresh_second_factor(request)
-    try:
-        scope.attest([entry], user=request.auth, name=payload.name, function=payload.function, until=payload.until)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
     return entry
 
 
-@operation(router, "DELETE", "/scope/{uuid:uuid}", "exposure_scope_delete", ScopeEntry, "delete",
-           response={204: None, **ERRORS})
-def scope_delete(request, uuid):
-    get_scoped(ScopeEntry.objects.all(), request.auth, "delete", uuid=uuid).delete()
-    return Status(204, None)
+def _change_entry(request, entry: ScopeEntry, fields: dict):
+    if fields.get("note") is not None:
+        entry.note = fields["note"][:300]
+    return save_checked(entry, request.auth, "change", update_fields=["note"])
+
+
+SCOPE = ScopeEntry.objects.select_related("organisation")
+crud(router, ScopeEntry, "/scope", "exposure_scope", ScopeEntryOut, queryset=SCOPE, filters=OrgFilter,
+     listed=_of_organisation, create=(ScopeEntryIn, _create_entry), change=(ScopeEntryPatch, _change_entry),
+     delete=True, docs={"create": _create_entry.__doc__}, errors={"create": SENTENCE, "patch": SENTENCE})
+
+
+@operation(router, "POST", "/scope/{uuid:uuid}/attest", "exposure_scope_attest", ScopeEntry, "change",
+           queryset=SCOPE, response={200: ScopeEntryOut, **ERRORS, 422: Message})
+def scope_attest(request, entry, payload: AttestIn):
+    """Record who attests the organisation owns or may test this target (fresh second factor).
+    Custom: an attestation is a signed statement, not a field change."""
+    require_fresh_second_factor(request)
+    with refusals(INVALID):
+        scope.attest([entry], user=request.auth, name=payload.name, function=payload.function, until=payload.until)
+    return entry
 
 
 # --- scans -------------------------------------------------------------------------------------------------
 
 
-def _scans():
-    return Scan.objects.select_related("organisation", "job", "finding")
-
-
 @operation(router, "POST", "/organisations/{uuid:uuid}/scan", "exposure_scan_launch", Organisation, "change",
            response={202: JobOut, **ERRORS, 409: Message})
-def scan_launch(request, uuid):
-    """Scan the organisation's attested scope now; answers the job to poll (`/api/jobs/{uuid}`)."""
-    org = get_scoped(Organisation.objects.all(), request.auth, "change", uuid=uuid)
-    try:
+def scan_launch(request, org):
+    """Scan the organisation's attested scope now; answers the job to poll (`/api/jobs/{uuid}`).
+    Custom: it starts a job."""
+    with refusals({services.ScanRefused: 409}):
         scan = services.start_scan(org, request.auth)
-    except services.ScanRefused as exc:
-        raise HttpError(409, str(exc)) from None
     return Status(202, scan.job)
 
 
-@operation(router, "GET", "/scans", "exposure_scan_list", Scan, "view", kind="list", response=list[ScanOut])
-@paginate(PageNumberPagination)
-def scan_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_scans(), request.auth, "view"), filters.organisation)
-
-
-@operation(router, "GET", "/scans/{uuid:uuid}", "exposure_scan_get", Scan, "view", response={200: ScanOut, **ERRORS})
-def scan_get(request, uuid):
-    return get_scoped(_scans(), request.auth, "view", uuid=uuid)
+crud(router, Scan, "/scans", "exposure_scan", ScanOut,
+     queryset=Scan.objects.select_related("organisation", "job", "finding"), filters=OrgFilter, listed=_of_organisation)
 
 
 # --- assets ------------------------------------------------------------------------------------------------
 
 
-def _assets():
-    return Asset.objects.select_related("organisation").prefetch_related("services")
-
-
-@operation(router, "GET", "/assets", "exposure_asset_list", Asset, "view", kind="list", response=list[AssetOut])
-@paginate(PageNumberPagination)
-def asset_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_assets(), request.auth, "view"), filters.organisation)
-
-
-@operation(router, "GET", "/assets/{uuid:uuid}", "exposure_asset_get", Asset, "view",
-           response={200: AssetOut, **ERRORS})
-def asset_get(request, uuid):
-    return get_scoped(_assets(), request.auth, "view", uuid=uuid)
+crud(router, Asset, "/assets", "exposure_asset", AssetOut,
+     queryset=Asset.objects.select_related("organisation").prefetch_related("services"), filters=OrgFilter,
+     listed=_of_organisation)
 
 
 # --- findings ----------------------------------------------------------------------------------------------
@@ -312,14 +233,12 @@ def asset_get(request, uuid):
 FINDING_FIELDS = ("uuid", "organisation__uuid", "asset__uuid", "target", "port", "check_id", "evidence_key",
                   "hostname", "severity", "confidence", "title_fr", "title_en", "evidence", "details", "status",
                   "first_seen", "last_seen", "accepted_until", "acceptance_reason")
+FINDINGS = Finding.objects.select_related("organisation", "asset")
 
 
-def _findings():
-    return Finding.objects.select_related("organisation", "asset")
-
-
-def _filtered(request, filters: FindingQuery):
-    rows = _by_org(scoped(_findings().only(*FINDING_FIELDS), request.auth, "view"), filters.organisation)
+def _filtered(request, rows, filters: FindingQuery):
+    """Findings, a page at a time, filtered by organisation, status, severity or check."""
+    rows = _by_org(rows.only(*FINDING_FIELDS), filters.organisation)
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.severity:
@@ -329,20 +248,13 @@ def _filtered(request, filters: FindingQuery):
     return rows
 
 
-@operation(router, "GET", "/findings", "exposure_finding_list", Finding, "view", kind="list",
-           response=list[FindingOut])
-@paginate(PageNumberPagination)
-def finding_list(request, filters: Query[FindingQuery]):
-    """Findings, a page at a time, filtered by organisation, status, severity or check."""
-    return _filtered(request, filters)
-
-
 @operation(router, "GET", "/findings/export", "exposure_finding_export", Finding, "export", kind="list",
            response={202: JobOut, 403: Message})
-def finding_export(request, filters: Query[FindingQuery]):
+def finding_export(request, _rows, filters: Query[FindingQuery]):
     """Every matching finding (bulk export), written by a job as a JSON array of the objects of GET /findings:
     answers 202 with the job to poll, whose `download_url` gives the file once done. Needs a fresh second
     factor from a browser session."""
+    # Custom: a job writes the file; it selects the rows itself (exports.launch_export), not from `_rows`.
     require_fresh_second_factor(request)
     organisation = (get_scoped(Organisation.objects.all(), request.auth, "export", uuid=filters.organisation)
                     if filters.organisation else None)
@@ -352,33 +264,26 @@ def finding_export(request, filters: Query[FindingQuery]):
     return Status(202, job)
 
 
-@operation(router, "GET", "/findings/{uuid:uuid}", "exposure_finding_get", Finding, "view",
-           response={200: FindingOut, **ERRORS})
-def finding_get(request, uuid):
-    return get_scoped(_findings(), request.auth, "view", uuid=uuid)
+crud(router, Finding, "/findings", "exposure_finding", FindingOut, queryset=FINDINGS, filters=FindingQuery,
+     listed=_filtered, docs={"list": _filtered.__doc__})
 
 
 @operation(router, "POST", "/findings/{uuid:uuid}/retest", "exposure_finding_retest", Finding, "change",
-           response={202: JobOut, **ERRORS, 409: Message})
-def finding_retest(request, uuid):
-    """Re-run only this finding's checks on its host and port; answers the job to poll."""
-    finding = get_scoped(_findings(), request.auth, "change", uuid=uuid)
-    try:
+           queryset=FINDINGS, response={202: JobOut, **ERRORS, 409: Message})
+def finding_retest(request, finding):
+    """Re-run only this finding's checks on its host and port; answers the job to poll. Custom: it starts a job."""
+    with refusals({services.ScanRefused: 409}):
         scan = services.start_retest(finding, request.auth)
-    except services.ScanRefused as exc:
-        raise HttpError(409, str(exc)) from None
     return Status(202, scan.job)
 
 
 @operation(router, "POST", "/findings/{uuid:uuid}/accept", "exposure_finding_accept", Finding, "change",
-           response={200: FindingOut, **ERRORS, 422: Message})
-def finding_accept(request, uuid, payload: AcceptIn):
-    """Accept the risk until a date, with a justification; the finding reopens at its expiry."""
-    finding = get_scoped(_findings(), request.auth, "change", uuid=uuid)
-    try:
+           queryset=FINDINGS, response={200: FindingOut, **ERRORS, 422: Message})
+def finding_accept(request, finding, payload: AcceptIn):
+    """Accept the risk until a date, with a justification; the finding reopens at its expiry.
+    Custom: a step of the finding's lifecycle (findings.accept_risk)."""
+    with refusals(INVALID):
         return lifecycle.accept_risk(finding, user=request.auth, reason=payload.reason, until=payload.until)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
 
 
 # --- audits, imports, the D1.O2.B pair, the report (api/audits.py) ----------------------------------------

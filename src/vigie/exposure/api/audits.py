@@ -16,14 +16,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema, Status
 
-from vigie.core.api import get_scoped, operation
+from vigie.core.api import crud, operation, refusals
 from vigie.core.imports import RowError
-from vigie.core.schemas import JobOut, Message
-from vigie.core.scoping import scoped
+from vigie.core.schemas import JobOut, TenantOut, uuid_of
 from vigie.organisations.models import Organisation
 
 from .. import audits
@@ -33,14 +30,12 @@ from ..forms import FileForm, ReportImportForm
 from ..models import Audit
 from ..nmap import NmapError
 from ..providers import REFERENCES, exposure_audits
-from . import ERRORS, OrgFilter, ScanOut, _by_org, _org_uuid
+from . import ERRORS, OrgFilter, ScanOut, _of_organisation
 
 router = Router(tags=["exposure"])
 
 
-class AuditOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class AuditOut(TenantOut):
     title: str
     provider: str
     scan: UUID | None
@@ -52,15 +47,7 @@ class AuditOut(Schema):
     file_sha256: str
     url: str
 
-    resolve_organisation = staticmethod(_org_uuid)
-
-    @staticmethod
-    def resolve_scan(obj) -> UUID | None:
-        return obj.scan.uuid if obj.scan_id else None
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
+    resolve_scan = uuid_of("scan")
 
 
 class ImportProblem(Schema):
@@ -133,20 +120,16 @@ def _where(problem: dict) -> str:
     return str(RowError(problem["line"], problem["column"], problem["message"]))
 
 
-def _organisation(request, uuid) -> Organisation:
-    """The organisation to import into: manager role on it or above (404 if unseen, 403 if only seen)."""
-    return get_scoped(Organisation.objects.all(), request.auth, "change", uuid=uuid)
-
-
 # --- imports -----------------------------------------------------------------------------------------------
+# Custom: uploads, bound to the pages' forms. The organisation to import into is declared with "change"
+# (manager role on it or above: 404 if unseen, 403 if only seen).
 
 
 @operation(router, "POST", "/organisations/{uuid:uuid}/nmap", "exposure_nmap_import", Organisation, "change",
            response={201: ScanOut, **ERRORS, 422: ImportRefused}, openapi_extra=_multipart(FileForm))
-def nmap_import(request, uuid):
+def nmap_import(request, organisation):
     """File an nmap XML file (`nmap -oX`) as a scan of the organisation: every host must be in its attested
     scope; a malformed file names the line and column, or the host and element, and nothing is stored."""
-    organisation = _organisation(request, uuid)
     form = FileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(form, [])
@@ -160,10 +143,9 @@ def nmap_import(request, uuid):
 @operation(router, "POST", "/organisations/{uuid:uuid}/audits/import", "exposure_audit_import", Organisation,
            "change", response={201: AuditOut, **ERRORS, 422: ImportRefused},
            openapi_extra=_multipart(ReportImportForm))
-def audit_import(request, uuid):
+def audit_import(request, organisation):
     """File a third-party report (CSV or XLSX) as an audit. `preset` (`ans`, `generic`) or the `map_…`
     fields name the file's column for each field; every bad row is reported and nothing is stored."""
-    organisation = _organisation(request, uuid)
     form = ReportImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(form, [])
@@ -180,42 +162,23 @@ def audit_import(request, uuid):
 # --- audits and the D1.O2.B pair -----------------------------------------------------------------------------
 
 
-def _audits():
-    return Audit.objects.select_related("organisation", "scan")
-
-
-@operation(router, "GET", "/audits", "exposure_audit_list", Audit, "view", kind="list", response=list[AuditOut])
-@paginate(PageNumberPagination)
-def audit_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_audits(), request.auth, "view"), filters.organisation)
-
-
-@operation(router, "GET", "/audits/{uuid:uuid}", "exposure_audit_get", Audit, "view",
-           response={200: AuditOut, **ERRORS})
-def audit_get(request, uuid):
-    return get_scoped(_audits(), request.auth, "view", uuid=uuid)
-
-
-@operation(router, "DELETE", "/audits/{uuid:uuid}", "exposure_audit_delete", Audit, "delete",
-           response={204: None, **ERRORS, 409: Message})
-def audit_delete(request, uuid):
-    """Delete an imported report (manager role), so that its file can be imported again; the audit of a
-    Vigie scan cannot be deleted (409)."""
-    audit = get_scoped(_audits(), request.auth, "delete", uuid=uuid)
-    try:
+def _delete(request, audit: Audit) -> None:
+    with refusals({ValidationError: 409}):
         audits.delete_imported(audit)
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages)) from None
-    return Status(204, None)
+
+
+crud(router, Audit, "/audits", "exposure_audit", AuditOut,
+     queryset=Audit.objects.select_related("organisation", "scan"), filters=OrgFilter, listed=_of_organisation, delete=_delete,
+     docs={"delete": "Delete an imported report (manager role), so that its file can be imported again; the audit "
+                     "of a Vigie scan cannot be deleted (409)."})
 
 
 @operation(router, "GET", "/organisations/{uuid:uuid}/care-pair", "exposure_care_pair", Organisation, "view",
            response={200: CarePairOut, **ERRORS})
-def care_pair(request, uuid, as_of: date | None = None):
+def care_pair(request, organisation, as_of: date | None = None):
     """The two audits 45 to 60 days apart, both at the minimum level or above, that show CaRE D1.O2.B held
     (the most recent such pair up to `as_of`, today by default), and the evidence records the compliance
-    module receives for the requirement."""
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=uuid)
+    module receives for the requirement. Custom: computed from the organisation's audits."""
     as_of = as_of or timezone.localdate()
     pair = audits.care_pair(organisation, as_of)
     return {
@@ -237,10 +200,9 @@ REPORT_RESPONSES = {"responses": {"200": {"description": "The report file", "con
 
 @operation(router, "GET", "/organisations/{uuid:uuid}/report", "exposure_report", Organisation, "view",
            response={202: JobOut, **ERRORS}, openapi_extra=REPORT_RESPONSES)
-def report(request, uuid, format: Literal["html", "pdf"] = "html"):  # noqa: A002  (the page's parameter name)
+def report(request, organisation, format: Literal["html", "pdf"] = "html"):  # noqa: A002  (the page's parameter name)
     """The exposure report as an HTML or PDF file, as the page gives it; a large PDF is built in a job
-    (answered with 202 and the job to poll, whose `download_url` gives the file)."""
-    organisation = get_scoped(Organisation.objects.all(), request.auth, "view", uuid=uuid)
+    (answered with 202 and the job to poll, whose `download_url` gives the file). Custom: a download."""
     outcome = reports.download(organisation, request.auth, format)
     if not isinstance(outcome, reports.ReportFile):
         return Status(202, outcome)

@@ -8,6 +8,8 @@ from django.db.models import Q
 from ninja import FilterSchema, Schema
 from ninja.filter_schema import FilterLookup
 
+from vigie.core.schemas import TenantOut, uuid_of
+
 from ..finess import normalise
 
 
@@ -25,9 +27,7 @@ class OrganisationOut(Schema):
     email: str
     phone: str
 
-    @staticmethod
-    def resolve_parent(obj) -> UUID | None:
-        return obj.parent.uuid if obj.parent_id else None
+    resolve_parent = uuid_of("parent")
 
 
 class OrganisationFields(Schema):
@@ -64,17 +64,11 @@ class OrganisationFilters(FilterSchema):
         return Q(name__icontains=value) | Q(finess__startswith=normalise(value))
 
 
-class ContactOut(Schema):
-    uuid: UUID
-    organisation: UUID
+class ContactOut(TenantOut):
     name: str
     function: str
     email: str
     phone: str
-
-    @staticmethod
-    def resolve_organisation(obj) -> UUID:
-        return obj.organisation.uuid
 
 
 class ContactFields(Schema):

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from ninja import Schema
 
-from vigie.core.api import get_scoped, operation
+from vigie.core.api import operation
 from vigie.core.schemas import Message
 from vigie.organisations.models import Kind, Organisation
 
@@ -45,12 +45,13 @@ class ComparisonOut(Schema):
 
 
 @operation(router, "GET", "/establishments/{uuid:uuid}/comparison", "steering_comparison", Organisation, "view",
+           queryset=Organisation.objects.filter(kind=Kind.LEGAL_ENTITY),
            response={200: ComparisonOut, 403: Message, 404: Message})
-def comparison(request, uuid):
+def comparison(request, organisation):
     """The establishment's position among establishments of the same legal status and bed band: quartiles
     per indicator (at least five peers with a value, or the reason), never a peer's name or identifier;
     GHT, ARS and national users also get ranked lists of the establishments of their own subtree."""
-    organisation = get_scoped(Organisation.objects.filter(kind=Kind.LEGAL_ENTITY), request.auth, "view", uuid=uuid)
+    # Custom: computed from the precomputed summaries, not a stored object.
     found = compare(organisation, request.auth)
     group = found["group"]
     return {"uuid": organisation.uuid, "group": group.label if group is not None else None,
