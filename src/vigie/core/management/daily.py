@@ -29,7 +29,7 @@ class DueRunsCommand(DailyCommand):
     noun = ""  # what one run is called in the output ("scan", "audit")
 
     def start_due(self, today: datetime.date | None) -> list:
-        """The runs started, each with its ``uuid`` and ``job``."""
+        """The runs started, each with its ``uuid`` and ``job`` (a subclass sets the service as a staticmethod)."""
         raise NotImplementedError
 
     def target(self, run) -> str:

@@ -4,6 +4,8 @@ Each due directory is claimed with a conditional update on its `next_due`, so ov
 two machines) start each audit once. Run it daily, e.g. ``5 6 * * * vigie manage run_due_audits``.
 """
 
+from operator import attrgetter
+
 from vigie.core.management.daily import DueRunsCommand
 from vigie.directory.services import run_due_audits
 
@@ -11,9 +13,5 @@ from vigie.directory.services import run_due_audits
 class Command(DueRunsCommand):
     help = "Start the scheduled Active Directory audits that are due."
     noun = "audit"
-
-    def start_due(self, today):
-        return run_due_audits(today)
-
-    def target(self, run):
-        return run.directory.domain
+    start_due = staticmethod(run_due_audits)
+    target = staticmethod(attrgetter("directory.domain"))

@@ -5,6 +5,8 @@ Each due schedule is claimed with a conditional update on its `next_due`, so ove
 two machines) start each scan once. Run it daily, e.g. ``10 6 * * * vigie manage run_due_scans``.
 """
 
+from operator import attrgetter
+
 from vigie.core.management.daily import DueRunsCommand
 from vigie.exposure.services import run_due_scans
 
@@ -12,9 +14,5 @@ from vigie.exposure.services import run_due_scans
 class Command(DueRunsCommand):
     help = "Start the scheduled internet-exposure scans that are due."
     noun = "scan"
-
-    def start_due(self, today):
-        return run_due_scans(today)
-
-    def target(self, run):
-        return run.organisation.name
+    start_due = staticmethod(run_due_scans)
+    target = staticmethod(attrgetter("organisation.name"))
