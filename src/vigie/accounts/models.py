@@ -199,6 +199,9 @@ class AuditEvent(Scoped):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
 
+    def owning_organisation(self):
+        return self.organisation  # its tenant_path is a copy of the path, not a relation
+
     def change_list(self) -> list[tuple[str, object]]:
         """The changed fields as pairs: a template's `changes.items` would read a field named "items"."""
         return list(self.changes.items()) if isinstance(self.changes, dict) else []

@@ -190,9 +190,6 @@ class ActionNote(Scoped):
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url()
 
-    def owning_organisation(self):
-        return self.action.organisation
-
 
 class DeadlineCompletion(TenantModel):
     """A programme deadline done by an organisation on a day, recorded by a module or by hand."""

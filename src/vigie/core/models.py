@@ -39,7 +39,11 @@ class Scoped(models.Model):
         return {**DEFAULT_REQUIRED_ROLES, **cls.required_roles}.get(action)
 
     def owning_organisation(self):
-        return self.organisation
+        """The organisation ``tenant_path`` leads to, through the same foreign keys (an inject's exercise's)."""
+        owner = self
+        for hop in self.tenant_path.split("__")[:-1]:
+            owner = getattr(owner, hop)
+        return owner
 
 
 class TenantModel(Scoped):
