@@ -31,6 +31,7 @@ OFFENCES = {
 DOCUMENTS = {  # templates that are never a page, and why
     "compliance/templates/compliance/declarations/pack_index.html": "the index inside the evidence pack (a zip)",
     "directory/templates/directory/report_management.html": "the AD management report, a standalone document",
+    "exercises/templates/exercises/_pdf.html": "the A4 frame of the incident and crisis log PDFs",
     "exercises/templates/exercises/exercises/report.html": "the exercise report, printed by WeasyPrint",
     "exercises/templates/exercises/incidents/pdf.html": "the incident declaration, printed by WeasyPrint",
     "exercises/templates/exercises/log/pdf.html": "the crisis log, printed by WeasyPrint",

@@ -93,39 +93,53 @@ def tree_node_model():
     return RoleAssignment._meta.get_field("organisation").related_model
 
 
-class ApiToken(models.Model):
-    """A personal API token: shown once at creation, only its SHA-256 is stored."""
+class HashedSecret(models.Model):
+    """A secret shown once at creation (an API token, a calendar address): only its SHA-256 is stored, with
+    a hint (its prefix and four characters) for the owner to recognise it."""
 
-    PREFIX = "vig_"
+    PREFIX = ""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.hint}…)"
 
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str, expires_at=None) -> tuple["ApiToken", str]:
+    def new_secret(cls) -> tuple[str, dict[str, str]]:
+        """A new raw secret, and the fields that store it (its digest and hint)."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, digest=cls.hash(raw), hint=raw[: len(cls.PREFIX) + 4], expires_at=expires_at
-        )
-        return token, raw
+        return raw, {"digest": cls.hash(raw), "hint": raw[: len(cls.PREFIX) + 4]}
+
+
+class ApiToken(HashedSecret):
+    """A personal API token."""
+
+    PREFIX = "vig_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta(HashedSecret.Meta):
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, user: User, name: str, expires_at=None) -> tuple["ApiToken", str]:
+        raw, stored = cls.new_secret()
+        return cls.objects.create(user=user, name=name, expires_at=expires_at, **stored), raw
 
     def is_valid(self) -> bool:
         return self.expires_at is None or self.expires_at > timezone.now()
@@ -184,6 +198,9 @@ class AuditEvent(Scoped):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
+
+    def owning_organisation(self):
+        return self.organisation  # its tenant_path is a copy of the path, not a relation
 
     def change_list(self) -> list[tuple[str, object]]:
         """The changed fields as pairs: a template's `changes.items` would read a field named "items"."""

@@ -9,9 +9,6 @@
 """
 
 import datetime
-import hashlib
-import secrets
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vigie.accounts.models import RoleAssignment
+from vigie.accounts.models import HashedSecret, RoleAssignment
 from vigie.core.models import Scoped, TenantModel, TenantQuerySet
 from vigie.core.roles import Role
 
@@ -193,9 +190,6 @@ class ActionNote(Scoped):
     def get_absolute_url(self) -> str:
         return self.action.get_absolute_url()
 
-    def owning_organisation(self):
-        return self.action.organisation
-
 
 class DeadlineCompletion(TenantModel):
     """A programme deadline done by an organisation on a day, recorded by a module or by hand."""
@@ -242,37 +236,26 @@ class DeadlineCompletion(TenantModel):
             raise ValidationError({"done_on": gettext("A completion cannot be in the future.")})
 
 
-class CalendarFeed(models.Model):
-    """A user's secret calendar address. The token is shown once; only its SHA-256 is stored."""
+class CalendarFeed(HashedSecret):
+    """A user's secret calendar address."""
 
     PREFIX = "cal_"
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    hint = models.CharField(max_length=12, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(HashedSecret.Meta):
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.hint}…)"
 
-    @staticmethod
-    def hash(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
-
     @classmethod
     def issue(cls, user) -> tuple["CalendarFeed", str]:
         """A new secret address for `user`, replacing (revoking) the previous one."""
-        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        raw, stored = cls.new_secret()
         cls.objects.filter(user=user).delete()
-        feed = cls.objects.create(user=user, digest=cls.hash(raw), hint=raw[: len(cls.PREFIX) + 4])
-        return feed, raw
+        return cls.objects.create(user=user, **stored), raw
 
     @classmethod
     def scope_queryset(cls, queryset, user, action: str):

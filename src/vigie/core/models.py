@@ -1,10 +1,11 @@
-"""Base models shared by every app: tenant-owned objects and background jobs."""
+"""Base models shared by every app: tenant-owned objects, background jobs and the engine runs they carry."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import DEFAULT_REQUIRED_ROLES, Role
@@ -38,7 +39,11 @@ class Scoped(models.Model):
         return {**DEFAULT_REQUIRED_ROLES, **cls.required_roles}.get(action)
 
     def owning_organisation(self):
-        return self.organisation
+        """The organisation ``tenant_path`` leads to, through the same foreign keys (an inject's exercise's)."""
+        owner = self
+        for hop in self.tenant_path.split("__")[:-1]:
+            owner = getattr(owner, hop)
+        return owner
 
 
 class TenantModel(Scoped):
@@ -95,3 +100,38 @@ class Job(TenantModel):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Run(TenantModel):
+    """A run of an engine in the background (an exposure scan, a directory audit): the job that carries it,
+    who started it, its status and when it started and finished."""
+
+    Status = Job.Status
+
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("started by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @classmethod
+    def of_job(cls, job: Job, gone: str, *related: str) -> "Run":
+        """The run ``job`` carries, named in its parameters under the model's name; LookupError(gone) when
+        it was deleted since."""
+        run = cls.objects.select_related(*related).filter(
+            uuid=job.params.get(cls._meta.model_name), organisation=job.organisation).first()
+        if run is None:
+            raise LookupError(gone)
+        return run
+
+    @property
+    def when(self) -> str:
+        """When it finished (or, until then, was created), local time to the minute, as its name shows it."""
+        return timezone.localtime(self.finished_at or self.created_at).strftime("%Y-%m-%d %H:%M")

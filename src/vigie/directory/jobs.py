@@ -10,9 +10,6 @@ from .services import JOB_KIND, run_audit
 
 @handler(JOB_KIND)
 def audit_job(job, progress):
-    audit = Audit.objects.select_related("directory", "organisation").filter(
-        uuid=job.params.get("audit"), organisation=job.organisation).first()
-    if audit is None:
-        raise LookupError(_("The audit of this job no longer exists."))
+    audit = Audit.of_job(job, _("The audit of this job no longer exists."), "directory", "organisation")
     run_audit(audit, progress)
     return JobResult(url=audit.get_absolute_url())

@@ -9,7 +9,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.models import TenantModel
+from vigie.core.models import Run, TenantModel
 from vigie.core.roles import Role
 
 from . import crypto
@@ -124,13 +123,7 @@ class Directory(TenantModel):
         return self.audits.filter(status=Audit.Status.DONE).order_by("-finished_at").first()
 
 
-class Audit(TenantModel):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
+class Audit(Run):
     class Source(models.TextChoices):
         LIVE = "live", _("Live collection")
         UPLOAD = "upload", _("Uploaded snapshot")
@@ -141,15 +134,7 @@ class Audit(TenantModel):
     )
     directory = models.ForeignKey(Directory, on_delete=models.CASCADE, related_name="audits",
                                   verbose_name=_("directory"))
-    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.LIVE)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("started by"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     snapshot_file = models.CharField(_("snapshot file"), max_length=300, blank=True)  # relative to MEDIA_ROOT
     snapshot_sha256 = models.CharField(_("snapshot SHA-256"), max_length=64, blank=True)
     snapshot_size = models.PositiveBigIntegerField(_("snapshot size"), default=0)
@@ -165,8 +150,7 @@ class Audit(TenantModel):
 
     required_roles = {"add": Role.MANAGER, "change": Role.MANAGER, "delete": Role.MANAGER}
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Run.Meta):
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
         indexes = [models.Index(fields=["directory", "status", "finished_at"], name="directory_audit_recent"),
@@ -174,8 +158,7 @@ class Audit(TenantModel):
                    models.Index(fields=["-created_at", "-id"], name="directory_audit_list_order")]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.finished_at or self.created_at).strftime("%Y-%m-%d %H:%M")
-        return f"{self.directory.domain} — {when}"
+        return f"{self.directory.domain} — {self.when}"
 
     def get_absolute_url(self) -> str:
         return reverse("directory:audit_detail", args=[self.uuid])

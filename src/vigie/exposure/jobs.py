@@ -19,10 +19,7 @@ from .services import JOB_REPORT, JOB_SCAN, record_findings_export, run_scan
 
 @handler(JOB_SCAN)
 def scan_job(job, progress):
-    scan = Scan.objects.select_related("organisation", "finding").filter(
-        uuid=job.params.get("scan"), organisation=job.organisation).first()
-    if scan is None:
-        raise LookupError(_("The scan of this job no longer exists."))
+    scan = Scan.of_job(job, _("The scan of this job no longer exists."), "organisation", "finding")
     run_scan(scan, progress)
     url = scan.finding.get_absolute_url() if scan.kind == Scan.Kind.RETEST and scan.finding else scan.get_absolute_url()
     return JobResult(url=url)

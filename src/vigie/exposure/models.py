@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.models import TenantModel
+from vigie.core.models import Run, TenantModel
 from vigie.core.roles import Role
 
 MANAGERS = {"add": Role.MANAGER, "change": Role.MANAGER, "delete": Role.MANAGER, "import": Role.MANAGER}
@@ -159,7 +159,7 @@ class Schedule(TenantModel):
 # --- scans and inventory --------------------------------------------------------------------------------
 
 
-class Scan(TenantModel):
+class Scan(Run):
     class Kind(models.TextChoices):
         SCAN = "scan", _("Full scan")
         RETEST = "retest", _("Retest of one finding")
@@ -170,24 +170,12 @@ class Scan(TenantModel):
         SCHEDULE = "schedule", _("Scheduled")
         IMPORT = "import", _("Import")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SCAN)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.MANUAL)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=8, choices=Run.Status.choices,  # its column: 8 wide
+                              default=Run.Status.QUEUED)
     finding = models.ForeignKey("Finding", on_delete=models.SET_NULL, null=True, blank=True, related_name="retests",
                                 verbose_name=_("retested finding"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("started by"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     targets = models.JSONField(_("targets"), default=list, blank=True)
     hosts_count = models.PositiveIntegerField(_("hosts"), default=0)
     services_count = models.PositiveIntegerField(_("open ports"), default=0)
@@ -200,8 +188,7 @@ class Scan(TenantModel):
 
     required_roles = MANAGERS
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Run.Meta):
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
         indexes = [models.Index(fields=["organisation", "kind", "status", "finished_at"], name="exposure_scan_recent"),
@@ -209,8 +196,7 @@ class Scan(TenantModel):
                    models.Index(fields=["-created_at", "-id"], name="exposure_scan_list_order")]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.finished_at or self.created_at).strftime("%Y-%m-%d %H:%M")
-        return f"{self.get_kind_display()} — {when}"
+        return f"{self.get_kind_display()} — {self.when}"
 
     def get_absolute_url(self) -> str:
         return reverse("exposure:scan_detail", args=[self.uuid])

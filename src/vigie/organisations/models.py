@@ -104,9 +104,6 @@ class Organisation(Scoped):
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", args=[self.uuid])
 
-    def owning_organisation(self):
-        return self
-
     @property
     def depth(self) -> int:
         return len(self.path) // PATH_SEGMENT

@@ -106,9 +106,6 @@ class Answer(Scoped):
     def get_absolute_url(self) -> str:
         return self.assessment.get_absolute_url() + f"#answer-{self.uuid}"
 
-    def owning_organisation(self):
-        return self.assessment.organisation
-
     @property
     def answered(self) -> bool:
         return bool(self.status) or self.score is not None

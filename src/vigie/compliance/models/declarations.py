@@ -214,6 +214,3 @@ class DeclarationTransition(Scoped):
 
     def get_absolute_url(self) -> str:
         return self.declaration.get_absolute_url()
-
-    def owning_organisation(self):
-        return self.declaration.organisation

@@ -78,6 +78,3 @@ class EvidenceTarget(Scoped):
     @property
     def reference(self) -> str:
         return f"{self.framework_key}:{self.code}"
-
-    def owning_organisation(self):
-        return self.evidence.organisation

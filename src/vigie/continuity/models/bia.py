@@ -111,9 +111,6 @@ class Impact(Scoped):
     def __str__(self) -> str:
         return f"{self.activity} — {self.get_table_display()} — {self.get_dimension_display()}"
 
-    def owning_organisation(self):
-        return self.activity.organisation
-
     @property
     def levels(self) -> tuple[int, ...]:
         return tuple(getattr(self, name) for name in WINDOW_FIELDS)
@@ -146,9 +143,6 @@ class DegradedProcedure(Scoped):
 
     def get_absolute_url(self) -> str:
         return reverse("continuity:activity_detail", args=[self.activity.uuid]) + f"#procedure-{self.uuid}"
-
-    def owning_organisation(self):
-        return self.activity.organisation
 
     @property
     def step_list(self) -> list[str]:

@@ -16,7 +16,7 @@ LEVEL_LABELS = {1: "critique", 2: "faible", 3: "basique", 4: "bon", 5: "état de
 def _finding(f: Finding) -> dict[str, Any]:
     d = asdict(f)
     d["score"] = f.score
-    d["legacy_id"] = f"vuln{f.level}_{f.anssi_id.removeprefix('vuln_')}" if f.anssi_id else ""
+    d["legacy_id"] = f.legacy_id if f.anssi_id else ""
     d["affected"] = [asdict(a) for a in f.affected]
     return d
 

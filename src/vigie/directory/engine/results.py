@@ -18,8 +18,8 @@ class AffectedObject:
 
 
 @dataclass(frozen=True, slots=True)
-class RuleInfo:
-    """Metadata of one rule: our id, the ANSSI checkpoint id and level, texts in our own words."""
+class _Rule:
+    """Our rule id, the ANSSI checkpoint id and level, texts in our own words."""
 
     rule_id: str
     anssi_id: str
@@ -28,7 +28,6 @@ class RuleInfo:
     title_en: str
     description: str
     recommendation: str
-    weight: int = 10
 
     @property
     def legacy_id(self) -> str:
@@ -37,16 +36,16 @@ class RuleInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class RuleInfo(_Rule):
+    """Metadata of one rule, with its weight in the remediation priority."""
+
+    weight: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(_Rule):
     """A failed check: which rule, and which objects."""
 
-    rule_id: str
-    anssi_id: str
-    level: int
-    title_fr: str
-    title_en: str
-    description: str
-    recommendation: str
     affected: tuple[AffectedObject, ...] = ()
     weight: int = 10
 

@@ -63,7 +63,9 @@ def _tls_end_point(sock: Any) -> bytes | None:
     return b"tls-server-end-point:" + digest
 
 
-class _Kerberos:
+class _Context:
+    """What the Kerberos (gssapi) and NTLM (pyspnego) security contexts share: the handshake."""
+
     def __init__(self, ctx: Any) -> None:
         self._ctx = ctx
 
@@ -75,6 +77,8 @@ class _Kerberos:
         out = self._ctx.step(token)
         return bytes(out) if out is not None else None
 
+
+class _Kerberos(_Context):
     def wrap(self, data: bytes, encrypt: bool) -> bytes:
         return bytes(self._ctx.wrap(data, encrypt).message)
 
@@ -85,19 +89,8 @@ class _Kerberos:
         return int(self._ctx.get_wrap_size_limit(wrapped_size, encrypt))
 
 
-class _Ntlm:
+class _Ntlm(_Context):
     _SIGNATURE = 16  # MS-NLMP message signature in front of each sealed message
-
-    def __init__(self, ctx: Any) -> None:
-        self._ctx = ctx
-
-    @property
-    def complete(self) -> bool:
-        return bool(self._ctx.complete)
-
-    def step(self, token: bytes | None) -> bytes | None:
-        out = self._ctx.step(token)
-        return bytes(out) if out is not None else None
 
     def wrap(self, data: bytes, encrypt: bool) -> bytes:
         return bytes(self._ctx.wrap(data, encrypt=True).data)

@@ -81,9 +81,6 @@ class ExerciseChild(Scoped):
     class Meta:
         abstract = True
 
-    def owning_organisation(self):
-        return self.exercise.organisation
-
 
 class Participant(ExerciseChild):
     class Function(models.TextChoices):

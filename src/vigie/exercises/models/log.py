@@ -125,6 +125,3 @@ class LogEntry(Scoped):
 
     def get_absolute_url(self) -> str:
         return reverse("exercises:log_detail", args=[self.log.uuid]) + f"#entry-{self.seq}"
-
-    def owning_organisation(self):
-        return self.log.organisation

@@ -89,8 +89,5 @@ class ScenarioInject(InjectFields, Scoped):
         verbose_name = _("scenario inject")
         verbose_name_plural = _("scenario injects")
 
-    def owning_organisation(self):
-        return self.scenario.organisation
-
     def get_absolute_url(self) -> str:
         return reverse("exercises:scenario_inject_edit", args=[self.uuid])

@@ -14,6 +14,12 @@ LARGE_GROUP = 50
 PRIV_PASSWORD_DAYS = 3 * 365
 
 
+def _protected_users(d: Directory) -> set[str]:
+    """The DNs (lower case) of the members of Protected Users, through nested groups."""
+    pu = d.by_sid.get(d.rid(525))
+    return d.transitive_members(pu.dn) if pu else set()
+
+
 @rule("large_privileged_groups", anssi_id="vuln_privileged_members", level=1, weight=6,
       title_fr="Groupes privilégiés trop peuplés",
       title_en="Privileged groups with too many members",
@@ -73,8 +79,7 @@ def admincount_orphans(d: Directory, now: datetime) -> Iterator[AffectedObject]:
                   "its members; privileged accounts outside it leave reusable secrets on hosts.",
       recommendation="Add privileged user accounts to Protected Users after checking their uses.")
 def outside_protected(d: Directory, now: datetime) -> Iterator[AffectedObject]:
-    pu = d.by_sid.get(d.rid(525))
-    members = d.transitive_members(pu.dn) if pu else set()
+    members = _protected_users(d)
     for o in d.privileged_accounts:
         if o.enabled and "computer" not in o.classes and o.dn.lower() not in members:
             yield aff(o)
@@ -87,8 +92,7 @@ def outside_protected(d: Directory, now: datetime) -> Iterator[AffectedObject]:
                   "trusted for delegation can act as this administrator anywhere.",
       recommendation="Set 'Account is sensitive and cannot be delegated' on every privileged account.")
 def delegable(d: Directory, now: datetime) -> Iterator[AffectedObject]:
-    pu = d.by_sid.get(d.rid(525))
-    members = d.transitive_members(pu.dn) if pu else set()
+    members = _protected_users(d)
     for o in d.privileged_accounts:
         if o.enabled and "computer" not in o.classes and not o.uac & UAC.NOT_DELEGATED \
                 and o.dn.lower() not in members:

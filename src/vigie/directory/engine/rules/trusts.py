@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from ..catalogue import rule
@@ -15,6 +15,14 @@ NON_TRANSITIVE, QUARANTINED, FOREST_TRANSITIVE = 0x1, 0x4, 0x8
 WITHIN_FOREST, TREAT_AS_EXTERNAL, NO_TGT_DELEGATION, ENABLE_TGT_DELEGATION = 0x20, 0x40, 0x200, 0x800
 
 
+def _trusts(d: Directory, flagged: Callable[[int, int], object]) -> Iterator[AffectedObject]:
+    """The trusts whose (direction, attributes) ``flagged`` holds, each shown with its attributes."""
+    for t in d.trusts:
+        attrs = t.integer("trustattributes")
+        if flagged(t.integer("trustdirection"), attrs):
+            yield aff(t, f"trustAttributes {attrs:#x}")
+
+
 @rule("trust_not_filtered", anssi_id="vuln_trusts_domain_notfiltered", level=1, weight=8,
       title_fr="Approbation de domaine sortante sans filtrage de SID",
       title_en="Outbound domain trust without SID filtering",
@@ -22,10 +30,8 @@ WITHIN_FOREST, TREAT_AS_EXTERNAL, NO_TGT_DELEGATION, ENABLE_TGT_DELEGATION = 0x2
                   "SID history of its users.",
       recommendation="Enable SID filtering (quarantine) on the trust.")
 def not_filtered(d: Directory, now: datetime) -> Iterator[AffectedObject]:
-    for t in d.trusts:
-        attrs, direction = t.integer("trustattributes"), t.integer("trustdirection")
-        if direction & OUTBOUND and not attrs & (FOREST_TRANSITIVE | WITHIN_FOREST) and not attrs & QUARANTINED:
-            yield aff(t, f"trustAttributes {attrs:#x}")
+    return _trusts(d, lambda direction, attrs: direction & OUTBOUND
+                   and not attrs & (FOREST_TRANSITIVE | WITHIN_FOREST) and not attrs & QUARANTINED)
 
 
 @rule("trust_forest_sidhistory", anssi_id="vuln_trusts_forest_sidhistory", level=1, weight=8,
@@ -35,10 +41,8 @@ def not_filtered(d: Directory, now: datetime) -> Iterator[AffectedObject]:
                   "honoured and can carry privileged SIDs.",
       recommendation="Clear the TREAT_AS_EXTERNAL trust attribute unless a migration still needs it.")
 def forest_sidhistory(d: Directory, now: datetime) -> Iterator[AffectedObject]:
-    for t in d.trusts:
-        attrs, direction = t.integer("trustattributes"), t.integer("trustdirection")
-        if direction & OUTBOUND and attrs & FOREST_TRANSITIVE and attrs & TREAT_AS_EXTERNAL:
-            yield aff(t, f"trustAttributes {attrs:#x}")
+    return _trusts(d, lambda direction, attrs: direction & OUTBOUND
+                   and attrs & FOREST_TRANSITIVE and attrs & TREAT_AS_EXTERNAL)
 
 
 @rule("trust_tgt_delegation", anssi_id="vuln_trusts_tgt_deleg", level=3, weight=4,
@@ -48,7 +52,5 @@ def forest_sidhistory(d: Directory, now: datetime) -> Iterator[AffectedObject]:
                   "this forest's users.",
       recommendation="Disable TGT delegation across the trust (netdom /EnableTGTDelegation:No).")
 def tgt_deleg(d: Directory, now: datetime) -> Iterator[AffectedObject]:
-    for t in d.trusts:
-        attrs, direction = t.integer("trustattributes"), t.integer("trustdirection")
-        if direction & INBOUND and attrs & ENABLE_TGT_DELEGATION and not attrs & WITHIN_FOREST:
-            yield aff(t, f"trustAttributes {attrs:#x}")
+    return _trusts(d, lambda direction, attrs: direction & INBOUND
+                   and attrs & ENABLE_TGT_DELEGATION and not attrs & WITHIN_FOREST)

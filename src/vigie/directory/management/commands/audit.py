@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from vigie.core.management.engine import EngineCommand, Progress
 from vigie.directory.engine import (
     ConnectionSettings,
     DirectoryError,
@@ -31,38 +31,8 @@ from vigie.directory.engine import (
 )
 
 
-class Progress:
-    """A small hand-made progress line on stderr (no dependency); silent when stderr is not a tty
-    unless forced."""
-
-    def __init__(self, stream: TextIO, enabled: bool) -> None:
-        self.stream, self.enabled, self.start, self.last = stream, enabled, time.monotonic(), 0.0
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.1 and done != total:
-            return
-        self.last = now
-        if total:
-            width = 30
-            filled = int(width * done / total)
-            bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        else:
-            bar = f"{done}"
-        self.stream.write(f"\r{message:<28} {bar}  {now - self.start:6.1f}s\033[K")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-
-
-class Command(BaseCommand):
+class Command(EngineCommand):
     help = "Audit a directory: `audit ad --server … | --from-snapshot …` (engine only, no database)."
-    requires_system_checks: list[str] = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -98,7 +68,7 @@ class Command(BaseCommand):
     def _audit(self, o: dict[str, Any]) -> str:
         err = sys.stderr
         enabled = o["progress"] == "always" or (o["progress"] == "auto" and err.isatty())
-        progress = Progress(err, enabled)
+        progress = Progress(err, enabled, width=28)
         if o["from_snapshot"]:
             path = o["from_snapshot"]
             result = analyse(load_snapshot(path))

@@ -162,21 +162,21 @@ class VulnDB:
 
     def import_nvd(self, path: str | Path) -> ImportCounts:
         """Import an NVD CVE API 2.0 JSON feed (.json or .json.gz); CVEs already known are replaced."""
-        file = Path(path)
-        data = _read_json(file)
-        if _kind(data) != "nvd":
-            raise VulnDBError(str(file), "not an NVD CVE 2.0 feed: expected an object with "
-                                         "\"vulnerabilities\": [{\"cve\": {…}}]")
-        return self._import_nvd(str(file), data)
+        return self._import_as(path, "nvd", "not an NVD CVE 2.0 feed: expected an object with "
+                                            "\"vulnerabilities\": [{\"cve\": {…}}]")
 
     def import_kev(self, path: str | Path) -> ImportCounts:
         """Import the CISA Known Exploited Vulnerabilities JSON catalogue (replaces the previous one)."""
+        return self._import_as(path, "kev", "not a CISA KEV catalogue: expected an object with "
+                                            "\"catalogVersion\" and \"vulnerabilities\": [{\"cveID\": …}]")
+
+    def _import_as(self, path: str | Path, kind: str, refusal: str) -> ImportCounts:
+        """Import the file as ``kind`` ("nvd" or "kev"); VulnDBError(refusal) when it is something else."""
         file = Path(path)
         data = _read_json(file)
-        if _kind(data) != "kev":
-            raise VulnDBError(str(file), "not a CISA KEV catalogue: expected an object with "
-                                         "\"catalogVersion\" and \"vulnerabilities\": [{\"cveID\": …}]")
-        return self._import_kev(str(file), data)
+        if _kind(data) != kind:
+            raise VulnDBError(str(file), refusal)
+        return (self._import_nvd if kind == "nvd" else self._import_kev)(str(file), data)
 
     def _import_nvd(self, name: str, data: dict[str, Any]) -> ImportCounts:
         rows: list[tuple[str, float | None, str, str]] = []

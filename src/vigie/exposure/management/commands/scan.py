@@ -8,33 +8,13 @@ Progress goes to stderr, the report to stdout (or -o)."""
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from vigie.core.management.engine import EngineCommand, Progress
 from vigie.exposure.engine import ExposureError, Limits, Resolver, Scope, read_names, render_html, scan, to_json
-
-
-class Progress:
-    """One progress line on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, stream: TextIO, enabled: bool) -> None:
-        self.stream, self.enabled, self.start, self.last = stream, enabled, time.monotonic(), 0.0
-
-    def __call__(self, done: int, total: int, stage: str) -> None:
-        now = time.monotonic()
-        if not self.enabled or (now - self.last < 0.1 and done != total):
-            return
-        self.last = now
-        filled = int(30 * done / total) if total else 0
-        self.stream.write(f"\r{stage:<10} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  {now - self.start:6.1f}s\033[K")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
 
 
 def parse_ports(text: str) -> list[int]:
@@ -52,10 +32,8 @@ def parse_ports(text: str) -> list[int]:
     return list(dict.fromkeys(ports))
 
 
-class Command(BaseCommand):
+class Command(EngineCommand):
     help = "Scan internet exposure: `scan exposure TARGET… --scope ENTRY…` (engine only, no database)."
-    requires_system_checks: list[str] = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="kind", required=True)

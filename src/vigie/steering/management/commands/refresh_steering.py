@@ -8,25 +8,23 @@ fails keeps its previous readings; the command names it and exits with status 1.
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from vigie.core.management.daily import DailyCommand
 from vigie.steering.models import Stale
 from vigie.steering.services import backfill_outcome, establishments, refresh_establishments
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = "Recompute the steering summaries of every establishment (and past months' trends with --backfill)."
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--backfill", type=int, default=0, metavar="N",
                             help="also recount the trends of the N months before this one")
-        parser.add_argument("--date", help="day to consider as today (YYYY-MM-DD)")
 
     def handle(self, *args, backfill=0, date=None, **options):
-        try:
-            today = datetime.date.fromisoformat(date) if date else None
-        except ValueError:
-            raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+        today = self.today(date)
         if backfill < 0:
             raise CommandError(f"--backfill must be 0 or more months, not {backfill}")
         started = datetime.datetime.now(datetime.UTC)
