@@ -31,5 +31,5 @@ def test_a_reader_playing_the_exercise_writes_in_its_log_while_it_runs(client, w
     outsider = make_user("outsider", (world.hospital_a, Role.READER))
     client.logout()
     login(client, outsider)
-    assert client.post(entry_url(exercise), {"category": "decision", "text": "x"}).status_code == 404
+    assert client.post(entry_url(exercise), {"category": "decision", "text": "x"}).status_code == 403
     assert not LogEntry.objects.filter(author=outsider).exists()

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from .generic import is_htmx
 from .jobs import result_path
 from .models import Job
 
@@ -12,7 +13,7 @@ def glossary(request):
 
 
 def job_detail(request, job):
-    template = "core/job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
+    template = "core/job_status.html" if is_htmx(request) else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 

@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vigie.core import recent
-from vigie.core.generic import get_or_post
+from vigie.core.generic import get_or_post, is_htmx
 from vigie.core.paging import page_of
 from vigie.core.scoping import can
 
 from .. import services
 from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm
 from ..models import Answer, Assessment
-from .common import is_htmx
 
 
 

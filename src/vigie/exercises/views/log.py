@@ -1,5 +1,7 @@
 """Crisis log pages: list, the live log (HTMX polling for entries after the last number), append, PDF
-export, and "raise an action" from an entry. Every lookup goes through scoped(); 404 outside it."""
+export, and "raise an action" from an entry. Each route's declaration fetches the log through scoped().
+
+Custom rather than core.generic: the log is append-only, written by its service, polled by HTMX."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core.generic import is_htmx
 from vigie.core.paging import page_of
 from vigie.core.scoping import can
 
@@ -89,7 +92,7 @@ def log_append(request, log):
                 for message in exc.messages:
                     form.add_error(None, message)
     ok = form.is_valid()
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = render(request, "exercises/log/_form.html", {"log": log, "form": EntryForm() if ok else form})
         if ok:
             response["HX-Trigger"] = "vigie-log-changed"

@@ -1,2 +1,0 @@
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
