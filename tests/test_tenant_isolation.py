@@ -494,6 +494,11 @@ def referent(world, region):
     return make_user(f"referent_{region.code}", (region, Role.ARS_REFERENT))
 
 
+def test_workflow_pages_say_why():
+    silent = sorted(n for n in WORKFLOW_ROUTES if not is_api(n) and not declared(n).reason)
+    assert not silent, f"workflow page routes that do not say why they are an exception: {silent}"
+
+
 def test_there_are_workflow_routes():
     assert {"compliance:declaration_transition", "compliance:declaration_comment",
             "api:compliance_declaration_return"} <= set(WORKFLOW_ROUTES)

@@ -12,7 +12,8 @@ GET (and HEAD, OPTIONS) needs `action`; any other method needs `post`, which def
 writing action and to nothing for a reading one ("view", "export"): a page that reads on GET and writes on
 POST says so (`action="view", post="change"`), and a read-only route answers 405 to a POST before its view
 runs. A `workflow` route finds its object with `action` whatever the method; a workflow service then
-decides who acts. `exempt` routes (public, self-service, reference data) say why and are not wrapped.
+decides who acts. `exempt` routes (public, self-service, reference data) are not wrapped; both kinds of
+exception say why in the registry (`reason`).
 """
 
 from functools import wraps
@@ -31,6 +32,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def page(route: str, view, name: str, *, app: str, model: type | None, action: str, kind: str = "object",
          post: str | None = None, reason: str = "", workflow: bool = False):
+    if (workflow or kind == "exempt") and not reason:
+        raise ValueError(f"{app}:{name} is an exception to its declared action: say why (reason=)")
     if post is None:
         post = action if workflow or action not in READ_ACTIONS else ""
     registry.route(f"{app}:{name}", model, action, kind, reason, workflow, post=post)

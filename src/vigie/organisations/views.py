@@ -17,7 +17,7 @@ from vigie.accounts.services import grant_role, revoke_role
 from vigie.core import recent
 from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
-from vigie.core.scoping import highest_role, scoped
+from vigie.core.scoping import can, highest_role
 
 from . import services
 from .forms import ContactForm, GrantForm, ImportForm, OrganisationCreateForm, OrganisationEditForm
@@ -112,7 +112,7 @@ def organisation_delete(request, org):
         else:
             messages.success(request, _("%(name)s was deleted.") % {"name": org.name})
             parent = org.parent
-            if parent is not None and scoped(Organisation.objects.filter(pk=parent.pk), request.user, "view").exists():
+            if parent is not None and can(request.user, "view", parent):
                 return redirect(parent)
             return redirect("organisations:list")
     return render(request, "organisations/delete.html", _node_context(request, org, problems=problems))
@@ -190,7 +190,7 @@ def member_revoke(request, assignment):
         else:
             messages.success(request, _("The role of %(username)s on %(name)s was revoked.") % {
                 "username": assignment.user.username, "name": org.name})
-            if scoped(Organisation.objects.filter(pk=org.pk), request.user, "manage_members").exists():
+            if can(request.user, "manage_members", org):
                 return redirect("organisations:members", uuid=org.uuid)
             return redirect("steering:home")
     return render(request, "organisations/member_revoke.html",

@@ -12,10 +12,13 @@ from ..views import declarations as views
 
 APP = "compliance"
 CALLS = "programme reference data (funding calls and their dates), the same for every organisation"
+STEP = ("a workflow step: the dossier is found with 'view', then the declaration service lets only the "
+        "candidate's managers and the ARS of its region act (403 for a mere reader)")
 
 
 def _on(route, view, name, action="view", kind="object", workflow=False, post=None):
-    return page(route, view, name, app=APP, model=Declaration, action=action, kind=kind, workflow=workflow, post=post)
+    return page(route, view, name, app=APP, model=Declaration, action=action, kind=kind, workflow=workflow,
+                post=post, reason=STEP if workflow else "")
 
 
 def _calls(route, view, name, reason=CALLS):

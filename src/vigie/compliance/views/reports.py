@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from vigie.core.generic import visible
 from vigie.core.paging import page_of
-from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from .. import comparison
@@ -59,7 +59,7 @@ def coverage_detail(request, candidate):
     units = list(units_of(candidate))
     rows = coverage(candidate, version, as_of) if version is not None and units else []
     # The rule is a GHT's: a region or the nation leads to the coverage of each of its GHTs.
-    ghts = (scoped(Organisation.objects.filter(kind=Kind.GHT, path__startswith=candidate.path), request.user, "view")
+    ghts = (visible(request, Organisation.objects.filter(kind=Kind.GHT, path__startswith=candidate.path))
             .order_by("name") if candidate.kind in (Kind.NATIONAL, Kind.REGION) else None)
     return render(request, "compliance/coverage.html", {
         "candidate": candidate, "version": version, "versions": versions, "rows": rows, "units": units,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from vigie.core.generic import get_or_post
+from vigie.core.generic import get_or_post, visible
 from vigie.core.paging import page_of
-from vigie.core.scoping import can, scoped
+from vigie.core.scoping import can
 
 from .. import trajectories as service
 from ..declarations import budget_target
@@ -38,7 +38,7 @@ def trajectory_home(request, organisations):
 
 @require_GET
 def trajectory_detail(request, organisation):
-    applications = scoped(IdentityApplication.objects.filter(organisation=organisation), request.user, "view")
+    applications = visible(request, IdentityApplication.objects.filter(organisation=organisation))
     return render(request, "compliance/trajectories/detail.html", {
         "organisation": organisation, "years": service.gaps(organisation), "applications": applications,
         "summary": service.means_summary(organisation), "budgets": service.budget_history(organisation),
