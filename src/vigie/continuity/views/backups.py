@@ -56,7 +56,7 @@ def policy_create(request):
 @generic.get_or_post
 def policy_edit(request, policy):
     return edit(request, policy, PolicyForm, title=_("Edit %(name)s") % {"name": policy.title},
-                        user=request.user, extra={"delete_url": reverse("continuity:policy_delete", args=[policy.uuid])})
+                        user=request.user, context={"delete_url": reverse("continuity:policy_delete", args=[policy.uuid])})
 
 
 @generic.get_or_post

@@ -93,7 +93,7 @@ def supplier_create(request):
 @generic.get_or_post
 def supplier_edit(request, supplier):
     return edit(request, supplier, SupplierForm, title=_("Edit %(name)s") % {"name": supplier.name},
-                        user=request.user, extra={"delete_url": reverse("continuity:supplier_delete", args=[supplier.uuid])})
+                        user=request.user, context={"delete_url": reverse("continuity:supplier_delete", args=[supplier.uuid])})
 
 
 @generic.get_or_post
@@ -115,7 +115,7 @@ def team_create(request):
 @generic.get_or_post
 def team_edit(request, team):
     return edit(request, team, TeamForm, title=_("Edit %(name)s") % {"name": team.name}, user=request.user,
-                        extra={"delete_url": reverse("continuity:team_delete", args=[team.uuid])})
+                        context={"delete_url": reverse("continuity:team_delete", args=[team.uuid])})
 
 
 @generic.get_or_post

@@ -36,7 +36,7 @@ def scenario_create(request):
 @generic.get_or_post
 def scenario_edit(request, scenario):
     return edit(request, scenario, ScenarioForm, title=_("Edit %(name)s") % {"name": scenario.name},
-                        user=request.user, extra={"delete_url": reverse("continuity:scenario_delete", args=[scenario.uuid])})
+                        user=request.user, context={"delete_url": reverse("continuity:scenario_delete", args=[scenario.uuid])})
 
 
 @generic.get_or_post
