@@ -12,7 +12,10 @@ the `world` of tests/conftest.py and one object per side from tests/factories.py
 - list pages and API lists answer 200 without any of B's identifiers; API creates that name B's nodes are
   refused and write nothing;
 - the positive control: the same routes with A's objects answer 2xx/3xx for alice (API reads return the
-  object), so a route cannot pass by being broken; ars_a may read A's objects exactly where `scoped()` says.
+  object), so a route cannot pass by being broken; ars_a may read A's objects exactly where `scoped()` says;
+- a reader may not write: every page POST and every API write, by ars_a (reader on region A) and auditor_a
+  (reader on hospital A) with A's objects, is refused and changes nothing, unless the route's declaration
+  lets readers do it (an export job, an observation) or it is a workflow route (proven apart) or exempt.
 """
 
 import html
@@ -491,6 +494,11 @@ def referent(world, region):
     return make_user(f"referent_{region.code}", (region, Role.ARS_REFERENT))
 
 
+def test_workflow_pages_say_why():
+    silent = sorted(n for n in WORKFLOW_ROUTES if not is_api(n) and not declared(n).reason)
+    assert not silent, f"workflow page routes that do not say why they are an exception: {silent}"
+
+
 def test_there_are_workflow_routes():
     assert {"compliance:declaration_transition", "compliance:declaration_comment",
             "api:compliance_declaration_return"} <= set(WORKFLOW_ROUTES)
@@ -554,4 +562,58 @@ def test_the_ars_referent_creates_nothing_in_a(name, client, world, tenants):
     before = snapshot()
     response = caller.request(name, "POST", reverse(name), body=payload)
     assert response.status_code in (403, 404, 422), f"{what}: HTTP {response.status_code}"
+    assert_unchanged(before, what)
+
+
+# --- a reader may not write ------------------------------------------------------------------------------------
+#
+# The permission a route declares is the one its declaration checks (core.routing.page, core.api.operation): a
+# page's POST needs the route's `post` action ("" refuses it), an API write its operation's action. So every
+# write attempt by a user who may only read A's objects must be refused before anything changes.
+
+READERS = ("ars_a", "auditor_a")
+
+
+def write_method(name: str) -> str:
+    return OPERATIONS[name.split(":", 1)[1]][0] if is_api(name) else "POST"
+
+
+def write_action(name: str, route) -> str:
+    return route.action if is_api(name) else route.post
+
+
+WRITE_ROUTES_ALL = sorted(
+    n for n in ROUTES
+    if (r := declared(n)) is not None and r.kind != "exempt" and not r.workflow and write_method(n) != "GET"
+)
+
+
+def test_every_page_declares_its_post():
+    """A page route that reads on GET but takes a POST says which action the POST needs; no page route
+    lets a POST through with a reading action."""
+    loose = sorted(n for n in ROUTES if not is_api(n) and (r := declared(n)) is not None and r.kind != "exempt"
+                   and not r.workflow and r.post == "view")
+    assert not loose, f"page routes whose POST needs only 'view': {loose}"
+
+
+@pytest.mark.parametrize("name", WRITE_ROUTES_ALL)
+@pytest.mark.parametrize("who", READERS)
+def test_a_reader_may_not_write(name, who, client, world, tenants):
+    route = declared(name)
+    a, _b, secrets = objects_for(tenants, route)
+    reader = getattr(world, who)
+    method = write_method(name)
+    url = reverse(name, kwargs={"uuid": a.uuid}) if route.kind == "object" else reverse(name)
+    body = (create_payload(route.model, world, "a") if is_api(name) and route.kind == "create"
+            else body_for(name, route.model, method))
+    action = write_action(name, route)
+    what = f"{name} {method} {url} as {who} (reader) with A's {route.model.__name__}, declared {action!r}"
+    caller = Caller(client, reader)
+    before = snapshot()
+    response = caller.request(name, method, url, body=body)
+    if action and permitted(reader, action, a):  # the declaration lets readers do it: an export, an observation
+        assert response.status_code < 500, f"{what}: HTTP {response.status_code}"
+        return
+    assert response.status_code in REFUSED, f"{what}: HTTP {response.status_code}"
+    assert_no_leak(response, secrets, what)
     assert_unchanged(before, what)

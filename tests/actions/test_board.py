@@ -52,7 +52,8 @@ def test_it_refuses_an_illegal_move_with_a_message(client, world):
 def test_it_refuses_readers_and_get(client, world):
     action = make_action(world)
     url = reverse("actions:move", args=[action.uuid])
-    assert login(client, world.auditor_a).post(url, {"status": "done"}).status_code == 404
-    assert client.get(url).status_code == 405
+    assert login(client, world.auditor_a).post(url, {"status": "done"}).status_code == 403
+    assert client.get(url).status_code == 403  # the route declares "change", checked before the method
+    assert login(client, world.alice).get(url).status_code == 405
     action.refresh_from_db()
     assert action.status == Status.OPEN

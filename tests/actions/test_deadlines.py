@@ -163,6 +163,6 @@ def test_contributors_record_a_completion_by_hand_and_readers_cannot(client, wor
 def test_a_completion_recorded_by_mistake_can_be_deleted(client, world):
     completion = record_completion(world.hospital_a, "ad-audit", D(2026, 1, 15), "erreur")
     url = reverse("actions:completion_delete", args=[completion.uuid])
-    assert login(client, world.auditor_a).post(url).status_code == 404
+    assert login(client, world.auditor_a).post(url).status_code == 403
     assert login(client, world.contributor_a).post(url).status_code == 302
     assert not DeadlineCompletion.objects.exists()

@@ -56,7 +56,7 @@ def test_a_reader_cannot_save_a_row(client, world, frameworks):
     assessment = assess(world.hospital_a, "care-d2")
     row = assessment.answers.get(requirement__code="D2.P1")
     login(client, world.auditor_a)
-    assert client.post(f"/compliance/answers/{row.uuid}/", {"status": "compliant"}).status_code == 404
+    assert client.post(f"/compliance/answers/{row.uuid}/", {"status": "compliant"}).status_code == 403
     row.refresh_from_db()
     assert row.status == ""
 
@@ -94,7 +94,7 @@ def test_a_contributor_cannot_approve(client, world, frameworks):
     fill(assessment)
     submit(assessment)
     login(client, world.contributor_a)
-    assert client.post(f"/compliance/assessments/{assessment.uuid}/approve/").status_code == 404
+    assert client.post(f"/compliance/assessments/{assessment.uuid}/approve/").status_code == 403
     assessment.refresh_from_db()
     assert assessment.status == "in_review"
 

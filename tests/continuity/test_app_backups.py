@@ -79,7 +79,7 @@ def test_pages_show_evaluation_and_sync_button(client, world):
 def test_reader_cannot_sync(client, world):
     stack(world.hospital_a)
     login(client, world.auditor_a)
-    assert client.post(reverse("continuity:backup_sync", args=[world.hospital_a.uuid])).status_code == 404
+    assert client.post(reverse("continuity:backup_sync", args=[world.hospital_a.uuid])).status_code == 403
     assert Action.objects.count() == 0
 
 

@@ -63,5 +63,5 @@ def test_planner_job_end_to_end(client, world):
 def test_reader_cannot_run_a_scenario(client, world):
     scenario = Scenario.objects.create(organisation=world.hospital_a, name="Stockage", builtin="storage_loss")
     login(client, world.auditor_a)
-    assert client.post(reverse("continuity:scenario_run", args=[scenario.uuid])).status_code == 404
+    assert client.post(reverse("continuity:scenario_run", args=[scenario.uuid])).status_code == 403
     assert Job.objects.count() == 0

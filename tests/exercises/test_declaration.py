@@ -97,7 +97,7 @@ def test_it_lets_only_managers_declare(client, world):
     login(client, world.contributor_a)
     response = client.post(reverse("exercises:incident_declare", args=[incident.uuid]),
                            {"declared_at": "2026-03-12T10:00", "reference": "SIG-1"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     incident.refresh_from_db()
     assert incident.declared_at is None
 

@@ -178,7 +178,7 @@ def test_it_lets_a_contributor_player_not_drive_the_run(client, world):
     RoleAssignment.objects.filter(user=reader).update(role=10)  # a reader
     login(client, reader)
     response = client.post(reverse("exercises:run_command", args=[exercise.uuid]), {"command": "start"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     exercise.refresh_from_db()
     assert exercise.status == "planned"
 

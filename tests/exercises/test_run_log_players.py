@@ -25,11 +25,11 @@ def test_a_reader_playing_the_exercise_writes_in_its_log_while_it_runs(client, w
     assert LogEntry.objects.filter(log=exercise.log, author=director).count() == 1
 
     run.finish(exercise, world.alice, clock=clock)
-    assert client.post(entry_url(exercise), {"category": "decision", "text": "après FINEX"}).status_code == 404
+    assert client.post(entry_url(exercise), {"category": "decision", "text": "après FINEX"}).status_code == 403
     assert LogEntry.objects.filter(log=exercise.log, author=director).count() == 1
 
     outsider = make_user("outsider", (world.hospital_a, Role.READER))
     client.logout()
     login(client, outsider)
-    assert client.post(entry_url(exercise), {"category": "decision", "text": "x"}).status_code == 404
+    assert client.post(entry_url(exercise), {"category": "decision", "text": "x"}).status_code == 403
     assert not LogEntry.objects.filter(author=outsider).exists()

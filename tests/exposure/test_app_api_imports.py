@@ -302,7 +302,7 @@ def test_the_audit_page_deletes_an_imported_report_for_a_manager_only(client, wo
     delete = reverse("exposure:audit_delete", kwargs={"uuid": imported.uuid})
     login(client, world.auditor_a)
     assert "Delete this imported report" not in client.get(page).content.decode()
-    assert client.post(delete).status_code == 404 and Audit.objects.filter(pk=imported.pk).exists()
+    assert client.post(delete).status_code == 403 and Audit.objects.filter(pk=imported.pk).exists()
     login(client, world.alice)
     assert "Delete this imported report" in client.get(page).content.decode()
     response = client.post(delete)

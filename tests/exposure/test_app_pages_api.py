@@ -52,7 +52,7 @@ def test_a_contributor_cannot_add_to_the_scope(client, world):
     login(client, world.contributor_a)
     response = client.post(reverse("exposure:scope_create", kwargs={"uuid": world.hospital_a.uuid}),
                            {"value": "ch-a.test"})
-    assert response.status_code == 404 and not ScopeEntry.objects.exists()
+    assert response.status_code == 403 and not ScopeEntry.objects.exists()
 
 
 def test_the_page_adds_a_domain_and_refuses_a_bad_range(client, world):

@@ -20,11 +20,12 @@ def test_it_lists_roles_here_and_below(world, as_user):
     assert "bob" not in response.content.decode()
 
 
-def test_readers_and_other_hospitals_get_404(world, as_user):
+def test_readers_and_other_hospitals_are_refused(world, as_user):
     for user in (world.auditor_a, world.contributor_a, world.bob):
         client = as_user(user)
-        assert client.get(members(world.hospital_a)).status_code == 404
-        assert client.post(members(world.hospital_a), {"username": "bob", "role": Role.READER}).status_code == 404
+        refused = 404 if user == world.bob else 403  # 404 for what one cannot see, 403 for what one only sees
+        assert client.get(members(world.hospital_a)).status_code == refused
+        assert client.post(members(world.hospital_a), {"username": "bob", "role": Role.READER}).status_code == refused
     assert not RoleAssignment.objects.filter(user=world.bob, organisation=world.hospital_a).exists()
 
 

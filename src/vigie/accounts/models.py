@@ -54,6 +54,11 @@ class User(AbstractUser):
             return queryset.none()
         return queryset.filter(pk__in=manageable_users(user).values("pk"))
 
+    @classmethod
+    def required_role(cls, action: str) -> Role | None:
+        """Where users may be managed (created, reset): under the nodes their administrator holds ADMIN on."""
+        return Role.ADMIN if action in ("view", "manage") else None
+
 
 class RoleAssignment(Scoped):
     """A role on a node of the tree; it applies to the node's whole subtree."""

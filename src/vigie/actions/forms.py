@@ -9,8 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import scoped, visibility
-from vigie.organisations.models import Organisation
+from vigie.core.scoping import scoped, where_user_may
 
 from .deadlines import catalogue
 from .filters import colleagues
@@ -30,14 +29,6 @@ class RulesForm(forms.ModelForm):
                 remapped.setdefault(key, []).extend(errors)
             error = ValidationError(remapped)
         super().add_error(field, error)
-
-
-def where_user_may(user, model, action: str):
-    """Organisations where the user holds the role `model` needs for `action` (and everything below)."""
-    condition = visibility(user, model.required_role(action), "path")
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).order_by("path")
 
 
 class ActionForm(RulesForm):

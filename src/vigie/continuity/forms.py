@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import visibility
+from vigie.core.scoping import where_user_may
 from vigie.organisations.models import Kind, Organisation
 
 from . import services
@@ -28,13 +28,6 @@ from .models.bia import LEVELS, WINDOW_FIELDS, WINDOW_LABELS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def organisations_for(user, model):
-    condition = visibility(user, model.required_role("add"), "path")
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).exclude(kind=Kind.NATIONAL).order_by("path")
-
-
 class OwnedForm(forms.ModelForm):
     """A form for an organisation-owned object: the organisation is chosen among those the user may add to,
     fixed once the object exists; related pickers offer the organisation's objects and its ancestors'."""
@@ -45,7 +38,7 @@ class OwnedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         field = self.fields["organisation"]
-        field.queryset = organisations_for(user, self._meta.model)
+        field.queryset = where_user_may(user, self._meta.model).exclude(kind=Kind.NATIONAL)
         if self.instance.pk:
             field.disabled = True
             organisation = self.instance.organisation
@@ -232,7 +225,7 @@ class WorkbookUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user, Activity)
+        self.fields["organisation"].queryset = where_user_may(user, Activity).exclude(kind=Kind.NATIONAL)
 
 
 class ScenarioForm(OwnedForm):

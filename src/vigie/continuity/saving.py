@@ -9,6 +9,7 @@ from django.db import transaction
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
+from vigie.core.generic import OutOfScope
 from vigie.core.scoping import can
 
 from .models import Activity, Application, Component
@@ -18,10 +19,6 @@ LINK_FIELDS = {
     Application: ("depends_on", "components", "suppliers"),
     Component: ("depends_on", "suppliers"),
 }
-
-
-class OutOfScope(Exception):
-    """The saved object is no longer within what the user may act on; the transaction was rolled back."""
 
 
 def links(obj) -> dict[str, list[str]]:

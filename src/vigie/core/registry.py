@@ -28,6 +28,9 @@ class Route:
     # An exception to "the action says who may call it": the object is found with `action` (view), then a
     # workflow service decides who may act on it. The isolation test proves a mere reader is refused.
     workflow: bool = False
+    # What a POST (or any writing method) needs on a page; "" when the page refuses it (405). The API
+    # declares one method per operation, so its `action` is the whole story.
+    post: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +51,10 @@ class Registry:
     indicators: dict[str, "Indicator"] = field(default_factory=dict)
 
     def route(self, name: str, model: type | None, action: str, kind: str = "object", reason: str = "",
-              workflow: bool = False) -> None:
+              workflow: bool = False, post: str = "") -> None:
         if kind == "exempt" and not reason:
             raise ValueError(f"exempt route {name} needs a reason")
-        self.routes[name] = Route(name, model, action, kind, reason, workflow)
+        self.routes[name] = Route(name, model, action, kind, reason, workflow, post)
 
     def module(self, module: Module) -> None:
         self.modules[module.key] = module

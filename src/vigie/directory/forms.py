@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import visibility
-from vigie.organisations.models import Organisation
+from vigie.core.scoping import where_user_may
 
 from .models import Directory
 
@@ -27,9 +26,7 @@ class DirectoryForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        condition = visibility(user, Directory.required_role("add"), "path")
-        self.fields["organisation"].queryset = (Organisation.objects.filter(condition).order_by("path")
-                                                if condition is not None else Organisation.objects.none())
+        self.fields["organisation"].queryset = where_user_may(user, Directory)
         if self.instance.pk:
             self.fields["organisation"].disabled = True
             self.fields["new_password"].label = _("Replace the password") if self.instance.has_password \

@@ -1,63 +1,49 @@
 """Pages: directories (list, create, edit: credentials behind a fresh second factor), audits on demand or
-from an uploaded snapshot, the audit page, a failing check's affected objects, reports (HTML, PDF)."""
+from an uploaded snapshot, the audit page, a failing check's affected objects, reports (HTML, PDF).
+
+Custom rather than core.generic: the directory form stores an encrypted password behind a fresh second factor.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
 from vigie.core.pdf import html_to_pdf
 from vigie.core.recent import confirm_first
-from vigie.core.scoping import can, scoped, visibility
-from vigie.organisations.models import Organisation
+from vigie.core.scoping import can, where_user_may
 
 from . import services
 from .forms import DirectoryForm, SnapshotUploadForm
-from .models import Audit, Directory, Finding
+from .models import Audit, Directory
 from .trend import trend_chart, trend_for_pdf
 
-get_or_post = require_http_methods(["GET", "POST"])
 CARE_DAYS, CARE_LEVEL = services.CARE_DAYS, services.CARE_LEVEL
 AFFECTED_PER_PAGE = 50
 
 
-def _directory(request, uuid, action="view") -> Directory:
-    return get_object_or_404(scoped(Directory.objects.select_related("organisation"), request.user, action), uuid=uuid)
-
-
-def _audit(request, uuid) -> Audit:
-    queryset = Audit.objects.select_related("directory", "organisation", "job")
-    return get_object_or_404(scoped(queryset, request.user, "view"), uuid=uuid)
-
-
 def _may_add(user) -> bool:
-    condition = visibility(user, Directory.required_role("add"), "path")
-    return condition is not None and Organisation.objects.filter(condition).exists()
+    return where_user_may(user, Directory).exists()
 
 
-@login_required
 @require_GET
-def directory_list(request):
-    page = page_of(request, scoped(Directory.objects.select_related("organisation"), request.user, "view"))
+def directory_list(request, directories):
+    page = page_of(request, directories.select_related("organisation"))
     rows = services.latest_and_care_audits(list(page.object_list), CARE_DAYS, CARE_LEVEL)
     return render(request, "directory/list.html", {
         "rows": rows, "page_obj": page, "may_add": _may_add(request.user), "care_days": CARE_DAYS,
         "care_level": CARE_LEVEL})
 
 
-@login_required
 @get_or_post
 def directory_create(request):
-    if not _may_add(request.user):
-        raise PermissionDenied
     if (confirm := confirm_first(request)) is not None:  # credentials are entered here
         return confirm
     form = DirectoryForm(request.POST or None, instance=Directory(), user=request.user)
@@ -71,10 +57,8 @@ def directory_create(request):
     return render(request, "directory/form.html", {"form": form, "creating": True})
 
 
-@login_required
 @get_or_post
-def directory_edit(request, uuid):
-    directory = _directory(request, uuid, "change")
+def directory_edit(request, directory):
     if (confirm := confirm_first(request)) is not None:  # credentials are replaced here
         return confirm
     form = DirectoryForm(request.POST or None, instance=directory, user=request.user)
@@ -88,10 +72,8 @@ def directory_edit(request, uuid):
     return render(request, "directory/form.html", {"form": form, "directory": directory})
 
 
-@login_required
 @require_GET
-def directory_detail(request, uuid):
-    directory = _directory(request, uuid)
+def directory_detail(request, directory):
     audits = directory.audits.select_related("created_by").order_by("-created_at")[:50]
     trend = services.trend(directory)
     return render(request, "directory/detail.html", {
@@ -102,10 +84,8 @@ def directory_detail(request, uuid):
     })
 
 
-@login_required
 @require_POST
-def directory_run(request, uuid):
-    directory = _directory(request, uuid, "change")
+def directory_run(request, directory):
     try:
         audit = services.start_audit(directory, request.user)
     except services.AuditRefused as exc:
@@ -114,10 +94,8 @@ def directory_run(request, uuid):
     return redirect(audit.job)
 
 
-@login_required
 @get_or_post
-def directory_upload(request, uuid):
-    directory = _directory(request, uuid, "change")
+def directory_upload(request, directory):
     form = SnapshotUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,10 +108,8 @@ def directory_upload(request, uuid):
     return render(request, "directory/upload.html", {"directory": directory, "form": form})
 
 
-@login_required
 @require_GET
-def audit_detail(request, uuid):
-    audit = _audit(request, uuid)
+def audit_detail(request, audit):
     findings = list(audit.findings.defer("affected"))
     levels = []
     for level in range(1, 6):
@@ -150,11 +126,8 @@ def audit_detail(request, uuid):
     })
 
 
-@login_required
 @require_GET
-def finding_detail(request, uuid):
-    finding = get_object_or_404(scoped(Finding.objects.select_related("audit__directory"), request.user, "view"),
-                                uuid=uuid)
+def finding_detail(request, finding):
     page = Paginator(finding.affected, AFFECTED_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "directory/finding.html", {"finding": finding, "audit": finding.audit, "page": page})
 
@@ -179,11 +152,9 @@ def _pdf(audit, audience: str, html: str) -> bytes:
     return path.read_bytes()
 
 
-@login_required
 @require_GET
-def audit_report(request, uuid):
+def audit_report(request, audit):
     """?audience=technical (the engine's report, default) or management; ?format=html (default) or pdf."""
-    audit = _audit(request, uuid)
     if audit.status != Audit.Status.DONE:
         raise Http404
     audience = "management" if request.GET.get("audience") == "management" else "technical"

@@ -10,21 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.forms import RulesForm
 from vigie.actions.models import Priority
-from vigie.core.scoping import scoped, visibility
-from vigie.organisations.models import Organisation
+from vigie.core.scoping import scoped, where_user_may
 
 from .models import Exercise, Observation, Participant, Scenario, ScenarioInject
 from .scenarios import library
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def where_user_may(user, model, action: str):
-    condition = visibility(user, model.required_role(action), "path")
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).order_by("path")
 
 
 class ExerciseForm(RulesForm):

@@ -1,17 +1,20 @@
 """Pages: the organisations' exposure, scope (attesting needs a fresh second factor), scans on demand and
-their results, assets, findings (retest, accept the risk, mark fixed), audits, imports, report, export."""
+their results, assets, findings (retest, accept the risk, mark fixed), audits, imports, report, export.
+
+Custom rather than core.generic: pages per organisation, writes through scope, findings and scan services.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core.generic import get_or_post
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
@@ -24,16 +27,7 @@ from .forms import AcceptRiskForm, AttestForm, FileForm, ReportImportForm, Sched
 from .models import Asset, Audit, Finding, Scan, Schedule, ScopeEntry, Severity
 from .nmap import NmapError
 
-get_or_post = require_http_methods(["GET", "POST"])
 PER_PAGE = 50
-
-
-def _org(request, uuid, action="view") -> Organisation:
-    return get_object_or_404(scoped(Organisation.objects.all(), request.user, action), uuid=uuid)
-
-
-def _get(request, model, uuid, action="view", related=("organisation",)):
-    return get_object_or_404(scoped(model.objects.select_related(*related), request.user, action), uuid=uuid)
 
 
 def _severity_counts(queryset) -> dict:
@@ -41,12 +35,10 @@ def _severity_counts(queryset) -> dict:
     return {row["severity"]: row["n"] for row in rows}
 
 
-@login_required
 @require_GET
-def exposure_list(request):
+def exposure_list(request, entries):
     """The organisations the user sees that have a scope, a page at a time, with their open findings and
     last audit; below it, the organisations the user may declare a scope for that have none yet."""
-    entries = scoped(ScopeEntry.objects.all(), request.user, "view")
     last_scan = Scan.objects.filter(organisation=OuterRef("pk"), kind=Scan.Kind.SCAN, status=Scan.Status.DONE)
     last_audit = Audit.objects.filter(organisation=OuterRef("pk"))
     with_scope = Organisation.objects.filter(pk__in=entries.values("organisation")).annotate(
@@ -73,10 +65,8 @@ def exposure_list(request):
         "rows": rows, "page_obj": page, "without_page": without_page, "severities": Severity.choices})
 
 
-@login_required
 @require_GET
-def organisation_detail(request, uuid):
-    org = _org(request, uuid)
+def organisation_detail(request, org):
     entries = ScopeEntry.objects.filter(organisation=org)
     open_findings = Finding.objects.filter(organisation=org, status=Finding.Status.OPEN)
     return render(request, "exposure/organisation.html", {
@@ -98,10 +88,8 @@ def org_schedule(org):
 # --- scope -------------------------------------------------------------------------------------------------
 
 
-@login_required
 @get_or_post
-def scope_create(request, uuid):
-    org = _org(request, uuid, "change")
+def scope_create(request, org):
     form = ScopeEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,10 +108,8 @@ def scope_create(request, uuid):
     return render(request, "exposure/form.html", {"org": org, "form": form, "title": _("Add to the scope")})
 
 
-@login_required
 @get_or_post
-def scope_import(request, uuid):
-    org = _org(request, uuid, "change")
+def scope_import(request, org):
     form = FileForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -137,10 +123,8 @@ def scope_import(request, uuid):
         "columns": scope.COLUMNS})
 
 
-@login_required
 @get_or_post
-def scope_attest(request, uuid):
-    org = _org(request, uuid, "change")
+def scope_attest(request, org):
     if (confirm := confirm_first(request)) is not None:  # attesting a scope is a sensitive action
         return confirm
     form = AttestForm(request.POST or None, organisation=org)
@@ -156,29 +140,23 @@ def scope_attest(request, uuid):
     return render(request, "exposure/attest.html", {"org": org, "form": form})
 
 
-@login_required
 @require_GET
-def scope_detail(request, uuid):
-    entry = _get(request, ScopeEntry, uuid, related=("organisation", "attested_user"))
+def scope_detail(request, entry):
     return render(request, "exposure/scope_detail.html", {
         "entry": entry, "org": entry.organisation, "can_change": can(request.user, "change", entry),
         "attested": entry.is_attested()})
 
 
-@login_required
 @require_POST
-def scope_delete(request, uuid):
-    entry = _get(request, ScopeEntry, uuid, "delete")
+def scope_delete(request, entry):
     org = entry.organisation
     entry.delete()
     messages.success(request, _("%(value)s was removed from the scope.") % {"value": entry.value})
     return redirect("exposure:organisation", uuid=org.uuid)
 
 
-@login_required
 @get_or_post
-def schedule_edit(request, uuid):
-    org = _org(request, uuid, "change")
+def schedule_edit(request, org):
     form = ScheduleForm(request.POST or None, instance=scope.ensure_schedule(org))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -190,10 +168,8 @@ def schedule_edit(request, uuid):
 # --- scans and imports -------------------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
-def scan_start(request, uuid):
-    org = _org(request, uuid, "change")
+def scan_start(request, org):
     try:
         scan = services.start_scan(org, request.user)
     except services.ScanRefused as exc:
@@ -202,10 +178,8 @@ def scan_start(request, uuid):
     return redirect(scan.job)
 
 
-@login_required
 @require_GET
-def scan_detail(request, uuid):
-    scan = _get(request, Scan, uuid, related=("organisation", "job", "finding", "created_by"))
+def scan_detail(request, scan):
     return render(request, "exposure/scan.html", {
         "scan": scan, "org": scan.organisation, "diff": scan.diff or {},
         "audit": Audit.objects.filter(scan=scan).first(), "levels": audits.LEVELS,
@@ -213,10 +187,8 @@ def scan_detail(request, uuid):
     })
 
 
-@login_required
 @get_or_post
-def nmap_import(request, uuid):
-    org = _org(request, uuid, "change")
+def nmap_import(request, org):
     form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,10 +202,8 @@ def nmap_import(request, uuid):
     return render(request, "exposure/import.html", {"org": org, "form": form, "title": _("Import an nmap XML file")})
 
 
-@login_required
 @get_or_post
-def audit_import(request, uuid):
-    org = _org(request, uuid, "change")
+def audit_import(request, org):
     form = ReportImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -251,10 +221,8 @@ def audit_import(request, uuid):
 # --- inventory and findings ------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
-def asset_list(request, uuid):
-    org = _org(request, uuid)
+def asset_list(request, org):
     assets = (Asset.objects.filter(organisation=org)
               # distinct: the two joins multiply each other's rows (2 open ports × 3 findings counted 6 ports)
               .annotate(open_services=Count("services", filter=Q(services__open=True), distinct=True),
@@ -264,10 +232,8 @@ def asset_list(request, uuid):
     return render(request, "exposure/assets.html", {"org": org, "page": page})
 
 
-@login_required
 @require_GET
-def asset_detail(request, uuid):
-    asset = _get(request, Asset, uuid)
+def asset_detail(request, asset):
     services_ = asset.services.prefetch_related("certificates")
     history = asset.sightings.select_related("scan", "service").order_by("-scan__created_at", "port")[:200]
     return render(request, "exposure/asset.html", {
@@ -285,10 +251,8 @@ def _filtered_findings(request, org):
     return rows, status, severity
 
 
-@login_required
 @require_GET
-def finding_list(request, uuid):
-    org = _org(request, uuid)
+def finding_list(request, org):
     rows, status, severity = _filtered_findings(request, org)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "exposure/findings.html", {
@@ -296,21 +260,17 @@ def finding_list(request, uuid):
         "severities": Severity.choices})
 
 
-@login_required
 @require_GET
-def finding_export(request, uuid):
+def finding_export(request, org):
     """Start the export job of all the organisation's findings as CSV (a bulk export, behind a fresh second
     factor) and follow it; the job writes the file and records the export in the audit log."""
-    org = _org(request, uuid, "export")
     if (confirm := confirm_first(request)) is not None:
         return confirm
     return redirect(exports.launch_export(request.user, "csv", {"organisation": org.uuid}, org))
 
 
-@login_required
 @require_GET
-def finding_detail(request, uuid):
-    finding = _get(request, Finding, uuid, related=("organisation", "asset", "accepted_by"))
+def finding_detail(request, finding):
     return render(request, "exposure/finding.html", {
         "finding": finding, "org": finding.organisation, "check": meta(finding.check_id),
         "events": finding.events.select_related("user", "scan")[:100],
@@ -318,10 +278,8 @@ def finding_detail(request, uuid):
         "can_change": can(request.user, "change", finding), "accept_form": AcceptRiskForm()})
 
 
-@login_required
 @require_POST
-def finding_retest(request, uuid):
-    finding = _get(request, Finding, uuid, "change")
+def finding_retest(request, finding):
     try:
         scan = services.start_retest(finding, request.user)
     except services.ScanRefused as exc:
@@ -330,10 +288,8 @@ def finding_retest(request, uuid):
     return redirect(scan.job)
 
 
-@login_required
 @get_or_post
-def finding_accept(request, uuid):
-    finding = _get(request, Finding, uuid, "change")
+def finding_accept(request, finding):
     form = AcceptRiskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -350,10 +306,8 @@ def finding_accept(request, uuid):
                                                   "title": _("Accept the risk")})
 
 
-@login_required
 @require_POST
-def finding_fixed(request, uuid):
-    finding = _get(request, Finding, uuid, "change")
+def finding_fixed(request, finding):
     try:
         findings.mark_fixed(finding, user=request.user)
     except ValidationError as exc:
@@ -366,20 +320,16 @@ def finding_fixed(request, uuid):
 # --- audits and report ------------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
-def audit_detail(request, uuid):
-    audit = _get(request, Audit, uuid, related=("organisation", "scan", "created_by"))
+def audit_detail(request, audit):
     return render(request, "exposure/audit.html", {
         "audit": audit, "org": audit.organisation, "label": audits.level_label(audit.level),
         "can_delete": audits.is_imported(audit) and can(request.user, "delete", audit),
         "min_level": audits.MIN_LEVEL, "severities": Severity.choices})
 
 
-@login_required
 @require_POST
-def audit_delete(request, uuid):
-    audit = _get(request, Audit, uuid, "delete")
+def audit_delete(request, audit):
     try:
         audits.delete_imported(audit)
     except ValidationError as exc:
@@ -389,11 +339,9 @@ def audit_delete(request, uuid):
     return redirect("exposure:organisation", uuid=audit.organisation.uuid)
 
 
-@login_required
 @require_GET
-def report(request, uuid):
+def report(request, org):
     """The exposure report: HTML page; ?format=pdf gives the PDF (built in a job when it is large)."""
-    org = _org(request, uuid)
     if request.GET.get("format") == "pdf":
         outcome = reports.download(org, request.user, "pdf")
         if not isinstance(outcome, reports.ReportFile):

@@ -34,5 +34,5 @@ urlpatterns = [
     page("import/template.xlsx", views.import_template_xlsx, "import_template_xlsx", app=app_name, model=None,
          action="", kind="exempt", reason=TEMPLATE),
     page("<uuid:uuid>/export/", views.organisation_export, "export", app=app_name, model=Organisation,
-         action="export"),
+         action="export", post="export"),
 ]

@@ -1,21 +1,23 @@
-"""Pages of the organisation tree. Each view fetches through scoped(), validates a form, calls services.
+"""Pages of the organisation tree. Each route's declaration fetches the node through scoped(); the view
+validates a form and calls services.
 
-Objects the user may not act on answer 404, whatever the method. Writes happen on POST only; a GET on
-a write route shows its form or a confirmation page.
+Objects the user cannot see answer 404, those they see but may not act on 403. Writes happen on POST
+only; a GET on a write route shows its form or a confirmation page. Custom rather than core.generic: the
+tree's writes are services (moves, role grants, imports) and its pages carry the node's breadcrumb.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from vigie.accounts.models import RoleAssignment
 from vigie.accounts.services import grant_role, revoke_role
 from vigie.core import recent
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
-from vigie.core.scoping import highest_role, scoped
+from vigie.core.scoping import can, highest_role
 
 from . import services
 from .forms import ContactForm, GrantForm, ImportForm, OrganisationCreateForm, OrganisationEditForm
@@ -23,22 +25,15 @@ from .imports import COLUMNS, template_csv, template_xlsx
 from .models import Contact, Kind, LegalStatus, Organisation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-get_or_post = require_http_methods(["GET", "POST"])
 TREE_PER_PAGE = 100
-
-
-def _organisation(request, uuid, action: str) -> Organisation:
-    queryset = scoped(Organisation.objects.select_related("parent"), request.user, action)
-    return get_object_or_404(queryset, uuid=uuid)
 
 
 def _node_context(request, org: Organisation, **extra) -> dict:
     return {"org": org, "ancestors": services.visible_ancestors(request.user, org), **extra}
 
 
-@login_required
 @require_GET
-def organisation_list(request):
+def organisation_list(request, _organisations):
     query = request.GET.get("q", "").strip()
     context = {"query": query}
     if query:
@@ -51,10 +46,8 @@ def organisation_list(request):
     return render(request, "organisations/list.html", context)
 
 
-@login_required
 @require_GET
-def organisation_detail(request, uuid):
-    org = _organisation(request, uuid, "view")
+def organisation_detail(request, org):
     perms = services.permissions(request.user, org)
     status = org.effective_legal_status()
     context = _node_context(
@@ -71,19 +64,15 @@ def organisation_detail(request, uuid):
     return render(request, "organisations/detail.html", context)
 
 
-@login_required
 @require_GET
-def organisation_tree(request, uuid):
+def organisation_tree(request, root):
     """The subtree under a node, nested, from one query (an HTMX fragment, used by the home page)."""
-    root = _organisation(request, uuid, "view")
     branches = services.visible_tree(request.user, root)
     return render(request, "organisations/tree.html", {"root": root, "branches": branches})
 
 
-@login_required
 @get_or_post
-def organisation_create(request, uuid):
-    parent = _organisation(request, uuid, "add")
+def organisation_create(request, parent):
     if not services.child_kinds(parent):
         messages.error(request, _("Nothing can be created under a site."))
         return redirect(parent)
@@ -99,10 +88,8 @@ def organisation_create(request, uuid):
     return render(request, "organisations/form.html", _node_context(request, parent, form=form, creating=True))
 
 
-@login_required
 @get_or_post
-def organisation_edit(request, uuid):
-    org = _organisation(request, uuid, "change")
+def organisation_edit(request, org):
     form = OrganisationEditForm(request.POST or None, instance=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,10 +101,8 @@ def organisation_edit(request, uuid):
     return render(request, "organisations/form.html", _node_context(request, org, form=form, creating=False))
 
 
-@login_required
 @get_or_post
-def organisation_delete(request, uuid):
-    org = _organisation(request, uuid, "delete")
+def organisation_delete(request, org):
     problems = []
     if request.method == "POST":
         try:
@@ -127,16 +112,14 @@ def organisation_delete(request, uuid):
         else:
             messages.success(request, _("%(name)s was deleted.") % {"name": org.name})
             parent = org.parent
-            if parent is not None and scoped(Organisation.objects.filter(pk=parent.pk), request.user, "view").exists():
+            if parent is not None and can(request.user, "view", parent):
                 return redirect(parent)
             return redirect("organisations:list")
     return render(request, "organisations/delete.html", _node_context(request, org, problems=problems))
 
 
-@login_required
 @get_or_post
-def contact_add(request, uuid):
-    org = _organisation(request, uuid, "change")
+def contact_add(request, org):
     if not services.permissions(request.user, org)["contact_add"]:
         raise Http404
     form = ContactForm(request.POST or None, instance=Contact(organisation=org))
@@ -147,12 +130,8 @@ def contact_add(request, uuid):
     return render(request, "organisations/contact_form.html", _node_context(request, org, form=form))
 
 
-@login_required
 @get_or_post
-def contact_edit(request, uuid):
-    contact = get_object_or_404(
-        scoped(Contact.objects.select_related("organisation"), request.user, "change"), uuid=uuid
-    )
+def contact_edit(request, contact):
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -162,12 +141,8 @@ def contact_edit(request, uuid):
                   _node_context(request, contact.organisation, form=form, contact=contact))
 
 
-@login_required
 @get_or_post
-def contact_delete(request, uuid):
-    contact = get_object_or_404(
-        scoped(Contact.objects.select_related("organisation"), request.user, "delete"), uuid=uuid
-    )
+def contact_delete(request, contact):
     if request.method == "POST":
         contact.delete()
         messages.success(request, _("Contact %(name)s was deleted.") % {"name": contact.name})
@@ -176,10 +151,8 @@ def contact_delete(request, uuid):
                   _node_context(request, contact.organisation, contact=contact))
 
 
-@login_required
 @get_or_post
-def members(request, uuid):
-    org = _organisation(request, uuid, "manage_members")
+def members(request, org):
     if request.method == "POST" and (confirm := recent.confirm_first(request)):
         return confirm
     own = highest_role(request.user, org)
@@ -203,12 +176,8 @@ def members(request, uuid):
                   _node_context(request, org, form=form, assignments=assignments, own_role=own))
 
 
-@login_required
 @get_or_post
-def member_revoke(request, uuid):
-    assignment = get_object_or_404(
-        scoped(RoleAssignment.objects.select_related("user", "organisation"), request.user, "delete"), uuid=uuid
-    )
+def member_revoke(request, assignment):
     org = assignment.organisation
     problems = []
     if request.method == "POST" and (confirm := recent.confirm_first(request)):
@@ -221,17 +190,15 @@ def member_revoke(request, uuid):
         else:
             messages.success(request, _("The role of %(username)s on %(name)s was revoked.") % {
                 "username": assignment.user.username, "name": org.name})
-            if scoped(Organisation.objects.filter(pk=org.pk), request.user, "manage_members").exists():
+            if can(request.user, "manage_members", org):
                 return redirect("organisations:members", uuid=org.uuid)
             return redirect("steering:home")
     return render(request, "organisations/member_revoke.html",
                   _node_context(request, org, assignment=assignment, problems=problems))
 
 
-@login_required
 @get_or_post
-def organisation_import(request, uuid):
-    root = _organisation(request, uuid, "import")
+def organisation_import(request, root):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -263,10 +230,8 @@ def import_template_xlsx(request):
     return _attachment(template_xlsx(), XLSX_TYPE, "vigie-organisations-template.xlsx")
 
 
-@login_required
 @get_or_post
-def organisation_export(request, uuid):
-    org = _organisation(request, uuid, "export")
+def organisation_export(request, org):
     if request.method == "POST" and (confirm := recent.confirm_first(request)):
         return confirm
     if request.method == "POST":

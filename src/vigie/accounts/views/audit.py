@@ -1,6 +1,5 @@
 """The audit log, for administrators: what happened under the nodes they administer."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -8,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.core import recent
-from vigie.core.scoping import scoped
 
 from ..audit import record
 from ..exports import audit_rows, csv_lines
@@ -17,27 +15,24 @@ from ..models import AuditEvent
 from .common import admin_required
 
 
-def _filtered(request, action: str):
-    events = scoped(AuditEvent.objects.select_related("organisation"), request.user, action)
+def _filtered(request, events):
     filters = AuditEventFilter(request.GET or None, user=request.user)
-    return filters, filters.filter_queryset(events)
+    return filters, filters.filter_queryset(events.select_related("organisation"))
 
 
-@login_required
 @admin_required
-def audit_log(request):
-    filters, events = _filtered(request, "view")
+def audit_log(request, events):
+    filters, events = _filtered(request, events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"filters": filters, "page_obj": page})
 
 
-@login_required
 @admin_required
-def audit_export(request):
+def audit_export(request, events):
     """The filtered list as CSV; the export itself is recorded."""
     if confirm := recent.confirm_first(request):
         return confirm
-    filters, events = _filtered(request, "export")
+    filters, events = _filtered(request, events)
     record(AuditEvent.Action.EXPORT, object_repr=_("Audit log (CSV)"),
            changes={"filters": filters.active_filters(), "rows": events.count()})
     header = [_("When"), _("User"), _("Action"), _("Object type"), _("Object"), _("Organisation"),

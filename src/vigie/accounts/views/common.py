@@ -3,22 +3,14 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from vigie.core.generic import safe_next
 
 from ..services import is_user_admin
 
 
-def safe_next(request, candidate: str | None) -> str:
-    """`candidate` if it stays on this site, else ""."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
-
-
 def next_or_home(request, candidate: str | None) -> str:
-    return safe_next(request, candidate) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL), candidate or "")
 
 
 def admin_required(view):

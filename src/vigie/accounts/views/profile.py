@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post
 
 from .. import services
 from ..forms import ProfileForm, TokenForm, TotpCodeForm
@@ -34,7 +35,7 @@ def _profile_context(request, **overrides) -> dict:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
@@ -72,11 +73,9 @@ def token_create(request):
     return no_store(render(request, "accounts/token_created.html", {"token": token, "raw": raw}))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def token_revoke(request, uuid):
+@get_or_post
+def token_revoke(request, token):
     """Confirmation page, then revocation. Tokens are personal: another user's token is not found."""
-    token = get_object_or_404(ApiToken.objects.filter(user=request.user), uuid=uuid)
     if request.method == "POST":
         services.revoke_token(request.user, token)
         messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})

@@ -10,18 +10,18 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post, safe_next
 
 from .. import services
 from ..audit import record
 from ..forms import CodeForm, LoginForm, TotpCodeForm
 from ..middleware import client_ip
 from ..models import AuditEvent
-from .common import next_or_home, no_store, safe_next
+from .common import next_or_home, no_store
 
-GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _refusal_message(refusal: str, locked_until=None) -> str:
@@ -47,10 +47,10 @@ def _expired(request):
 
 @sensitive_post_parameters("password")
 @never_cache
-@GET_POST
+@get_or_post
 def login_password(request):
     """Step 1: username and password. Nothing is signed in yet; the second factor comes next."""
-    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_url = safe_next(request)
     if request.user.is_authenticated and request.user.is_verified():
         return redirect(next_or_home(request, next_url))
     form = LoginForm(request.POST or None)
@@ -70,7 +70,7 @@ def login_password(request):
 
 @sensitive_post_parameters("code")
 @never_cache
-@GET_POST
+@get_or_post
 def login_verify(request):
     """Step 2: a TOTP code or a recovery code, for the user who passed step 1 less than 5 minutes ago."""
     user, expired = services.pending_user(request)
@@ -96,7 +96,7 @@ def login_verify(request):
 
 @sensitive_post_parameters("code")
 @never_cache
-@GET_POST
+@get_or_post
 def enrol(request):
     """First sign-in (or after a reset): set up an authenticator app, confirm it, get recovery codes."""
     user, expired = services.pending_user(request)
@@ -151,7 +151,7 @@ def logout_view(request):
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
 @login_required
-@GET_POST
+@get_or_post
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -167,11 +167,11 @@ def password_change(request):
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
-@GET_POST
+@get_or_post
 def confirm_second_factor(request):
     """Before a sensitive action: a current TOTP code, then back to where the user was going."""
     form = TotpCodeForm(request.POST or None)
-    back = safe_next(request, request.GET.get("next"))
+    back = safe_next(request, candidate=request.GET.get("next") or "")
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request.user, form.cleaned_data["code"]) is not None:
             recent.mark_confirmed(request)

@@ -1,36 +1,36 @@
-"""User administration, for administrators, limited to `manageable_users()`: 404 for anyone else."""
+"""User administration, for administrators, limited to `manageable_users()`: 404 for anyone else.
+
+Custom rather than core.generic: each action is a service behind a confirmation and a fresh second factor.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post
 
 from .. import services
 from ..forms import UserCreateForm
 from ..models import RoleAssignment
 from .common import admin_required, no_store
 
-GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _manageable(request):
-    return services.manageable_users(request.user).prefetch_related(
+def _with_roles(users):
+    return users.prefetch_related(
         Prefetch("roles", queryset=RoleAssignment.objects.select_related("organisation").order_by("organisation__path"))
     )
 
 
-@login_required
 @admin_required
-def user_list(request):
-    users = _manageable(request).order_by("username")
+def user_list(request, users):
+    users = _with_roles(users).order_by("username")
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(username__icontains=query)
@@ -38,9 +38,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"page_obj": page, "query": query})
 
 
-@login_required
-def user_detail(request, uuid):
-    target = get_object_or_404(_manageable(request), uuid=uuid)
+def user_detail(request, target):
     context = {
         "target": target,
         "has_totp": target.has_second_factor(),
@@ -50,9 +48,7 @@ def user_detail(request, uuid):
 
 
 @never_cache
-@login_required
-@admin_required
-@GET_POST
+@get_or_post
 def user_create(request):
     if request.method == "POST" and (confirm := recent.confirm_first(request)):
         return confirm
@@ -105,10 +101,8 @@ def _confirm(request, target, action: str):
 
 
 @never_cache
-@login_required
-@GET_POST
-def user_reset_password(request, uuid):
-    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
+@get_or_post
+def user_reset_password(request, target):
     if request.method != "POST":
         return _confirm(request, target, "reset_password")
     if confirm := recent.confirm_first(request):
@@ -117,9 +111,8 @@ def user_reset_password(request, uuid):
     return no_store(render(request, "accounts/temporary_password.html", {"target": target, "password": password}))
 
 
-def _user_action(request, uuid, action: str, perform, done: str, sensitive: bool = True):
+def _user_action(request, target, action: str, perform, done: str, sensitive: bool = True):
     """Confirmation page on GET; on POST (after a fresh second factor when sensitive) the action."""
-    target = get_object_or_404(services.manageable_users(request.user), uuid=uuid)
     if request.method != "POST":
         return _confirm(request, target, action)
     if sensitive and (confirm := recent.confirm_first(request)):
@@ -129,21 +122,18 @@ def _user_action(request, uuid, action: str, perform, done: str, sensitive: bool
     return redirect(target)
 
 
-@login_required
-@GET_POST
-def user_unlock(request, uuid):
-    return _user_action(request, uuid, "unlock", services.unlock, _("The account has been unlocked."),
+@get_or_post
+def user_unlock(request, target):
+    return _user_action(request, target, "unlock", services.unlock, _("The account has been unlocked."),
                         sensitive=False)
 
 
-@login_required
-@GET_POST
-def user_reset_2fa(request, uuid):
-    return _user_action(request, uuid, "reset_2fa", services.reset_second_factor,
+@get_or_post
+def user_reset_2fa(request, target):
+    return _user_action(request, target, "reset_2fa", services.reset_second_factor,
                         _("Two-factor authentication has been reset; the user will set it up again."))
 
 
-@login_required
-@GET_POST
-def user_deactivate(request, uuid):
-    return _user_action(request, uuid, "deactivate", services.deactivate, _("The account has been deactivated."))
+@get_or_post
+def user_deactivate(request, target):
+    return _user_action(request, target, "deactivate", services.deactivate, _("The account has been deactivated."))

@@ -1,34 +1,34 @@
-"""The programme deadlines per organisation, and completions recorded by hand."""
+"""The programme deadlines per organisation, and completions recorded by hand.
+
+Custom rather than core.generic: completions are recorded by a service and the page is per organisation.
+"""
 
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from vigie.core.scoping import scoped
+from vigie.core.generic import get_or_post
+from vigie.core.scoping import where_user_may
 from vigie.organisations.services import visible_organisations
 
 from .. import services
 from ..deadlines import catalogue
 from ..filters import filter_organisations
-from ..forms import CompletionForm, where_user_may
+from ..forms import CompletionForm
 from ..models import DeadlineCompletion
-from .common import require_add
 
 PER_PAGE = 20
-get_or_post = require_http_methods(["GET", "POST"])
 
 
-@login_required
 @require_GET
-def deadlines(request):
+def deadlines(request, _completions):
     """Each visible organisation a deadline applies to, with the status of each of its deadlines."""
     organisations = services.applicable_organisations(visible_organisations(request.user))
     chosen = _chosen(request)
@@ -52,10 +52,8 @@ def _chosen(request):
     return filter_organisations(request.user).filter(uuid=wanted).first()
 
 
-@login_required
 @get_or_post
 def completion_add(request):
-    require_add(request.user, DeadlineCompletion)
     initial = {key: request.GET[key] for key in ("organisation", "deadline") if request.GET.get(key)}
     form = CompletionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -71,11 +69,8 @@ def completion_add(request):
     return render(request, "actions/completion_form.html", {"form": form})
 
 
-@login_required
 @get_or_post
-def completion_delete(request, uuid):
-    completion = get_object_or_404(
-        scoped(DeadlineCompletion.objects.select_related("organisation"), request.user, "delete"), uuid=uuid)
+def completion_delete(request, completion):
     deadline = catalogue().get(completion.deadline)
     if request.method == "POST":
         completion.delete()

@@ -1,36 +1,35 @@
-"""One action: its page and journal, creation, edition, status moves, notes, merging."""
+"""One action: its page and journal, creation, edition, status moves, notes, merging.
+
+Custom rather than core.generic: every write goes through services (journal notes, status rules, merges).
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from vigie.core.generic import get_or_post, safe_next
+from vigie.core.scoping import can
 
 from .. import services
 from ..forms import ActionForm, MergeForm, MoveForm, NoteForm
 from ..models import Action
-from .common import get_action, may, require_add, safe_next
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
-@login_required
+
 @require_GET
-def detail(request, uuid):
-    action = get_action(request, uuid)
+def detail(request, action):
     return render(request, "actions/detail.html", {
         "action": action, "notes": action.notes.select_related("author"), "merged": action.merged.all(),
-        "can_change": may(request.user, "change", action), "note_form": NoteForm(), "today": timezone.localdate(),
+        "can_change": can(request.user, "change", action), "note_form": NoteForm(), "today": timezone.localdate(),
     })
 
 
-@login_required
 @get_or_post
 def create(request):
-    require_add(request.user)
     initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
     form = ActionForm(request.POST or None, instance=Action(), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -43,10 +42,8 @@ def create(request):
     return render(request, "actions/form.html", {"form": form, "creating": True})
 
 
-@login_required
 @get_or_post
-def edit(request, uuid):
-    action = get_action(request, uuid, "change")
+def edit(request, action):
     if action.merged_into_id:
         raise PermissionDenied
     old_status = action.get_status_display()
@@ -64,11 +61,9 @@ def edit(request, uuid):
     return render(request, "actions/form.html", {"form": form, "creating": False, "action": action})
 
 
-@login_required
 @require_POST
-def move(request, uuid):
+def move(request, action):
     """A status change from the board or the detail page; HTMX swaps the board in place."""
-    action = get_action(request, uuid, "change")
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
@@ -80,10 +75,8 @@ def move(request, uuid):
     return redirect(safe_next(request, action.get_absolute_url()))
 
 
-@login_required
 @require_POST
-def note_add(request, uuid):
-    action = get_action(request, uuid, "change")
+def note_add(request, action):
     form = NoteForm(request.POST)
     if form.is_valid():
         services.note(action, form.cleaned_data["text"], request.user)
@@ -93,10 +86,8 @@ def note_add(request, uuid):
     return redirect(action)
 
 
-@login_required
 @get_or_post
-def merge(request, uuid):
-    survivor = get_action(request, uuid, "change")
+def merge(request, survivor):
     form = MergeForm(request.POST or None, survivor=survivor, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

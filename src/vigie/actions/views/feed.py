@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post
 
 from .. import ics
 from ..models import CalendarFeed
@@ -21,7 +22,7 @@ def _no_store(response):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def feed_settings(request):
     """Create (or replace) the user's secret feed address, shown once; or revoke it."""
     feed = CalendarFeed.objects.filter(user=request.user).first()

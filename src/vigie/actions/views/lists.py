@@ -4,7 +4,6 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
@@ -12,28 +11,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vigie.core import recent
+from vigie.core import generic, recent
 
 from .. import jobs
-from ..models import PRIORITY_RANK, Status
-from .common import PER_PAGE, filtered, may_add
+from ..models import PRIORITY_RANK, Action, Status
+from .common import PER_PAGE, filtered
 
 BOARD_LIMIT = 25  # cards a column shows; the list pages through all of them
 CALENDAR_PER_DAY = 5
 
 
-@login_required
 @require_GET
-def action_list(request):
+def action_list(request, _actions):
     filters, actions = filtered(request)
     page = Paginator(actions.in_order(), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "actions/list.html", {
-        "filters": filters, "page_obj": page, "today": timezone.localdate(), "can_add": may_add(request.user)})
+        "filters": filters, "page_obj": page, "today": timezone.localdate(), "can_add": generic.may_add(request.user, Action)})
 
 
-@login_required
 @require_GET
-def board(request):
+def board(request, _actions):
     filters, actions = filtered(request)
     counts = dict(actions.order_by().values_list("status").annotate(n=Count("id")))  # one pass, not one a column
     columns = [{"status": status, "cards": actions.filter(status=status).in_order()[:BOARD_LIMIT],
@@ -51,9 +48,8 @@ def _month(value: str | None) -> datetime.date:
         return today.replace(day=1)
 
 
-@login_required
 @require_GET
-def month(request):
+def month(request, _actions):
     filters, actions = filtered(request)
     first = _month(request.GET.get("month"))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
@@ -75,9 +71,8 @@ def month(request):
     })
 
 
-@login_required
 @require_GET
-def export(request):
+def export(request, _actions):
     """Start the export job of the filtered list as CSV (default) or XLSX (?format=xlsx) and follow it; the
     job writes the file and records the export in the audit log."""
     if confirm := recent.confirm_first(request):

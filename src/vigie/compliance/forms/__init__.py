@@ -5,20 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import visibility
+from vigie.core.scoping import where_user_may
 from vigie.organisations.models import Organisation
 
 from ..models import Answer, AnswerKind, Assessment, Evidence, FrameworkVersion, localised
 from ..services import parse_references
-
-
-def organisations_for(user, model, action: str):
-    """Organisations where the user holds the role `model` needs for `action` (for objects to create)."""
-    minimum = model.required_role(action)
-    condition = visibility(user, minimum, "path") if minimum is not None else None
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).order_by("path")
 
 
 class DateInput(forms.DateInput):
@@ -37,7 +28,7 @@ class AssessmentCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user, Assessment, "add")
+        self.fields["organisation"].queryset = where_user_may(user, Assessment)
         self.fields["version"].queryset = FrameworkVersion.objects.select_related("framework")
         self.fields["assessed_on"].initial = timezone.localdate()
 
@@ -91,7 +82,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user, Evidence, "add")
+        self.fields["organisation"].queryset = where_user_may(user, Evidence)
 
     def clean_references(self):
         return parse_references(self.cleaned_data.get("references", ""))

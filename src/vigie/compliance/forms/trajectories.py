@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators, Means
-from . import DateInput, organisations_for
+from vigie.core.scoping import where_user_may
+
+from . import DateInput
 
 
 class TenantForm(forms.ModelForm):
@@ -17,7 +19,7 @@ class TenantForm(forms.ModelForm):
             if self.instance.pk:
                 del self.fields["organisation"]  # an object stays with its organisation
             else:
-                field.queryset = organisations_for(user, self._meta.model, "add").exclude(
+                field.queryset = where_user_may(user, self._meta.model).exclude(
                     kind__in=("national", "region"))
                 field.to_field_name = "uuid"
 

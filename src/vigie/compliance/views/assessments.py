@@ -1,32 +1,28 @@
-"""Assessments: list, create, the requirement grid (HTMX save per row), review and approval."""
+"""Assessments: list, create, the requirement grid (HTMX save per row), review and approval.
+
+Custom rather than core.generic: a workflow whose steps are services; the grid saves row by row.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post, is_htmx
 from vigie.core.paging import page_of
-from vigie.core.scoping import can, scoped
+from vigie.core.scoping import can
 
 from .. import services
 from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm
 from ..models import Answer, Assessment
-from .common import fetch, is_htmx
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
-def _assessments():
-    return Assessment.objects.select_related("organisation", "version__framework")
 
-
-@login_required
 @require_GET
-def assessment_list(request):
-    assessments = scoped(_assessments(), request.user, "view")
+def assessment_list(request, assessments):
+    assessments = assessments.select_related("organisation", "version__framework")
     status = request.GET.get("status", "")
     if status in Assessment.Status.values:
         assessments = assessments.filter(status=status)
@@ -36,7 +32,6 @@ def assessment_list(request):
     })
 
 
-@login_required
 @get_or_post
 def assessment_create(request):
     form = AssessmentCreateForm(request.POST or None, user=request.user)
@@ -59,17 +54,13 @@ def _detail_context(request, assessment, **extra):
     }
 
 
-@login_required
 @require_GET
-def assessment_detail(request, uuid):
-    assessment = fetch(request, _assessments(), uuid, "view")
+def assessment_detail(request, assessment):
     return render(request, "compliance/assessment_detail.html", _detail_context(request, assessment))
 
 
-@login_required
 @require_POST
-def assessment_conditions(request, uuid):
-    assessment = fetch(request, _assessments(), uuid, "change")
+def assessment_conditions(request, assessment):
     form = ConditionsForm(request.POST, version=assessment.version, values=assessment.conditions)
     if form.is_valid():
         try:
@@ -92,11 +83,9 @@ def _row_response(request, answer, form=None, status=200):
     return render(request, "compliance/_answer_row.html", context, status=status)
 
 
-@login_required
 @get_or_post
-def answer_edit(request, uuid):
+def answer_edit(request, answer):
     """One row of the grid: the HTMX fragment, saved on POST."""
-    answer = fetch(request, Answer.objects.select_related("assessment__version"), uuid, "change")
     if request.method == "GET":
         return _row_response(request, answer) if is_htmx(request) else redirect(answer)
     form = AnswerForm(request.POST, instance=answer)
@@ -116,10 +105,8 @@ def answer_edit(request, uuid):
     return _row_response(request, answer, form if form.errors else None, 200)
 
 
-@login_required
 @require_POST
-def answer_review(request, uuid):
-    answer = fetch(request, Answer.objects.select_related("assessment"), uuid, "review")
+def answer_review(request, answer):
     try:
         services.review_answer(answer, request.user)
     except services.Refused as exc:
@@ -128,9 +115,8 @@ def answer_review(request, uuid):
     return _row_response(request, answer) if is_htmx(request) else redirect(answer)
 
 
-def _step(request, uuid, action: str, step, done: str):
+def _step(request, assessment, step, done: str):
     """A workflow step without its own page: the service decides, the messages tell the outcome."""
-    assessment = fetch(request, _assessments(), uuid, action)
     try:
         step(assessment)
     except services.Refused as exc:
@@ -140,23 +126,19 @@ def _step(request, uuid, action: str, step, done: str):
     return redirect(assessment)
 
 
-@login_required
 @require_POST
-def assessment_submit(request, uuid):
-    return _step(request, uuid, "change", services.submit, _("The assessment was submitted for review."))
+def assessment_submit(request, assessment):
+    return _step(request, assessment, services.submit, _("The assessment was submitted for review."))
 
 
-@login_required
 @require_POST
-def assessment_send_back(request, uuid):
-    return _step(request, uuid, "approve", services.send_back, _("The assessment is a draft again."))
+def assessment_send_back(request, assessment):
+    return _step(request, assessment, services.send_back, _("The assessment is a draft again."))
 
 
-@login_required
 @get_or_post
-def assessment_approve(request, uuid):
+def assessment_approve(request, assessment):
     """Approval is sensitive: it freezes the assessment and raises the PAQ actions."""
-    assessment = fetch(request, _assessments(), uuid, "approve")
     if request.method == "POST":
         if confirm := recent.confirm_first(request):
             return confirm

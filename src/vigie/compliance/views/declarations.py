@@ -10,30 +10,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
-from vigie.core.scoping import can, scoped
+from vigie.core.scoping import can
 
 from .. import declarations as service
 from ..evidence_pack import launch
 from ..forms.declarations import (CallDateForm, CommentForm, DeclarationCreateForm, DeclarationEditForm,
                                   TransitionForm)
 from ..models import CallDate, Declaration
-from .common import fetch
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
-def _declarations():
-    return Declaration.objects.select_related("organisation", "call", "version__framework")
 
-
-@login_required
 @require_GET
-def declaration_list(request):
-    items = scoped(_declarations(), request.user, "view")
+def declaration_list(request, items):
+    items = items.select_related("organisation", "call", "version__framework")
     status = request.GET.get("status", "")
     if status in Declaration.Status.values:
         items = items.filter(status=status)
@@ -43,7 +37,6 @@ def declaration_list(request):
     })
 
 
-@login_required
 @get_or_post
 def declaration_create(request):
     form = DeclarationCreateForm(request.POST or None, user=request.user, initial={"call": request.GET.get("call")})
@@ -60,10 +53,8 @@ def declaration_create(request):
     return render(request, "compliance/declarations/form.html", {"form": form, "title": _("New funding dossier")})
 
 
-@login_required
 @require_GET
-def declaration_detail(request, uuid):
-    declaration = fetch(request, _declarations().prefetch_related("call__dates"), uuid, "view")
+def declaration_detail(request, declaration):
     return render(request, "compliance/declarations/detail.html", {
         "declaration": declaration, "steps": service.allowed_steps(declaration, request.user),
         "may_comment": service.on_a_side(declaration, request.user), "comment_form": CommentForm(),
@@ -75,10 +66,8 @@ def declaration_detail(request, uuid):
     })
 
 
-@login_required
 @get_or_post
-def declaration_edit(request, uuid):
-    declaration = fetch(request, _declarations(), uuid, "view")
+def declaration_edit(request, declaration):
     try:
         service.check_editable(declaration, request.user)
     except service.Refused as exc:
@@ -97,20 +86,17 @@ def declaration_edit(request, uuid):
         "form": form, "declaration": declaration, "title": _("Edit the dossier")})
 
 
-def _acted_on(request, uuid) -> Declaration:
-    """The dossier of a workflow route: found with "view" (404 out of scope), then 403 for a mere reader."""
-    declaration = fetch(request, _declarations(), uuid, "view")
+def _require_side(request, declaration) -> None:
+    """A workflow route's dossier is found with "view" by its declaration; then 403 for a mere reader."""
     try:
         service.require_side(declaration, request.user)
     except service.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
-    return declaration
 
 
-@login_required
 @require_POST
-def declaration_transition(request, uuid):
-    declaration = _acted_on(request, uuid)
+def declaration_transition(request, declaration):
+    _require_side(request, declaration)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
@@ -128,10 +114,9 @@ def declaration_transition(request, uuid):
     return redirect(declaration)
 
 
-@login_required
 @require_POST
-def declaration_comment(request, uuid):
-    declaration = _acted_on(request, uuid)
+def declaration_comment(request, declaration):
+    _require_side(request, declaration)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Comment: %(errors)s") % {"errors": " ".join(form.errors.get("comment", []))})
@@ -145,19 +130,14 @@ def declaration_comment(request, uuid):
     return redirect(declaration)
 
 
-@login_required
 @get_or_post
-def declaration_evidence_pack(request, uuid):
-    declaration = fetch(request, _declarations(), uuid, "view")
-    may_export = can(request.user, "export", declaration)
-    if request.method == "POST":
-        if not may_export:
-            raise PermissionDenied(_("Your role does not allow exporting this dossier's evidence."))
+def declaration_evidence_pack(request, declaration):
+    if request.method == "POST":  # the declaration checked "export"
         if confirm := recent.confirm_first(request):
             return confirm
         return redirect(launch(declaration, request.user))
     return render(request, "compliance/declarations/evidence_pack.html", {
-        "declaration": declaration, "may_export": may_export})
+        "declaration": declaration, "may_export": can(request.user, "export", declaration)})
 
 
 # --- funding calls (reference data) -----------------------------------------------------------------------

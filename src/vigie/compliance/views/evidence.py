@@ -1,31 +1,26 @@
-"""Evidence files: list, upload, detail with freshness per requirement, download."""
+"""Evidence files: list, upload, detail with freshness per requirement, download.
+
+Custom rather than core.generic: an upload checked and stored by a service, not a model form.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
-from vigie.core.scoping import scoped
 
 from .. import services
 from ..forms import EvidenceForm
-from ..models import Evidence
 from ..uploads import UploadRefused
-from .common import fetch
 
 
-def _evidence():
-    return Evidence.objects.select_related("organisation", "uploaded_by").prefetch_related("targets")
-
-
-@login_required
 @require_GET
-def evidence_list(request):
-    items = scoped(_evidence(), request.user, "view")
+def evidence_list(request, items):
+    items = items.select_related("organisation", "uploaded_by").prefetch_related("targets")
     reference = request.GET.get("requirement", "").strip()
     if ":" in reference:
         key, _sep, code = reference.partition(":")
@@ -34,8 +29,7 @@ def evidence_list(request):
     return render(request, "compliance/evidence_list.html", {"items": page, "page_obj": page, "reference": reference})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def evidence_create(request):
     initial = {"references": request.GET.get("requirement", ""), "document_date": timezone.localdate()}
     form = EvidenceForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
@@ -55,19 +49,15 @@ def evidence_create(request):
     return render(request, "compliance/evidence_form.html", {"form": form})
 
 
-@login_required
 @require_GET
-def evidence_detail(request, uuid):
-    evidence = fetch(request, _evidence(), uuid, "view")
+def evidence_detail(request, evidence):
     return render(request, "compliance/evidence_detail.html", {
         "evidence": evidence, "checks": services.evidence_checks(evidence, timezone.localdate()),
     })
 
 
-@login_required
 @require_GET
-def evidence_download(request, uuid):
-    evidence = fetch(request, Evidence.objects.all(), uuid, "view")
+def evidence_download(request, evidence):
     if not evidence.path.is_file():
         raise Http404
     return FileResponse(evidence.path.open("rb"), as_attachment=True, filename=evidence.filename,

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from vigie.accounts.audit import record
 from vigie.accounts.models import AuditEvent
+from vigie.core.generic import get_or_post
 
 from .. import rules
 from ..forms import FrameworkUploadForm
@@ -48,7 +49,7 @@ def requirement_detail(request, uuid):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def framework_upload(request):
     if not request.user.is_superuser:
         raise PermissionDenied

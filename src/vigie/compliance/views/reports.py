@@ -1,19 +1,17 @@
 """The yearly self-assessment (history and anonymised comparison) and the coverage of a candidate."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from vigie.core.generic import visible
 from vigie.core.paging import page_of
-from vigie.core.scoping import scoped
 from vigie.organisations.models import Kind, Organisation
 
 from .. import comparison
 from ..coverage import coverage, units_of
 from ..models import Assessment, FrameworkVersion
-from .common import fetch
 
 
 def _pick_version(request, queryset, *fallbacks):
@@ -29,22 +27,17 @@ def _pick_version(request, queryset, *fallbacks):
     return version
 
 
-@login_required
 @require_GET
-def self_assessment_list(request):
+def self_assessment_list(request, assessments):
     """Approved self-assessments the user may see, newest first."""
-    assessments = scoped(
-        Assessment.objects.filter(version__self_assessment=True, status=Assessment.Status.APPROVED)
-        .select_related("organisation", "version__framework"), request.user, "view",
-    )
+    assessments = (assessments.filter(version__self_assessment=True, status=Assessment.Status.APPROVED)
+                   .select_related("organisation", "version__framework"))
     page = page_of(request, assessments)
     return render(request, "compliance/self_assessment_list.html", {"assessments": page, "page_obj": page})
 
 
-@login_required
 @require_GET
-def self_assessment_detail(request, uuid):
-    organisation = fetch(request, Organisation.objects.all(), uuid, "view")
+def self_assessment_detail(request, organisation):
     versions = comparison.self_assessment_versions()
     version = _pick_version(request, versions)
     context = {"organisation": organisation, "versions": versions, "version": version}
@@ -57,10 +50,8 @@ def self_assessment_detail(request, uuid):
     return render(request, "compliance/self_assessment_detail.html", context)
 
 
-@login_required
 @require_GET
-def coverage_detail(request, uuid):
-    candidate = fetch(request, Organisation.objects.all(), uuid, "view")
+def coverage_detail(request, candidate):
     versions = FrameworkVersion.objects.select_related("framework")
     framework = request.GET.get("framework", "care-d2")
     version = _pick_version(request, versions, versions.filter(framework__key=framework))
@@ -68,7 +59,7 @@ def coverage_detail(request, uuid):
     units = list(units_of(candidate))
     rows = coverage(candidate, version, as_of) if version is not None and units else []
     # The rule is a GHT's: a region or the nation leads to the coverage of each of its GHTs.
-    ghts = (scoped(Organisation.objects.filter(kind=Kind.GHT, path__startswith=candidate.path), request.user, "view")
+    ghts = (visible(request, Organisation.objects.filter(kind=Kind.GHT, path__startswith=candidate.path))
             .order_by("name") if candidate.kind in (Kind.NATIONAL, Kind.REGION) else None)
     return render(request, "compliance/coverage.html", {
         "candidate": candidate, "version": version, "versions": versions, "rows": rows, "units": units,

@@ -1,26 +1,26 @@
 """Trajectories pages: per organisation (HospiConnect gaps, identification means, budget history), and the
-lists and forms of applications, yearly indicators and budget declarations."""
+lists and forms of applications, yearly indicators and budget declarations.
+
+Custom rather than core.generic: one form view serves three models and returns to the organisation's page.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
+from vigie.core.generic import get_or_post, visible
 from vigie.core.paging import page_of
-from vigie.core.scoping import can, scoped
-from vigie.organisations.models import Organisation
+from vigie.core.scoping import can
 
 from .. import trajectories as service
 from ..declarations import budget_target
 from ..forms.trajectories import BudgetDeclarationForm, IdentityApplicationForm, IdentityIndicatorsForm
 from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators
-from .common import fetch
 
-get_or_post = require_http_methods(["GET", "POST"])
 ESTABLISHMENT_KINDS = ("ght", "legal_entity", "site")
 KINDS = {
     "applications": (IdentityApplication, IdentityApplicationForm, gettext_lazy("Applications and identification means")),
@@ -29,19 +29,16 @@ KINDS = {
 }
 
 
-@login_required
 @require_GET
-def trajectory_home(request):
-    organisations = scoped(Organisation.objects.filter(kind__in=ESTABLISHMENT_KINDS), request.user, "view")
+def trajectory_home(request, organisations):
+    organisations = organisations.filter(kind__in=ESTABLISHMENT_KINDS)
     page = page_of(request, organisations.order_by("path"))
     return render(request, "compliance/trajectories/home.html", {"organisations": page, "page_obj": page})
 
 
-@login_required
 @require_GET
-def trajectory_detail(request, uuid):
-    organisation = fetch(request, Organisation.objects.all(), uuid, "view")
-    applications = scoped(IdentityApplication.objects.filter(organisation=organisation), request.user, "view")
+def trajectory_detail(request, organisation):
+    applications = visible(request, IdentityApplication.objects.filter(organisation=organisation))
     return render(request, "compliance/trajectories/detail.html", {
         "organisation": organisation, "years": service.gaps(organisation), "applications": applications,
         "summary": service.means_summary(organisation), "budgets": service.budget_history(organisation),
@@ -50,9 +47,9 @@ def trajectory_detail(request, uuid):
     })
 
 
-def _list(request, kind: str):
+def _list(request, kind: str, items):
     model, _form, title = KINDS[kind]
-    page = page_of(request, scoped(model.objects.select_related("organisation"), request.user, "view"))
+    page = page_of(request, items.select_related("organisation"))
     rows = [service.budget_row(item) for item in page] if model is BudgetDeclaration else page
     return render(request, f"compliance/trajectories/{kind}.html", {
         "items": rows, "page_obj": page, "title": title, "kind": kind, "budget_target": budget_target()})
@@ -75,55 +72,46 @@ def _save(request, kind: str, instance=None):
                                                                   "object": instance})
 
 
-@login_required
 @require_GET
-def application_list(request):
-    return _list(request, "applications")
+def application_list(request, items):
+    return _list(request, "applications", items)
 
 
-@login_required
 @get_or_post
 def application_create(request):
     return _save(request, "applications")
 
 
-@login_required
 @get_or_post
-def application_edit(request, uuid):
-    return _save(request, "applications", fetch(request, IdentityApplication.objects.all(), uuid, "change"))
+def application_edit(request, application):
+    return _save(request, "applications", application)
 
 
-@login_required
 @require_GET
-def indicators_list(request):
-    return _list(request, "indicators")
+def indicators_list(request, items):
+    return _list(request, "indicators", items)
 
 
-@login_required
 @get_or_post
 def indicators_create(request):
     return _save(request, "indicators")
 
 
-@login_required
 @get_or_post
-def indicators_edit(request, uuid):
-    return _save(request, "indicators", fetch(request, IdentityIndicators.objects.all(), uuid, "change"))
+def indicators_edit(request, indicators):
+    return _save(request, "indicators", indicators)
 
 
-@login_required
 @require_GET
-def budget_list(request):
-    return _list(request, "budgets")
+def budget_list(request, items):
+    return _list(request, "budgets", items)
 
 
-@login_required
 @get_or_post
 def budget_create(request):
     return _save(request, "budgets")
 
 
-@login_required
 @get_or_post
-def budget_edit(request, uuid):
-    return _save(request, "budgets", fetch(request, BudgetDeclaration.objects.all(), uuid, "change"))
+def budget_edit(request, budget):
+    return _save(request, "budgets", budget)

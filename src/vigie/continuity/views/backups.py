@@ -2,13 +2,13 @@
 button that turns the gaps into action-plan items."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core import generic
 from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
@@ -16,16 +16,15 @@ from vigie.organisations.models import Organisation
 from .. import services
 from ..forms import PlanForm, PolicyForm, RestoreTestForm
 from ..models import Application, BackupPlan, BackupPolicy, Component, RestoreTest
-from . import generic
+from . import create, edit
 
 
 def _rule_labels():
     return {k: v() for k, v in services.RULE_LABELS.items()}
 
 
-@login_required
 @require_GET
-def backup_list(request):
+def backup_list(request, plans):
     """Every protected component or application the user may see, with its 3-2-1-1-0 status and gaps."""
     organisations = generic.visible(request, Organisation.objects.all())
     page = page_of(request, services.BackupTargets(organisations))
@@ -34,9 +33,9 @@ def backup_list(request):
     # (every policy has its own paged list).
     policies = generic.visible(request, BackupPolicy.objects.select_related("organisation")
                                .filter(organisation__in={target.organisation_id for target in page.object_list}))
-    plans = generic.visible(request, BackupPlan.objects.select_related("organisation", "component", "application")
-                            .filter(Q(component__in=[t for t in page.object_list if isinstance(t, Component)])
-                                    | Q(application__in=[t for t in page.object_list if isinstance(t, Application)])))
+    plans = plans.select_related("organisation", "component", "application").filter(
+        Q(component__in=[t for t in page.object_list if isinstance(t, Component)])
+        | Q(application__in=[t for t in page.object_list if isinstance(t, Application)]))
     first = organisations.filter(kind__in=["legal_entity", "ght", "site"]).order_by("path")[:50]
     # which of them the user may change, in one query (can() on each read two)
     sync_targets = list(scoped(Organisation.objects.filter(pk__in=first.values("pk")), request.user,
@@ -46,82 +45,64 @@ def backup_list(request):
         "may_add": generic.may_add(request.user, BackupPlan), "sync_targets": sync_targets})
 
 
-@login_required
 @require_POST
-def backup_sync(request, uuid):
+def backup_sync(request, organisation):
     """Raise (or close) the action-plan items of the organisation's backup gaps; idempotent."""
-    organisation = generic.fetch(request, Organisation.objects.all(), uuid, "change")
     raised, closed = services.sync_backup_actions(organisation, request.user)
     messages.success(request, _("Action plan updated for %(org)s: %(raised)d gaps open, %(closed)d closed.") % {
         "org": organisation.name, "raised": raised, "closed": closed})
     return redirect("continuity:backup_list")
 
 
-@login_required
 @require_GET
-def policy_list(request):
-    policies = generic.visible(request, BackupPolicy.objects.select_related("organisation")
-                               .order_by("organisation__path", "title"))
+def policy_list(request, policies):
+    policies = policies.select_related("organisation").order_by("organisation__path", "title")
     return render(request, "continuity/policy_list.html", {
         "page_obj": page_of(request, policies), "may_add": generic.may_add(request.user, BackupPolicy)})
 
 
-@login_required
 @generic.get_or_post
 def policy_create(request):
-    return generic.create(request, PolicyForm, title=_("New backup policy"), cancel=reverse("continuity:backup_list"))
+    return create(request, PolicyForm, title=_("New backup policy"), cancel=reverse("continuity:backup_list"))
 
 
-@login_required
 @generic.get_or_post
-def policy_edit(request, uuid):
-    policy = generic.fetch(request, BackupPolicy.objects.all(), uuid, "change")
-    return generic.edit(request, policy, PolicyForm, title=_("Edit %(name)s") % {"name": policy.title},
-                        user=request.user, extra={"delete_url": reverse("continuity:policy_delete", args=[policy.uuid])})
+def policy_edit(request, policy):
+    return edit(request, policy, PolicyForm, title=_("Edit %(name)s") % {"name": policy.title},
+                        user=request.user, context={"delete_url": reverse("continuity:policy_delete", args=[policy.uuid])})
 
 
-@login_required
 @generic.get_or_post
-def policy_delete(request, uuid):
-    policy = generic.fetch(request, BackupPolicy.objects.all(), uuid, "delete")
+def policy_delete(request, policy):
     back = reverse("continuity:backup_list")
     return generic.delete(request, policy, back=back, cancel=back)
 
 
-@login_required
 @generic.get_or_post
 def plan_create(request):
-    return generic.create(request, PlanForm, title=_("New backup plan"), cancel=reverse("continuity:backup_list"))
+    return create(request, PlanForm, title=_("New backup plan"), cancel=reverse("continuity:backup_list"))
 
 
-@login_required
 @require_GET
-def plan_detail(request, uuid):
-    plan = generic.fetch(request, BackupPlan.objects.select_related("organisation", "component", "application"), uuid)
+def plan_detail(request, plan):
     return render(request, "continuity/plan_detail.html", {
         "plan": plan, "status": services.target_status(plan.target), "tests": plan.restore_tests.all(),
         "rule_labels": _rule_labels(), "can_change": can(request.user, "change", plan)})
 
 
-@login_required
 @generic.get_or_post
-def plan_edit(request, uuid):
-    plan = generic.fetch(request, BackupPlan.objects.all(), uuid, "change")
-    return generic.edit(request, plan, PlanForm, title=_("Edit %(name)s") % {"name": plan.name}, user=request.user)
+def plan_edit(request, plan):
+    return edit(request, plan, PlanForm, title=_("Edit %(name)s") % {"name": plan.name}, user=request.user)
 
 
-@login_required
 @generic.get_or_post
-def plan_delete(request, uuid):
-    plan = generic.fetch(request, BackupPlan.objects.all(), uuid, "delete")
+def plan_delete(request, plan):
     return generic.delete(request, plan, back=reverse("continuity:backup_list"), cancel=plan.get_absolute_url())
 
 
-@login_required
 @require_GET
-def test_list(request):
-    tests = generic.visible(request, RestoreTest.objects.select_related("organisation", "plan__component",
-                                                                         "plan__application"))
+def test_list(request, tests):
+    tests = tests.select_related("organisation", "plan__component", "plan__application")
     page = page_of(request, tests)
     on_page = list(page.object_list)
     services.comparisons(on_page)
@@ -129,40 +110,26 @@ def test_list(request):
         "rows": [(t, t.comparison) for t in on_page], "page_obj": page})
 
 
-@login_required
 @generic.get_or_post
-def test_create(request, uuid):
-    plan = generic.fetch(request, BackupPlan.objects.all(), uuid, "change")
-    form = RestoreTestForm(request.POST or None, instance=RestoreTest(plan=plan, organisation=plan.organisation),
-                           initial={"tested_on": services.timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        test = generic.save_form(request, form, "change")
-        messages.success(request, _("“%(name)s” was created.") % {"name": test})
-        return redirect(test)
-    return render(request, "continuity/form.html", {
-        "form": form, "title": _("New restore test of %(name)s") % {"name": plan.name},
-        "cancel": plan.get_absolute_url()})
+def test_create(request, plan):
+    return edit(request, RestoreTest(plan=plan, organisation=plan.organisation), RestoreTestForm, created=True,
+                title=_("New restore test of %(name)s") % {"name": plan.name}, cancel=plan.get_absolute_url(),
+                initial={"tested_on": services.timezone.localdate()})
 
 
-@login_required
 @require_GET
-def test_detail(request, uuid):
-    test = generic.fetch(request, RestoreTest.objects.select_related("plan__component", "plan__application"), uuid)
+def test_detail(request, test):
     return render(request, "continuity/test_detail.html", {
         "test": test, "comparison": services.compare_with_targets(test),
         "can_change": can(request.user, "change", test)})
 
 
-@login_required
 @generic.get_or_post
-def test_edit(request, uuid):
-    test = generic.fetch(request, RestoreTest.objects.select_related("plan"), uuid, "change")
-    return generic.edit(request, test, RestoreTestForm, title=_("Edit %(name)s") % {"name": test})
+def test_edit(request, test):
+    return edit(request, test, RestoreTestForm, title=_("Edit %(name)s") % {"name": test})
 
 
-@login_required
 @generic.get_or_post
-def test_delete(request, uuid):
-    test = generic.fetch(request, RestoreTest.objects.select_related("plan"), uuid, "delete")
+def test_delete(request, test):
     back = test.plan.get_absolute_url()
     return generic.delete(request, test, back=back, cancel=test.get_absolute_url())

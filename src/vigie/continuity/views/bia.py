@@ -4,7 +4,6 @@ the dependency graph, and the BIA/PCRA coverage against the 66 % rule."""
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vigie.core import generic
 from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
@@ -20,17 +20,12 @@ from .. import services
 from ..forms import ActivityForm, ImpactForm, ProcedureForm
 from ..models import Activity, Category, DegradedProcedure, Dimension, ImpactTable
 from ..models.bia import WINDOW_LABELS
-from . import generic
+from . import create, edit
 
 
-def _activities(request):
-    return generic.visible(request, Activity.objects.select_related("organisation"))
-
-
-@login_required
 @require_GET
-def index(request):
-    activities = list(_activities(request))
+def index(request, activities):
+    activities = list(activities.select_related("organisation"))
     coverages = services.coverages(services.coverage_candidates(request.user)[:20])
     return render(request, "continuity/index.html", {
         "activities": activities, "by_category": [(c, [a for a in activities if a.category == c]) for c in Category],
@@ -38,10 +33,9 @@ def index(request):
     })
 
 
-@login_required
 @require_GET
-def activity_list(request):
-    activities = _activities(request)
+def activity_list(request, activities):
+    activities = activities.select_related("organisation")
     category = request.GET.get("category")
     if category in Category.values:
         activities = activities.filter(category=category)
@@ -54,24 +48,19 @@ def activity_list(request):
         "may_add": generic.may_add(request.user, Activity)})
 
 
-@login_required
 @generic.get_or_post
 def activity_create(request):
-    return generic.create(request, ActivityForm, title=_("New activity"), cancel=reverse("continuity:activity_list"))
+    return create(request, ActivityForm, title=_("New activity"), cancel=reverse("continuity:activity_list"))
 
 
-@login_required
 @generic.get_or_post
-def activity_edit(request, uuid):
-    activity = generic.fetch(request, Activity.objects.all(), uuid, "change")
-    return generic.edit(request, activity, ActivityForm, title=_("Edit %(name)s") % {"name": activity.name},
+def activity_edit(request, activity):
+    return edit(request, activity, ActivityForm, title=_("Edit %(name)s") % {"name": activity.name},
                         user=request.user)
 
 
-@login_required
 @generic.get_or_post
-def activity_delete(request, uuid):
-    activity = generic.fetch(request, Activity.objects.all(), uuid, "delete")
+def activity_delete(request, activity):
     return generic.delete(request, activity, back=reverse("continuity:activity_list"),
                           cancel=activity.get_absolute_url())
 
@@ -82,10 +71,8 @@ def impact_rows(activity):
             for table in ImpactTable]
 
 
-@login_required
 @require_GET
-def activity_detail(request, uuid):
-    activity = generic.fetch(request, Activity.objects.select_related("organisation"), uuid)
+def activity_detail(request, activity):
     components = services.components_needed(activity)
     statuses = [services.target_status(c) for c in components if c.holds_data]
     alerts = {services._key(s.target) for s in statuses if s.gaps}
@@ -104,10 +91,8 @@ def activity_detail(request, uuid):
     })
 
 
-@login_required
 @generic.get_or_post
-def activity_impacts(request, uuid):
-    activity = generic.fetch(request, Activity.objects.all(), uuid, "change")
+def activity_impacts(request, activity):
     form = ImpactForm(request.POST or None, tables=services.impact_tables(activity))
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,40 +107,28 @@ def activity_impacts(request, uuid):
                                                        "windows": list(WINDOW_LABELS.values())})
 
 
-@login_required
 @generic.get_or_post
-def procedure_create(request, uuid):
-    activity = generic.fetch(request, Activity.objects.all(), uuid, "change")
-    form = ProcedureForm(request.POST or None, instance=DegradedProcedure(activity=activity))
-    if request.method == "POST" and form.is_valid():
-        procedure = generic.save_form(request, form, "change")
-        messages.success(request, _("“%(name)s” was created.") % {"name": procedure})
-        return redirect(activity)
-    return render(request, "continuity/form.html", {
-        "form": form, "title": _("New degraded-mode procedure for %(name)s") % {"name": activity.name},
-        "cancel": activity.get_absolute_url()})
+def procedure_create(request, activity):
+    return edit(request, DegradedProcedure(activity=activity), ProcedureForm, created=True,
+                title=_("New degraded-mode procedure for %(name)s") % {"name": activity.name},
+                cancel=activity.get_absolute_url(), back=activity.get_absolute_url())
 
 
-@login_required
 @generic.get_or_post
-def procedure_edit(request, uuid):
-    procedure = generic.fetch(request, DegradedProcedure.objects.select_related("activity"), uuid, "change")
-    return generic.edit(request, procedure, ProcedureForm, title=_("Edit %(name)s") % {"name": procedure.title})
+def procedure_edit(request, procedure):
+    return edit(request, procedure, ProcedureForm, title=_("Edit %(name)s") % {"name": procedure.title})
 
 
-@login_required
 @generic.get_or_post
-def procedure_delete(request, uuid):
-    procedure = generic.fetch(request, DegradedProcedure.objects.select_related("activity"), uuid, "delete")
+def procedure_delete(request, procedure):
     back = procedure.activity.get_absolute_url()
     return generic.delete(request, procedure, back=back, cancel=back)
 
 
-@login_required
 @require_GET
-def graph(request):
+def graph(request, activities):
     """The whole dependency graph of the activities the user may see, or of one organisation's."""
-    activities = _activities(request)
+    activities = activities.select_related("organisation")
     organisations = scoped(Organisation.objects.all(), request.user, "view").order_by("path")
     chosen = request.GET.get("organisation")
     if chosen and len(chosen) == 36:
@@ -167,9 +140,8 @@ def graph(request):
                                                      "chosen": chosen, "activities": activities})
 
 
-@login_required
 @require_GET
-def coverage(request):
+def coverage(request, _activities):
     """Every candidate the user may see, or those of one node (`?organisation=`): a region or the nation
     lists its GHTs' coverage."""
     node = None

@@ -2,51 +2,45 @@
 activity against its DMIA, the runbook), and the PCRA of an activity as DOCX or PDF."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core import generic
 from vigie.core.scoping import can
 
 from .. import pcra, planning
 from ..engine import documents
 from ..forms import ScenarioForm
-from ..models import Activity, Scenario
-from . import generic
+from ..models import Scenario
+from . import create, edit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@login_required
 @require_GET
-def scenario_list(request):
-    scenarios = generic.visible(request, Scenario.objects.select_related("organisation", "job"))
+def scenario_list(request, scenarios):
+    scenarios = scenarios.select_related("organisation", "job")
     return render(request, "continuity/scenario_list.html", {
         "scenarios": scenarios, "may_add": generic.may_add(request.user, Scenario)})
 
 
-@login_required
 @generic.get_or_post
 def scenario_create(request):
-    return generic.create(request, ScenarioForm, title=_("New recovery scenario"),
+    return create(request, ScenarioForm, title=_("New recovery scenario"),
                           cancel=reverse("continuity:scenario_list"))
 
 
-@login_required
 @generic.get_or_post
-def scenario_edit(request, uuid):
-    scenario = generic.fetch(request, Scenario.objects.all(), uuid, "change")
-    return generic.edit(request, scenario, ScenarioForm, title=_("Edit %(name)s") % {"name": scenario.name},
-                        user=request.user, extra={"delete_url": reverse("continuity:scenario_delete", args=[scenario.uuid])})
+def scenario_edit(request, scenario):
+    return edit(request, scenario, ScenarioForm, title=_("Edit %(name)s") % {"name": scenario.name},
+                        user=request.user, context={"delete_url": reverse("continuity:scenario_delete", args=[scenario.uuid])})
 
 
-@login_required
 @generic.get_or_post
-def scenario_delete(request, uuid):
-    scenario = generic.fetch(request, Scenario.objects.all(), uuid, "delete")
+def scenario_delete(request, scenario):
     back = reverse("continuity:scenario_list")
     return generic.delete(request, scenario, back=back, cancel=scenario.get_absolute_url())
 
@@ -57,10 +51,8 @@ def hours(minutes):
     return f"{minutes // 60} h {minutes % 60:02d}"
 
 
-@login_required
 @require_GET
-def scenario_detail(request, uuid):
-    scenario = generic.fetch(request, Scenario.objects.select_related("organisation", "job"), uuid)
+def scenario_detail(request, scenario):
     result = scenario.result or {}
     rows = [{**a, "recovery_h": hours(a["recovery"]), "dmia_h": hours(a["dmia"]),
              "gap_h": hours(a["gap"]) if a["gap"] > 0 else ""} for a in result.get("activities", [])]
@@ -71,20 +63,16 @@ def scenario_detail(request, uuid):
         "running": scenario.job is not None and not scenario.job.finished})
 
 
-@login_required
 @require_POST
-def scenario_run(request, uuid):
-    scenario = generic.fetch(request, Scenario.objects.select_related("organisation"), uuid, "change")
+def scenario_run(request, scenario):
     job = planning.start(scenario, request.user)
     messages.success(request, _("The recovery plan is being computed."))
     return redirect(job)
 
 
-@login_required
 @require_GET
-def activity_pcra(request, uuid):
+def activity_pcra(request, activity):
     """?format=docx (default, editable) or pdf."""
-    activity = generic.fetch(request, Activity.objects.select_related("organisation"), uuid)
     fmt = "pdf" if request.GET.get("format") == "pdf" else "docx"
     try:
         content = pcra.render(activity, fmt)

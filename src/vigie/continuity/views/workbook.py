@@ -1,27 +1,23 @@
 """The BIA workbook: download the template (empty, or filled with an organisation's BIA) and import it back."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from vigie.core import generic
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from .. import workbook
 from ..forms import WorkbookUploadForm
-from ..models import Activity
-from . import generic
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
 @require_GET
-def workbook_download(request):
+def workbook_download(request, _activities):
     """?organisation=<uuid>: that organisation's BIA (to edit and import back); otherwise the empty template."""
     organisation = None
     chosen = request.GET.get("organisation")
@@ -34,11 +30,8 @@ def workbook_download(request):
     return response
 
 
-@login_required
 @generic.get_or_post
 def workbook_import(request):
-    if not generic.may_add(request.user, Activity):
-        raise PermissionDenied
     form = WorkbookUploadForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     if request.method == "POST" and form.is_valid():

@@ -1,17 +1,20 @@
-"""An exercise's plan, participants, RETEX, lessons, validity, declaration and report."""
+"""An exercise's plan, participants, RETEX, lessons, validity, declaration and report.
+
+Custom rather than core.generic: each page writes through the exercise's services with its own messages.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
-from vigie.core.scoping import can, scoped
+from vigie.core.scoping import can
 
 from .. import retex, validity
 from ..forms import (
@@ -21,28 +24,23 @@ from ..forms import (
     ParticipantForm,
     RetexForm,
 )
-from ..models import Exercise, Participant
-from .common import get_scoped_or_404, may, require_add
+from ..models import Exercise
 
-get_or_post = require_http_methods(["GET", "POST"])
 
 
 def _exercises():
     return Exercise.objects.select_related("organisation", "scenario", "log")
 
 
-@login_required
 @require_GET
-def exercise_list(request):
-    exercises = scoped(_exercises(), request.user, "view")
+def exercise_list(request, exercises):
+    exercises = exercises.select_related("organisation", "scenario", "log")
     page = page_of(request, exercises)
     return render(request, "exercises/exercises/list.html", {"exercises": page, "page_obj": page})
 
 
-@login_required
 @get_or_post
 def exercise_create(request):
-    require_add(request.user, Exercise)
     form = ExerciseForm(request.POST or None, instance=Exercise(), user=request.user)
     if request.method == "POST" and form.is_valid():
         exercise = form.save(commit=False)
@@ -55,11 +53,9 @@ def exercise_create(request):
     return render(request, "exercises/exercises/form.html", {"form": form, "creating": True})
 
 
-@login_required
 @require_GET
-def exercise_detail(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid)
-    can_change = may(request.user, "change", exercise)
+def exercise_detail(request, exercise):
+    can_change = can(request.user, "change", exercise)
     return render(request, "exercises/exercises/detail.html", {
         "exercise": exercise, "can_change": can_change,
         "participants": exercise.participants.select_related("user"),
@@ -75,10 +71,8 @@ def exercise_detail(request, uuid):
     })
 
 
-@login_required
 @get_or_post
-def exercise_edit(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
+def exercise_edit(request, exercise):
     form = ExerciseForm(request.POST or None, instance=exercise, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -87,10 +81,8 @@ def exercise_edit(request, uuid):
     return render(request, "exercises/exercises/form.html", {"form": form, "creating": False, "exercise": exercise})
 
 
-@login_required
 @require_POST
-def participant_add(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
+def participant_add(request, exercise):
     form = ParticipantForm(request.POST, exercise=exercise)
     if form.is_valid():
         form.save()
@@ -102,20 +94,16 @@ def participant_add(request, uuid):
     return redirect(exercise.get_absolute_url() + "#participants")
 
 
-@login_required
 @require_POST
-def participant_delete(request, uuid):
-    participant = get_scoped_or_404(Participant.objects.select_related("exercise"), request, uuid, "change")
+def participant_delete(request, participant):
     exercise = participant.exercise
     participant.delete()
     messages.success(request, _("Participant removed."))
     return redirect(exercise.get_absolute_url() + "#participants")
 
 
-@login_required
 @require_POST
-def retex_save(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
+def retex_save(request, exercise):
     form = RetexForm(request.POST, instance=exercise)
     if form.is_valid():
         done_before = Exercise.objects.filter(pk=exercise.pk).values_list("retex_done_on", flat=True).first()
@@ -129,10 +117,8 @@ def retex_save(request, uuid):
     return redirect(exercise.get_absolute_url() + "#retex")
 
 
-@login_required
 @require_POST
-def lesson_add(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
+def lesson_add(request, exercise):
     form = LessonForm(request.POST)
     if form.is_valid():
         retex.add_lesson(exercise, form.cleaned_data["title"], form.cleaned_data["detail"],
@@ -143,10 +129,8 @@ def lesson_add(request, uuid):
     return redirect(exercise.get_absolute_url() + "#retex")
 
 
-@login_required
 @require_POST
-def declare(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
+def declare(request, exercise):
     form = DeclarationForm(request.POST)
     if form.is_valid():
         try:
@@ -165,10 +149,8 @@ def declare(request, uuid):
     return redirect(exercise.get_absolute_url() + "#validity")
 
 
-@login_required
 @require_GET
-def report(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "export")
+def report(request, exercise):
     content = retex.report_pdf(exercise)
     audit.record(AuditEvent.Action.EXPORT, obj=exercise, user=request.user)
     response = HttpResponse(content, content_type="application/pdf")

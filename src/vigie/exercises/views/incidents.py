@@ -2,19 +2,19 @@
 the declaration's blocks, declare (fresh second factor), text and PDF exports."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.actions.forms import where_user_may
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
 from vigie.core.recent import confirm_first
-from vigie.core.scoping import can, scoped
+from vigie.core.scoping import can, where_user_may
 
 from .. import declaration
 from .. import incidents as services
@@ -56,14 +56,9 @@ class DeclareForm(forms.Form):
     reference = forms.CharField(label=_("Reference number given by the portal"), max_length=100)
 
 
-def get_incident(request, uuid, action: str = "view") -> Incident:
-    queryset = Incident.objects.select_related("organisation", "log", "declared_by")
-    return get_object_or_404(scoped(queryset, request.user, action), uuid=uuid)
-
-
 @require_GET
-def incident_list(request):
-    page = page_of(request, scoped(Incident.objects.select_related("organisation"), request.user, "view"))
+def incident_list(request, incidents):
+    page = page_of(request, incidents.select_related("organisation"))
     now = timezone.now()
     items = [(i, services.significance(i), services.declaration_delay(i, now)) for i in page]
     return render(request, "exercises/incidents/list.html", {
@@ -71,10 +66,8 @@ def incident_list(request):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def incident_create(request):
-    if not where_user_may(request.user, Incident, "add").exists():
-        raise PermissionDenied
     form = IncidentCreateForm(request.POST or None, user=request.user,
                               initial={"detected_at": timezone.localtime().replace(second=0, microsecond=0)})
     if request.method == "POST" and form.is_valid():
@@ -84,8 +77,7 @@ def incident_create(request):
 
 
 @require_GET
-def incident_detail(request, uuid):
-    incident = get_incident(request, uuid)
+def incident_detail(request, incident):
     return render(request, "exercises/incidents/detail.html", {
         "incident": incident, "blocks": declaration.blocks(incident),
         "significance": services.significance(incident), "delay": services.declaration_delay(incident),
@@ -94,9 +86,8 @@ def incident_detail(request, uuid):
     })
 
 
-@require_http_methods(["GET", "POST"])
-def incident_edit(request, uuid):
-    incident = get_incident(request, uuid, "change")
+@get_or_post
+def incident_edit(request, incident):
     form = IncidentForm(request.POST or None, instance=incident)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -105,9 +96,8 @@ def incident_edit(request, uuid):
                   status=422 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
-def incident_declare(request, uuid):
-    incident = get_incident(request, uuid, "declare")
+@get_or_post
+def incident_declare(request, incident):
     if (refused := confirm_first(request)) is not None:
         return refused
     form = DeclareForm(request.POST or None,
@@ -128,8 +118,7 @@ def incident_declare(request, uuid):
 
 
 @require_GET
-def incident_text(request, uuid):
-    incident = get_incident(request, uuid, "export")
+def incident_text(request, incident):
     audit.record(AuditEvent.Action.EXPORT, obj=incident, user=request.user, changes={"format": "text"})
     response = HttpResponse(declaration.declaration_text(incident), content_type="text/plain; charset=utf-8")
     if "download" in request.GET:
@@ -138,8 +127,7 @@ def incident_text(request, uuid):
 
 
 @require_GET
-def incident_pdf(request, uuid):
-    incident = get_incident(request, uuid, "export")
+def incident_pdf(request, incident):
     response = HttpResponse(declaration.declaration_pdf(incident, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="declaration-{incident.uuid}.pdf"'
     return response

@@ -2,18 +2,18 @@
 inject release and hold, and the observer grid."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from vigie.core.generic import get_or_post
+from vigie.core.scoping import can
 
 from .. import run
 from ..forms import ObservationForm
 from ..models import Exercise, ExerciseInject, Observation
-from .common import get_scoped_or_404, may
 
-get_or_post = require_http_methods(["GET", "POST"])
 COMMANDS = {"start": run.start, "pause": run.pause, "resume": run.resume, "finish": run.finish}
 
 
@@ -25,21 +25,17 @@ def _injects():
     return ExerciseInject.objects.select_related("exercise__organisation", "exercise__log")
 
 
-@login_required
 @require_GET
-def control(request, uuid):
+def control(request, exercise):
     """The animator's console: every inject with its state and due time, the commands."""
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
     run.release_due(exercise)
     injects = [(inject, run.due_at(exercise, inject)) for inject in exercise.injects.all()]
     return render(request, "exercises/run/control.html", {"exercise": exercise, "injects": injects,
                                                            "State": ExerciseInject.State})
 
 
-@login_required
 @require_POST
-def command(request, uuid):
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "change")
+def command(request, exercise):
     action = COMMANDS.get(request.POST.get("command", ""))
     if action is None:
         messages.error(request, _("Unknown command."))
@@ -51,10 +47,8 @@ def command(request, uuid):
     return redirect("exercises:run_control", uuid=exercise.uuid)
 
 
-@login_required
 @require_POST
-def inject_release(request, uuid):
-    inject = get_scoped_or_404(_injects(), request, uuid, "change")
+def inject_release(request, inject):
     try:
         run.release_by_hand(inject, request.user)
     except run.RunError as exc:
@@ -62,10 +56,8 @@ def inject_release(request, uuid):
     return redirect("exercises:run_control", uuid=inject.exercise.uuid)
 
 
-@login_required
 @require_POST
-def inject_hold(request, uuid):
-    inject = get_scoped_or_404(_injects(), request, uuid, "change")
+def inject_hold(request, inject):
     try:
         run.hold(inject, held=request.POST.get("held", "1") != "0")
     except run.RunError as exc:
@@ -78,30 +70,24 @@ def _screen(request, exercise):
     mine = run.participation(exercise, request.user)
     return {"exercise": exercise, "mine": mine, "injects": run.visible_injects(exercise, request.user),
             "observer": run.is_observer(exercise, request.user),
-            "can_write_log": exercise.log_id is not None and may(request.user, "add", exercise.log)}
+            "can_write_log": exercise.log_id is not None and can(request.user, "add", exercise.log)}
 
 
-@login_required
 @require_GET
-def play(request, uuid):
+def play(request, exercise):
     """A participant's screen: the injects addressed to their role, refreshed without reloading."""
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "view")
     return render(request, "exercises/run/play.html", _screen(request, exercise))
 
 
-@login_required
 @require_GET
-def feed(request, uuid):
+def feed(request, exercise):
     """The fragment the participant's screen polls every 2 s; releases what is due on the way."""
-    exercise = get_scoped_or_404(_exercises(), request, uuid, "view")
     return render(request, "exercises/run/_feed.html", _screen(request, exercise))
 
 
-@login_required
 @get_or_post
-def observe(request, uuid):
+def observe(request, inject):
     """An observer's grid for one inject: expected reactions seen or not, timing, comment."""
-    inject = get_scoped_or_404(_injects(), request, uuid, "observe")
     exercise = inject.exercise
     allowed = run.is_observer(exercise, request.user) or run.is_animator(exercise, request.user)
     if not allowed:  # the grid is shown; only the exercise's observers and animators fill it

@@ -1,27 +1,28 @@
-"""The scenario library (read-only, ours) and an establishment's own scenarios, with their chronogram."""
+"""The scenario library (read-only, ours) and an establishment's own scenarios, with their chronogram.
+
+Custom rather than core.generic: a scenario is copied from the library and its injects renumbered on save.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
-from vigie.core.scoping import can, scoped
+from vigie.core.scoping import can
 
 from .. import scenarios as library_service
 from ..forms import InjectForm, ScenarioForm
 from ..models import Scenario, ScenarioInject
-from .common import get_scoped_or_404, may, require_add
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
-@login_required
+
 @require_GET
-def scenario_list(request):
-    own = scoped(Scenario.objects.select_related("organisation"), request.user, "view")
+def scenario_list(request, own):
+    own = own.select_related("organisation")
     return render(request, "exercises/exercises/scenario_list.html", {
         "scenarios": (page := page_of(request, own)), "page_obj": page, "library": library_service.library().values()})
 
@@ -35,10 +36,8 @@ def library_detail(request, key):
     return render(request, "exercises/exercises/library_detail.html", {"scenario": scenario})
 
 
-@login_required
 @get_or_post
 def scenario_create(request):
-    require_add(request.user, Scenario)
     form = ScenarioForm(request.POST or None, instance=Scenario(), user=request.user,
                         initial={"source": request.GET.get("from", "")})
     if request.method == "POST" and form.is_valid():
@@ -56,19 +55,15 @@ def scenario_create(request):
     return render(request, "exercises/exercises/scenario_form.html", {"form": form, "creating": True})
 
 
-@login_required
 @require_GET
-def scenario_detail(request, uuid):
-    scenario = get_scoped_or_404(Scenario.objects.select_related("organisation"), request, uuid)
+def scenario_detail(request, scenario):
     return render(request, "exercises/exercises/scenario_detail.html", {
-        "scenario": scenario, "injects": scenario.injects.all(), "can_change": may(request.user, "change", scenario),
+        "scenario": scenario, "injects": scenario.injects.all(), "can_change": can(request.user, "change", scenario),
         "inject_form": InjectForm()})
 
 
-@login_required
 @get_or_post
-def scenario_edit(request, uuid):
-    scenario = get_scoped_or_404(Scenario.objects.select_related("organisation"), request, uuid, "change")
+def scenario_edit(request, scenario):
     form = ScenarioForm(request.POST or None, instance=scenario, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -76,10 +71,8 @@ def scenario_edit(request, uuid):
     return render(request, "exercises/exercises/scenario_form.html", {"form": form, "scenario": scenario})
 
 
-@login_required
 @require_POST
-def inject_add(request, uuid):
-    scenario = get_scoped_or_404(Scenario.objects.all(), request, uuid, "change")
+def inject_add(request, scenario):
     form = InjectForm(request.POST, instance=ScenarioInject(scenario=scenario,
                                                            position=scenario.injects.count()))
     if form.is_valid():
@@ -91,11 +84,8 @@ def inject_add(request, uuid):
     return redirect(scenario)
 
 
-@login_required
 @get_or_post
-def inject_edit(request, uuid):
-    inject = get_scoped_or_404(ScenarioInject.objects.select_related("scenario__organisation"), request, uuid,
-                               "change")
+def inject_edit(request, inject):
     form = InjectForm(request.POST or None, instance=inject)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -104,18 +94,14 @@ def inject_edit(request, uuid):
     return render(request, "exercises/exercises/inject_form.html", {"form": form, "inject": inject})
 
 
-@login_required
 @require_POST
-def inject_move(request, uuid):
-    inject = get_scoped_or_404(ScenarioInject.objects.select_related("scenario"), request, uuid, "change")
+def inject_move(request, inject):
     library_service.move(inject, -1 if request.POST.get("direction") == "up" else 1)
     return redirect(inject.scenario)
 
 
-@login_required
 @require_POST
-def inject_delete(request, uuid):
-    inject = get_scoped_or_404(ScenarioInject.objects.select_related("scenario"), request, uuid, "delete")
+def inject_delete(request, inject):
     scenario = inject.scenario
     inject.delete()
     library_service.renumber(scenario)

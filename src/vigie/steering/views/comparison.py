@@ -1,19 +1,17 @@
 """The anonymised position of one establishment among similar ones."""
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vigie.core.scoping import scoped
-from vigie.organisations.models import Kind, Organisation
+from vigie.organisations.models import Kind
 
 from ..comparison import compare
 
 
-@login_required
 @require_GET
-def comparison(request, uuid):
-    organisation = get_object_or_404(
-        scoped(Organisation.objects.filter(kind=Kind.LEGAL_ENTITY), request.user, "view"), uuid=uuid)
+def comparison(request, organisation):
+    if organisation.kind != Kind.LEGAL_ENTITY:  # establishments only: a GHT or a region has no peers here
+        raise Http404
     return render(request, "steering/comparison.html", {"organisation": organisation,
                                                         **compare(organisation, request.user)})

@@ -4,24 +4,23 @@ Nodes are fetched through scoped(): a node the user may not see answers 404, as 
 has no such page (a site).
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from vigie.core import recent
-from vigie.core.scoping import can, role_paths, scoped
+from vigie.core.generic import get_or_post
 from vigie.core.indicators import WARNING_DAYS, State
 from vigie.core.roles import Role
+from vigie.core.scoping import can, role_paths
 from vigie.organisations.models import Kind, Organisation
 
 from .. import jobs, matrix
 from ..filters import MatrixFilter
 from ..models import Summary
 from ..services import LEVEL_KINDS
-from .common import node_for
 
 PER_PAGE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -32,25 +31,22 @@ def _ancestors(levels, org: Organisation):
     return levels.filter(pk__in=org.ancestors().values("pk")).order_by("path")
 
 
-@login_required
 @require_GET
-def levels(request):
+def levels(request, nodes):
     """Where the user's steering starts: the top nodes they hold a role on, each a matrix or a drill-down."""
     user = request.user
-    nodes = Organisation.objects.filter(kind__in=(*LEVEL_KINDS, Kind.LEGAL_ENTITY))
+    nodes = nodes.filter(kind__in=(*LEVEL_KINDS, Kind.LEGAL_ENTITY))
     if user.is_superuser:
         nodes = nodes.filter(kind=Kind.NATIONAL)
     else:
         nodes = nodes.filter(path__in=role_paths(user, Role.READER))
-    found = list(scoped(nodes, user, "view").order_by("path"))
+    found = list(nodes.order_by("path"))
     tops = [n for n in found if not any(n.path != o.path and n.path.startswith(o.path) for o in found)]
     return render(request, "steering/levels.html", {"nodes": tops, "level_kinds": LEVEL_KINDS})
 
 
-@login_required
 @require_GET
-def matrix_page(request, uuid):
-    node = node_for(request, uuid)
+def matrix_page(request, node):
     if node.kind == Kind.LEGAL_ENTITY:  # the matrix of one establishment is its drill-down
         return redirect("steering:establishment", uuid=node.uuid)
     if not matrix.is_level(node):
@@ -74,11 +70,9 @@ def matrix_page(request, uuid):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def matrix_export(request, uuid):
+@get_or_post
+def matrix_export(request, node):
     """GET: the export form, with the matrix's filters; POST: start the export job and follow it."""
-    node = node_for(request, uuid, "export")
     if node.kind == Kind.SITE:
         raise Http404
     levels = matrix.visible_levels(request.user)
@@ -110,10 +104,8 @@ def _meaning(state: str) -> str:
     return str(MEANINGS[state]) % {"days": WARNING_DAYS}
 
 
-@login_required
 @require_GET
-def establishment(request, uuid):
-    org = node_for(request, uuid)
+def establishment(request, org):
     if org.kind != Kind.LEGAL_ENTITY:
         raise Http404
     columns = matrix.indicators()

@@ -1,13 +1,12 @@
 """The yearly PDF report of a level and its national monitoring export: a form, then a background job
 whose page offers the file. Both are bulk exports: they ask for a fresh second factor first."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods
 
 from vigie.core import recent
+from vigie.core.generic import get_or_post
 from vigie.core.jobs import enqueue
 from vigie.core.registry import registry
 from vigie.organisations.models import Kind
@@ -17,14 +16,11 @@ from .. import monitoring
 from ..forms import MonitoringForm, ReportForm
 from ..jobs import MONITORING, REPORT
 from ..services import LEVEL_KINDS
-from .common import node_for
 
 REPORT_KINDS = (*LEVEL_KINDS, Kind.LEGAL_ENTITY)
-get_or_post = require_http_methods(["GET", "POST"])
 
 
-def _launch(request, uuid, form_class, kind: str, template: str, params, **extra):
-    node = node_for(request, uuid, "export")
+def _launch(request, node, form_class, kind: str, template: str, params, **extra):
     if node.kind not in REPORT_KINDS:
         raise Http404
     form = form_class(request.POST or None)
@@ -36,16 +32,14 @@ def _launch(request, uuid, form_class, kind: str, template: str, params, **extra
                                       **extra})
 
 
-@login_required
 @get_or_post
-def report(request, uuid):
-    return _launch(request, uuid, ReportForm, REPORT, "steering/report_form.html",
+def report(request, node):
+    return _launch(request, node, ReportForm, REPORT, "steering/report_form.html",
                    lambda data: {"year": data["year"], "language": get_language()})
 
 
-@login_required
 @get_or_post
-def monitoring_export(request, uuid):
-    return _launch(request, uuid, MonitoringForm, MONITORING, "steering/monitoring_form.html",
+def monitoring_export(request, node):
+    return _launch(request, node, MonitoringForm, MONITORING, "steering/monitoring_form.html",
                    lambda data: {"format": data["format"]},
                    columns=[(c, monitoring.filled_from(c, registry.indicators)) for c in monitoring.catalogue().columns])

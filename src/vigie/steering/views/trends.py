@@ -1,7 +1,6 @@
 """Trend pages: the share of a level's establishments holding each indicator over 24 months (and on the
 national node the regions grid), and one establishment's exposure and AD levels over time."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,13 +10,10 @@ from vigie.organisations.models import Kind
 from vigie.organisations.services import visible_ancestors
 
 from .. import trends
-from .common import node_for
 
 
-@login_required
 @require_GET
-def level_trends(request, uuid):
-    node = node_for(request, uuid)
+def level_trends(request, node):
     if node.kind == Kind.LEGAL_ENTITY:
         return redirect("steering:establishment_trends", uuid=node.uuid)
     if node.kind == Kind.SITE:
@@ -31,10 +27,8 @@ def level_trends(request, uuid):
     return render(request, "steering/trends.html", context)
 
 
-@login_required
 @require_GET
-def establishment_trends(request, uuid):
-    org = node_for(request, uuid)
+def establishment_trends(request, org):
     if org.kind != Kind.LEGAL_ENTITY:
         raise Http404
     months = trends.months_back(trends.MONTHS, timezone.localdate())
