@@ -19,6 +19,7 @@ from vigie.organisations.models import Organisation
 
 from .. import findings as lifecycle
 from .. import exports, scope, services
+from ..filters import AssetFilter, FindingFilter, ScanFilter, ScopeEntryFilter
 from ..models import Asset, Finding, Scan, ScopeEntry
 
 ERRORS = {403: Message, 404: Message}
@@ -175,21 +176,6 @@ class AcceptIn(Schema):  # optional here so that an unknown finding answers 404 
     until: date | None = None
 
 
-class OrgFilter(Schema):
-    organisation: UUID | None = None
-
-
-class FindingQuery(Schema):
-    organisation: UUID | None = None
-    status: str | None = None
-    severity: str | None = None
-    check_id: str | None = None
-
-
-def _by_org(queryset, organisation: UUID | None):
-    return queryset.filter(organisation__uuid=organisation) if organisation else queryset
-
-
 def _invalid(exc: ValidationError) -> HttpError:
     return HttpError(422, "; ".join(exc.messages))
 
@@ -200,9 +186,9 @@ def _invalid(exc: ValidationError) -> HttpError:
 @operation(router, "GET", "/scope", "exposure_scope_list", ScopeEntry, "view", kind="list",
            response=list[ScopeEntryOut])
 @paginate(PageNumberPagination)
-def scope_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(ScopeEntry.objects.select_related("organisation"), request.auth, "view"),
-                   filters.organisation)
+def scope_list(request, filters: Query[ScopeEntryFilter.api_query()]):
+    return ScopeEntryFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(ScopeEntry.objects.select_related("organisation"), request.auth, "view"))
 
 
 @operation(router, "GET", "/scope/{uuid:uuid}", "exposure_scope_get", ScopeEntry, "view",
@@ -277,8 +263,8 @@ def scan_launch(request, uuid):
 
 @operation(router, "GET", "/scans", "exposure_scan_list", Scan, "view", kind="list", response=list[ScanOut])
 @paginate(PageNumberPagination)
-def scan_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_scans(), request.auth, "view"), filters.organisation)
+def scan_list(request, filters: Query[ScanFilter.api_query()]):
+    return ScanFilter.for_api(filters, request.auth).filter_queryset(scoped(_scans(), request.auth, "view"))
 
 
 @operation(router, "GET", "/scans/{uuid:uuid}", "exposure_scan_get", Scan, "view", response={200: ScanOut, **ERRORS})
@@ -295,8 +281,8 @@ def _assets():
 
 @operation(router, "GET", "/assets", "exposure_asset_list", Asset, "view", kind="list", response=list[AssetOut])
 @paginate(PageNumberPagination)
-def asset_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_assets(), request.auth, "view"), filters.organisation)
+def asset_list(request, filters: Query[AssetFilter.api_query()]):
+    return AssetFilter.for_api(filters, request.auth).filter_queryset(scoped(_assets(), request.auth, "view"))
 
 
 @operation(router, "GET", "/assets/{uuid:uuid}", "exposure_asset_get", Asset, "view",
@@ -318,35 +304,24 @@ def _findings():
     return Finding.objects.select_related("organisation", "asset")
 
 
-def _filtered(request, filters: FindingQuery):
-    rows = _by_org(scoped(_findings().only(*FINDING_FIELDS), request.auth, "view"), filters.organisation)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.severity:
-        rows = rows.filter(severity=filters.severity)
-    if filters.check_id:
-        rows = rows.filter(check_id=filters.check_id)
-    return rows
-
-
 @operation(router, "GET", "/findings", "exposure_finding_list", Finding, "view", kind="list",
            response=list[FindingOut])
 @paginate(PageNumberPagination)
-def finding_list(request, filters: Query[FindingQuery]):
-    """Findings, a page at a time, filtered by organisation, status, severity or check."""
-    return _filtered(request, filters)
+def finding_list(request, filters: Query[FindingFilter.api_query()]):
+    """Findings, a page at a time, filtered by organisation, status (open unless asked), severity or check."""
+    return FindingFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_findings().only(*FINDING_FIELDS), request.auth, "view"))
 
 
 @operation(router, "GET", "/findings/export", "exposure_finding_export", Finding, "export", kind="list",
            response={202: JobOut, 403: Message})
-def finding_export(request, filters: Query[FindingQuery]):
+def finding_export(request, filters: Query[FindingFilter.api_query()]):
     """Every matching finding (bulk export), written by a job as a JSON array of the objects of GET /findings:
     answers 202 with the job to poll, whose `download_url` gives the file once done. Needs a fresh second
     factor from a browser session."""
     require_fresh_second_factor(request)
-    organisation = (get_scoped(Organisation.objects.all(), request.auth, "export", uuid=filters.organisation)
-                    if filters.organisation else None)
-    job = exports.launch_export(request.auth, "json", filters.dict(), organisation)
+    form = FindingFilter.for_api(filters, request.auth, action="export")
+    job = exports.launch_export(request.auth, "json", form.params(), form.cleaned_data["organisation"])
     if job is None:
         raise HttpError(403, gettext("You may export the findings of no organisation."))
     return Status(202, job)

@@ -29,11 +29,12 @@ from vigie.organisations.models import Organisation
 from .. import audits
 from .. import report as reports
 from .. import services
+from ..filters import AuditFilter
 from ..forms import FileForm, ReportImportForm
 from ..models import Audit
 from ..nmap import NmapError
 from ..providers import REFERENCES, exposure_audits
-from . import ERRORS, OrgFilter, ScanOut, _by_org, _org_uuid
+from . import ERRORS, ScanOut, _org_uuid
 
 router = Router(tags=["exposure"])
 
@@ -186,8 +187,8 @@ def _audits():
 
 @operation(router, "GET", "/audits", "exposure_audit_list", Audit, "view", kind="list", response=list[AuditOut])
 @paginate(PageNumberPagination)
-def audit_list(request, filters: Query[OrgFilter]):
-    return _by_org(scoped(_audits(), request.auth, "view"), filters.organisation)
+def audit_list(request, filters: Query[AuditFilter.api_query()]):
+    return AuditFilter.for_api(filters, request.auth).filter_queryset(scoped(_audits(), request.auth, "view"))
 
 
 @operation(router, "GET", "/audits/{uuid:uuid}", "exposure_audit_get", Audit, "view",
