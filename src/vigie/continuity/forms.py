@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import visibility
+from vigie.core import organisation_choice as choice
 from vigie.organisations.models import Kind, Organisation
 
 from . import services
@@ -29,10 +29,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def organisations_for(user, model):
-    condition = visibility(user, model.required_role("add"), "path")
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).exclude(kind=Kind.NATIONAL).order_by("path")
+    """Where the user may add `model`: continuity objects belong to an establishment or a group, never to
+    the nation."""
+    return choice.organisations_for(user, model, "add", exclude_kinds=(Kind.NATIONAL,))
 
 
 class OwnedForm(forms.ModelForm):
@@ -227,12 +226,13 @@ class ImpactForm(forms.Form):
 
 
 class WorkbookUploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = choice.OrganisationField(model=Activity, action="add", exclude_kinds=(Kind.NATIONAL,),
+                                            to_field_name=None)
     workbook = forms.FileField(label=_("BIA workbook (.xlsx)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user, Activity)
+        self.fields["organisation"].offer(user)
 
 
 class ScenarioForm(OwnedForm):

@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from ninja.errors import HttpError
 from pydantic import Field, create_model
 
 from .organisation_choice import OrganisationField
@@ -96,16 +96,13 @@ class FilterSet(forms.Form):
                 query.setlist(key, values)
         return query.urlencode()
 
-    def error_text(self) -> str:
-        """Every error, each after the parameter it concerns: the API's 422 message."""
-        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in self.errors.items())
-
     @classmethod
     def for_api(cls, query: Schema, user, **kwargs) -> "FilterSet":
-        """The filter of an API list's parameters (`query`, parsed from `api_query()`); 422 when one is bad."""
+        """The filter of an API list's parameters (`query`, parsed from `api_query()`). A bad one raises
+        ValidationError, which the API answers 422 with every message by parameter (vigie.api)."""
         form = cls(query.dict(exclude_none=True), user=user, **kwargs)
         if not form.is_valid():
-            raise HttpError(422, form.error_text())
+            raise ValidationError(form.errors.as_data())
         return form
 
     @classmethod
@@ -130,9 +127,10 @@ def _api_query(filter_class: type[FilterSet]) -> type[Schema]:
     for name, field in filter_class.base_fields.items():
         kind = bool if isinstance(field, forms.BooleanField) else (
             list[str] if isinstance(field, forms.MultipleChoiceField) else str)
-        description = " ".join(str(part) for part in (field.label, field.help_text) if part)
+        with translation.override("en"):  # the API's description is in English, built once
+            description = " ".join(str(part) for part in (field.label, field.help_text) if part)
         if name in filter_class.defaults:
-            description += f" (default: {filter_class.defaults[name]!r}; empty: any)"
+            description += f" (default: {filter_class.defaults[name]}; empty: any)"
         fields[name] = (kind | None, Field(None, description=description))
     return create_model(f"{filter_class.__name__}Query", __base__=Schema, **fields)
 

@@ -8,6 +8,7 @@ the server (so it works without JavaScript), and organisation-search.js fills it
 the role model: core imports no domain app.
 """
 
+import copy
 import re
 import uuid as uuid_module
 
@@ -16,6 +17,7 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import JsonResponse
 from django.templatetags.static import static
@@ -77,13 +79,16 @@ class OrganisationWidget(forms.Select):
 
     search_params: dict = {}
 
-    def is_search(self) -> bool:
-        queryset = getattr(self.choices, "queryset", None)
-        return queryset is not None and queryset.count() > SELECT_LIMIT
-
     def render(self, name, value, attrs=None, renderer=None):
-        if not self.is_search():
+        iterator = self.choices
+        if not isinstance(iterator, ModelChoiceIterator):
             return super().render(name, value, attrs, renderer)
+        rows = list(iterator.queryset[:SELECT_LIMIT + 1])  # one query decides, and fills the <select>
+        if len(rows) <= SELECT_LIMIT:
+            select = copy.copy(self)
+            empty = [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
+            select.choices = empty + [iterator.choice(row) for row in rows]
+            return forms.Select.render(select, name, value, attrs, renderer)
         attrs = self.build_attrs(self.attrs, attrs)
         list_id = f"{attrs.get('id') or name}-suggestions"
         url = reverse("core:organisation_search") + "?" + urlencode(self.search_params)
@@ -100,9 +105,8 @@ class OrganisationWidget(forms.Select):
         if isinstance(value, tree_model()):
             return label(value)
         queryset = self.choices.queryset
-        text = str(value)
-        found = queryset.filter(pk=value).first() if text.isdigit() else matching(queryset, text).first()
-        return label(found) if found is not None else text
+        found = queryset.filter(pk=value).first() if isinstance(value, int) else matching(queryset, str(value)).first()
+        return label(found) if found is not None else str(value)
 
 
 class OrganisationField(forms.ModelChoiceField):
@@ -137,6 +141,12 @@ class OrganisationField(forms.ModelChoiceField):
             return None
         if isinstance(value, tree_model()):
             return value
+        try:
+            return super().to_python(value)  # what a <select> posts
+        except ValidationError:
+            pass
+        if isinstance(value, int) and (found := self.queryset.filter(pk=value).first()):
+            return found  # a form's initial value: the primary key
         found = list(matching(self.queryset, str(value))[:2])
         if len(found) == 1:
             return found[0]

@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import visibility
-from vigie.organisations.models import Organisation
+from vigie.core.organisation_choice import OrganisationField
 
 from .models import Directory
 
@@ -16,6 +15,7 @@ class DirectoryForm(forms.ModelForm):
         help_text=_("Never shown back. Leave empty to keep the stored password."),
     )
     clear_password = forms.BooleanField(label=_("Remove the stored password"), required=False)
+    organisation = OrganisationField(model=Directory, action="add", to_field_name=None)
 
     class Meta:
         model = Directory
@@ -27,9 +27,7 @@ class DirectoryForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        condition = visibility(user, Directory.required_role("add"), "path")
-        self.fields["organisation"].queryset = (Organisation.objects.filter(condition).order_by("path")
-                                                if condition is not None else Organisation.objects.none())
+        self.fields["organisation"].offer(user)
         if self.instance.pk:
             self.fields["organisation"].disabled = True
             self.fields["new_password"].label = _("Replace the password") if self.instance.has_password \

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.forms import RulesForm
 from vigie.actions.models import Priority
-from vigie.core.scoping import scoped, visibility
-from vigie.organisations.models import Organisation
+from vigie.core.organisation_choice import OrganisationField
+from vigie.core.scoping import scoped
 
 from .models import Exercise, Observation, Participant, Scenario, ScenarioInject
 from .scenarios import library
@@ -20,15 +20,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def where_user_may(user, model, action: str):
-    condition = visibility(user, model.required_role(action), "path")
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).order_by("path")
-
-
 class ExerciseForm(RulesForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Exercise, action="add")
     scenario = forms.ModelChoiceField(label=_("Scenario"), queryset=None, to_field_name="uuid", required=False)
 
     class Meta:
@@ -40,8 +33,8 @@ class ExerciseForm(RulesForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "change" if self.instance.pk else "add"
-        self.fields["organisation"].queryset = where_user_may(user, Exercise, action)
+        self.fields["organisation"].action = "change" if self.instance.pk else "add"
+        self.fields["organisation"].offer(user)
         self.fields["scenario"].queryset = scoped(Scenario.objects.select_related("organisation"), user, "view")
         if self.instance.pk:
             self.fields["organisation"].disabled = True
@@ -114,7 +107,7 @@ class ObservationForm(forms.ModelForm):
 
 
 class ScenarioForm(RulesForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Scenario, action="add")
     source = forms.ChoiceField(label=_("Start from"), required=False)
 
     class Meta:
@@ -123,7 +116,8 @@ class ScenarioForm(RulesForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Scenario, "change" if self.instance.pk else "add")
+        self.fields["organisation"].action = "change" if self.instance.pk else "add"
+        self.fields["organisation"].offer(user)
         if self.instance.pk:
             self.fields["organisation"].disabled = True
             del self.fields["source"]

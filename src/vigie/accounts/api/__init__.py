@@ -1,6 +1,5 @@
 """The caller's account, role assignments on the tree, and the audit log."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -84,9 +83,6 @@ def role_revoke(request, uuid):
 @paginate(PageNumberPagination)
 def audit_event_list(request, filters: Query[AuditFilters]):
     """The audit log of the subtrees the caller administers, newest first."""
-    data = {k: v for k, v in filters.dict(exclude={"since"}).items() if v is not None}
-    form = AuditEventFilter(data, user=request.auth)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
+    form = AuditEventFilter.for_api(filters, request.auth)
     events = form.filter_queryset(scoped(AuditEvent.objects.select_related("organisation"), request.auth, "view"))
     return events.filter(at__gte=filters.since) if filters.since else events

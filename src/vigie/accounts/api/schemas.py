@@ -1,6 +1,6 @@
 """API shapes for the caller's account, role assignments and the audit log. Shape only."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -8,6 +8,8 @@ from ninja import Field, FilterSchema, Schema
 from ninja.filter_schema import FilterLookup
 
 from vigie.core.roles import Role
+
+from ..filters import AuditEventFilter
 
 
 class OrganisationRef(Schema):
@@ -92,12 +94,7 @@ class AuditEventOut(Schema):
         return obj.organisation.uuid if obj.organisation_id and obj.organisation else None
 
 
-class AuditFilters(Schema):
+class AuditFilters(AuditEventFilter.api_query()):
     """The audit page's filters (accounts.filters.AuditEventFilter), plus `since` to poll for new events."""
 
-    action: str | None = None
-    username: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    organisation: UUID | None = Field(None, description="this node and everything below it")
     since: datetime | None = Field(None, description="events at or after this instant")

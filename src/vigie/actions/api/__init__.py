@@ -22,7 +22,6 @@ from .schemas import (
     ActionIn,
     ActionOut,
     ActionPatch,
-    ActionQuery,
     DeadlineQuery,
     DeadlineStatusOut,
     NoteIn,
@@ -60,13 +59,9 @@ def _organisation_for(request, uuid):
 
 @operation(router, "GET", "/", "action_list", Action, "view", kind="list", response=list[ActionOut])
 @paginate(PageNumberPagination)
-def action_list(request, filters: Query[ActionQuery]):
+def action_list(request, filters: Query[ActionFilter.api_query()]):
     """The actions the caller may see, with the same filters as the list page."""
-    data = {k: str(v) if not isinstance(v, bool) else v for k, v in filters.dict().items() if v not in (None, False)}
-    form = ActionFilter(data or None, user=request.auth)
-    if form.is_bound and not form.is_valid():
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return form.filter_queryset(scoped(_actions(), request.auth, "view")).in_order()
+    return ActionFilter.for_api(filters, request.auth).filter_queryset(scoped(_actions(), request.auth, "view")).in_order()
 
 
 @operation(router, "POST", "/", "action_create", Action, "add", kind="create",

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from vigie.core.organisation_choice import organisations_for
 from vigie.core.scoping import can, scoped
 
 from .. import exports
-from ..forms import where_user_may
 from ..models import Action
 
 PER_PAGE = 50
@@ -29,7 +29,7 @@ def may(user, action: str, obj) -> bool:
 
 
 def may_add(user, model=Action) -> bool:
-    return where_user_may(user, model, "add").exists()
+    return organisations_for(user, model, "add").exists()
 
 
 def require_add(user, model=Action) -> None:

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vigie.core.organisation_choice import organisations_for
 from vigie.core.scoping import scoped
 from vigie.organisations.services import visible_organisations
 
 from .. import services
 from ..deadlines import catalogue
 from ..filters import filter_organisations
-from ..forms import CompletionForm, where_user_may
+from ..forms import CompletionForm
 from ..models import DeadlineCompletion
 from .common import require_add
 
@@ -36,7 +37,7 @@ def deadlines(request):
         organisations = organisations.filter(path__startswith=chosen.path)
     page = Paginator(organisations, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    recordable = set(where_user_may(request.user, DeadlineCompletion, "add")
+    recordable = set(organisations_for(request.user, DeadlineCompletion, "add")
                      .filter(pk__in=[o.pk for o in page]).values_list("pk", flat=True))
     return render(request, "actions/deadlines.html", {
         "page_obj": page, "rows": services.statuses_for(page, today), "today": today, "recordable": recordable,

@@ -5,20 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import visibility
-from vigie.organisations.models import Organisation
+from vigie.core.organisation_choice import OrganisationField
 
 from ..models import Answer, AnswerKind, Assessment, Evidence, FrameworkVersion, localised
 from ..services import parse_references
-
-
-def organisations_for(user, model, action: str):
-    """Organisations where the user holds the role `model` needs for `action` (for objects to create)."""
-    minimum = model.required_role(action)
-    condition = visibility(user, minimum, "path") if minimum is not None else None
-    if condition is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(condition).order_by("path")
 
 
 class DateInput(forms.DateInput):
@@ -29,15 +19,14 @@ class DateInput(forms.DateInput):
 
 
 class AssessmentCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid")
+    organisation = OrganisationField(model=Assessment, action="add")
     version = forms.ModelChoiceField(label=_("Framework version"), queryset=FrameworkVersion.objects.none(),
                                      to_field_name="uuid")
     assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user, Assessment, "add")
+        self.fields["organisation"].offer(user)
         self.fields["version"].queryset = FrameworkVersion.objects.select_related("framework")
         self.fields["assessed_on"].initial = timezone.localdate()
 
@@ -76,8 +65,7 @@ class AnswerForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid")
+    organisation = OrganisationField(model=Evidence, action="add")
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False,
                             help_text=_("The file name when left empty."))
@@ -91,7 +79,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user, Evidence, "add")
+        self.fields["organisation"].offer(user)
 
     def clean_references(self):
         return parse_references(self.cleaned_data.get("references", ""))

@@ -3,9 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from vigie.core.organisation_choice import organisations_for
 from vigie.core.scoping import can, scoped
-
-from ..forms import where_user_may
 
 
 def get_scoped_or_404(queryset, request, uuid, action: str = "view"):
@@ -17,5 +16,5 @@ def may(user, action: str, obj) -> bool:
 
 
 def require_add(user, model) -> None:
-    if not where_user_may(user, model, "add").exists():
+    if not organisations_for(user, model, "add").exists():
         raise PermissionDenied

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
-from vigie.actions.forms import where_user_may
+from vigie.core.organisation_choice import OrganisationField, organisations_for
 from vigie.core.paging import page_of
 from vigie.core.recent import confirm_first
 from vigie.core.scoping import can, scoped
@@ -25,13 +25,13 @@ BLOCK_FIELDS = [name for _key, _title, names in declaration.BLOCKS for name in n
 
 
 class IncidentCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Incident, action="add")
     title = forms.CharField(label=_("Title"), max_length=200)
     detected_at = forms.DateTimeField(label=_("Detected at"), widget=DATETIME)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Incident, "add")
+        self.fields["organisation"].offer(user)
 
 
 class IncidentForm(forms.ModelForm):
@@ -67,13 +67,13 @@ def incident_list(request):
     now = timezone.now()
     items = [(i, services.significance(i), services.declaration_delay(i, now)) for i in page]
     return render(request, "exercises/incidents/list.html", {
-        "items": items, "page_obj": page, "can_add": where_user_may(request.user, Incident, "add").exists(),
+        "items": items, "page_obj": page, "can_add": organisations_for(request.user, Incident, "add").exists(),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
-    if not where_user_may(request.user, Incident, "add").exists():
+    if not organisations_for(request.user, Incident, "add").exists():
         raise PermissionDenied
     form = IncidentCreateForm(request.POST or None, user=request.user,
                               initial={"detected_at": timezone.localtime().replace(second=0, microsecond=0)})
