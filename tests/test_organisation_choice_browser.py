@@ -3,6 +3,7 @@ the organisation search input of a regional administrator who may act on 600 est
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.core.test_organisation_choice import build_many
@@ -38,14 +39,14 @@ def test_typing_part_of_a_finess_suggests_the_establishment_and_no_other_tenants
     page.goto(live_server.url + "/compliance/assessments/new/")
     assert page.locator("select[name=organisation]").count() == 0  # no 600-option drop-down
     field = page.locator("input[name=organisation]")
+    suggestions = page.locator("#id_organisation-suggestions option")
     field.type(scenario["finess"][:6], delay=20)
-    page.wait_for_function("document.querySelectorAll('#id_organisation-suggestions option').length > 0")
+    suggestions.first.wait_for(state="attached")
     field.fill("")
     field.type(scenario["finess"], delay=20)
-    page.wait_for_function(
-        "[...document.querySelectorAll('#id_organisation-suggestions option')].length === 1 && "
-        f"document.querySelector('#id_organisation-suggestions option').value.includes('{scenario['finess']}')")
-    assert "n°417" in page.locator("#id_organisation-suggestions option").get_attribute("value")
+    expect(suggestions).to_have_count(1)
+    assert scenario["finess"] in suggestions.get_attribute("value")
+    assert "n°417" in suggestions.get_attribute("value")
     field.fill("")
     with page.expect_response(lambda r: "organisations/search" in r.url and scenario["other_finess"] in r.url) as asked:
         field.type(scenario["other_finess"], delay=20)
