@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext
-from ninja import PatchDict, Router, Status
+from ninja import PatchDict, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -18,6 +18,7 @@ from vigie.core.scoping import can, scoped
 from vigie.organisations.models import Organisation
 
 from .. import services
+from ..filters import AssessmentFilter, EvidenceFilter
 from ..models import Answer, Assessment, Evidence, FrameworkVersion
 from ..uploads import UploadRefused
 from .schemas import (
@@ -80,13 +81,9 @@ def _detail(assessment: Assessment) -> Assessment:
 @operation(router, "GET", "/assessments", "compliance_assessment_list", Assessment, "view", kind="list",
            response=list[AssessmentOut])
 @paginate(PageNumberPagination)
-def assessment_list(request, framework: str | None = None, status: str | None = None):
-    assessments = scoped(_assessments(), request.auth, "view")
-    if framework:
-        assessments = assessments.filter(version__framework__key=framework)
-    if status:
-        assessments = assessments.filter(status=status)
-    return assessments
+def assessment_list(request, filters: Query[AssessmentFilter.api_query()]):
+    return AssessmentFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_assessments(), request.auth, "view"))
 
 
 @operation(router, "POST", "/assessments", "compliance_assessment_create", Assessment, "add", kind="create",
@@ -141,13 +138,9 @@ def _references(values: list[str]) -> list[tuple[str, str]]:
 @operation(router, "GET", "/evidence", "compliance_evidence_list", Evidence, "view", kind="list",
            response=list[EvidenceOut])
 @paginate(PageNumberPagination)
-def evidence_list(request, requirement: str | None = None):
+def evidence_list(request, filters: Query[EvidenceFilter.api_query()]):
     """Evidence files the caller may see; `requirement=care-d2:D2.P1` keeps those tagged with it."""
-    items = scoped(_evidence(), request.auth, "view")
-    if requirement and ":" in requirement:
-        key, _sep, code = requirement.partition(":")
-        items = items.filter(targets__framework_key=key, targets__code=code)
-    return items
+    return EvidenceFilter.for_api(filters, request.auth).filter_queryset(scoped(_evidence(), request.auth, "view"))
 
 
 @operation(router, "POST", "/evidence", "compliance_evidence_create", Evidence, "add", kind="create",

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -23,6 +23,7 @@ from vigie.organisations.models import Organisation
 
 from .. import declarations as service
 from ..evidence_pack import launch
+from ..filters import DeclarationFilter
 from ..models import Declaration
 
 ERRORS = {403: Message, 404: Message}
@@ -142,13 +143,9 @@ def funding_call_list(request):
 @operation(router, "GET", "/declarations", "compliance_declaration_list", Declaration, "view", kind="list",
            response=list[DeclarationOut])
 @paginate(PageNumberPagination)
-def declaration_list(request, status: str | None = None, call: str | None = None):
-    items = scoped(_declarations(), request.auth, "view")
-    if status:
-        items = items.filter(status=status)
-    if call:
-        items = items.filter(call__key=call)
-    return items
+def declaration_list(request, filters: Query[DeclarationFilter.api_query()]):
+    return DeclarationFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_declarations(), request.auth, "view"))
 
 
 @operation(router, "POST", "/declarations", "compliance_declaration_create", Declaration, "add", kind="create",

@@ -12,6 +12,7 @@ from vigie.core.paging import page_of
 from vigie.core.scoping import can, scoped
 
 from .. import services
+from ..filters import AssessmentFilter
 from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm
 from ..models import Answer, Assessment
 from .common import fetch, is_htmx
@@ -26,13 +27,10 @@ def _assessments():
 @login_required
 @require_GET
 def assessment_list(request):
-    assessments = scoped(_assessments(), request.user, "view")
-    status = request.GET.get("status", "")
-    if status in Assessment.Status.values:
-        assessments = assessments.filter(status=status)
+    filters = AssessmentFilter(request.GET, user=request.user)
+    assessments = filters.filter_queryset(scoped(_assessments(), request.user, "view"))
     return render(request, "compliance/assessment_list.html", {
-        "assessments": (page := page_of(request, assessments)), "page_obj": page, "status": status,
-        "statuses": Assessment.Status.choices,
+        "assessments": (page := page_of(request, assessments)), "page_obj": page, "filters": filters,
     })
 
 

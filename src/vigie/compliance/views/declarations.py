@@ -18,6 +18,7 @@ from vigie.core.scoping import can, scoped
 
 from .. import declarations as service
 from ..evidence_pack import launch
+from ..filters import DeclarationFilter
 from ..forms.declarations import (CallDateForm, CommentForm, DeclarationCreateForm, DeclarationEditForm,
                                   TransitionForm)
 from ..models import CallDate, Declaration
@@ -33,12 +34,10 @@ def _declarations():
 @login_required
 @require_GET
 def declaration_list(request):
-    items = scoped(_declarations(), request.user, "view")
-    status = request.GET.get("status", "")
-    if status in Declaration.Status.values:
-        items = items.filter(status=status)
+    filters = DeclarationFilter(request.GET, user=request.user)
+    items = filters.filter_queryset(scoped(_declarations(), request.user, "view"))
     return render(request, "compliance/declarations/list.html", {
-        "declarations": (page := page_of(request, items)), "page_obj": page, "status": status, "statuses": Declaration.Status.choices,
+        "declarations": (page := page_of(request, items)), "page_obj": page, "filters": filters,
         "calls": service.calls(),
     })
 

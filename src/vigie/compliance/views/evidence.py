@@ -12,6 +12,7 @@ from vigie.core.paging import page_of
 from vigie.core.scoping import scoped
 
 from .. import services
+from ..filters import EvidenceFilter
 from ..forms import EvidenceForm
 from ..models import Evidence
 from ..uploads import UploadRefused
@@ -25,13 +26,10 @@ def _evidence():
 @login_required
 @require_GET
 def evidence_list(request):
-    items = scoped(_evidence(), request.user, "view")
-    reference = request.GET.get("requirement", "").strip()
-    if ":" in reference:
-        key, _sep, code = reference.partition(":")
-        items = items.filter(targets__framework_key=key, targets__code=code)
-    page = page_of(request, items)
-    return render(request, "compliance/evidence_list.html", {"items": page, "page_obj": page, "reference": reference})
+    filters = EvidenceFilter(request.GET, user=request.user)
+    page = page_of(request, filters.filter_queryset(scoped(_evidence(), request.user, "view")))
+    return render(request, "compliance/evidence_list.html", {
+        "items": page, "page_obj": page, "filters": filters, "reference": filters.data.get("requirement", "")})
 
 
 @login_required
