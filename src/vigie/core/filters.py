@@ -125,7 +125,7 @@ def _shown(value) -> str:
 def _api_query(filter_class: type[FilterSet]) -> type[Schema]:
     fields = {}
     for name, field in filter_class.base_fields.items():
-        kind = bool if isinstance(field, forms.BooleanField) else (
+        kind = bool if isinstance(field, forms.BooleanField) else int if isinstance(field, forms.IntegerField) else (
             list[str] if isinstance(field, forms.MultipleChoiceField) else str)
         with translation.override("en"):  # the API's description is in English, built once
             description = " ".join(str(part) for part in (field.label, field.help_text) if part)

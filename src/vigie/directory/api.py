@@ -20,6 +20,7 @@ from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from . import services
+from .filters import AuditFilter, DirectoryFilter, FindingFilter
 from .models import Audit, AuthMethod, Directory, Finding, Security
 
 ERRORS = {403: Message, 404: Message}
@@ -158,17 +159,6 @@ class FindingOut(Schema):
         return obj.audit.uuid
 
 
-class AuditQuery(Schema):
-    directory: UUID | None = None
-    status: str | None = None
-
-
-class FindingQuery(Schema):
-    audit: UUID | None = None
-    rule_id: str | None = None
-    level: int | None = None
-
-
 def _directories():
     return Directory.objects.select_related("organisation")
 
@@ -183,9 +173,9 @@ def _apply_password(request, directory: Directory, password: str | None) -> None
 @operation(router, "GET", "/directories", "directory_list", Directory, "view", kind="list",
            response=list[DirectoryOut])
 @paginate(PageNumberPagination)
-def directory_list(request):
+def directory_list(request, filters: Query[DirectoryFilter.api_query()]):
     """The directories the caller may see (the password is never returned: `password_set` says if one is)."""
-    return scoped(_directories(), request.auth, "view")
+    return DirectoryFilter.for_api(filters, request.auth).filter_queryset(scoped(_directories(), request.auth, "view"))
 
 
 @operation(router, "GET", "/directories/{uuid:uuid}", "directory_get", Directory, "view",
@@ -234,13 +224,9 @@ def directory_audit(request, uuid):
 
 @operation(router, "GET", "/audits", "audit_list", Audit, "view", kind="list", response=list[AuditOut])
 @paginate(PageNumberPagination)
-def audit_list(request, filters: Query[AuditQuery]):
-    audits = scoped(Audit.objects.select_related("directory", "organisation", "job"), request.auth, "view")
-    if filters.directory:
-        audits = audits.filter(directory__uuid=filters.directory)
-    if filters.status:
-        audits = audits.filter(status=filters.status)
-    return audits
+def audit_list(request, filters: Query[AuditFilter.api_query()]):
+    return AuditFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(Audit.objects.select_related("directory", "organisation", "job"), request.auth, "view"))
 
 
 @operation(router, "GET", "/audits/{uuid:uuid}", "audit_get", Audit, "view", response={200: AuditOut, **ERRORS})
@@ -251,13 +237,7 @@ def audit_get(request, uuid):
 
 @operation(router, "GET", "/findings", "finding_list", Finding, "view", kind="list", response=list[FindingOut])
 @paginate(PageNumberPagination)
-def finding_list(request, filters: Query[FindingQuery]):
+def finding_list(request, filters: Query[FindingFilter.api_query()]):
     """Failing checks, filtered by audit, rule or level."""
-    findings = scoped(Finding.objects.select_related("audit"), request.auth, "view")
-    if filters.audit:
-        findings = findings.filter(audit__uuid=filters.audit)
-    if filters.rule_id:
-        findings = findings.filter(rule_id=filters.rule_id)
-    if filters.level:
-        findings = findings.filter(level=filters.level)
-    return findings
+    return FindingFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(Finding.objects.select_related("audit"), request.auth, "view"))
