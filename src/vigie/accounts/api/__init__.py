@@ -9,10 +9,10 @@ from vigie.core.api import get_scoped, not_found, operation, require_fresh_secon
 from vigie.core.schemas import Message
 from vigie.core.scoping import scoped
 
-from ..filters import AuditEventFilter
+from ..filters import AuditEventFilter, RoleAssignmentFilter
 from ..models import AuditEvent, RoleAssignment, User, tree_node_model
 from ..services import Refused, grant_role, revoke_role
-from .schemas import AuditEventOut, AuditFilters, MeOut, RoleFilters, RoleIn, RoleOut
+from .schemas import AuditEventOut, AuditFilters, MeOut, RoleIn, RoleOut
 
 ERRORS = {403: Message, 404: Message}
 
@@ -33,9 +33,9 @@ def _roles():
 
 @operation(roles, "GET", "/", "role_list", RoleAssignment, "view", kind="list", response=list[RoleOut])
 @paginate(PageNumberPagination)
-def role_list(request, filters: Query[RoleFilters]):
+def role_list(request, filters: Query[RoleAssignmentFilter.api_query()]):
     """Role assignments on the nodes where the caller may see who holds roles."""
-    return filters.filter(scoped(_roles(), request.auth, "view"))
+    return RoleAssignmentFilter.for_api(filters, request.auth).filter_queryset(scoped(_roles(), request.auth, "view"))
 
 
 @operation(roles, "POST", "/", "role_grant", RoleAssignment, "add", kind="create",

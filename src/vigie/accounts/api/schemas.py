@@ -1,11 +1,10 @@
 """API shapes for the caller's account, role assignments and the audit log. Shape only."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from ninja import Field, FilterSchema, Schema
-from ninja.filter_schema import FilterLookup
+from ninja import Field, Schema
 
 from vigie.core.roles import Role
 
@@ -45,12 +44,6 @@ class RoleIn(Schema):
     user: UUID
     organisation: UUID
     role: Role = Field(description="10 reader, 20 contributor, 30 manager (RSSI), 40 administrator")
-
-
-class RoleFilters(FilterSchema):
-    organisation: Annotated[UUID | None, FilterLookup("organisation__uuid")] = None
-    user: Annotated[UUID | None, FilterLookup("user__uuid")] = None
-    role: int | None = None
 
 
 class MyRole(Schema):

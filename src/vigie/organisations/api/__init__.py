@@ -11,14 +11,13 @@ from vigie.core.models import Job
 from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import scoped
 
+from ..filters import ContactFilter, OrganisationFilter
 from ..models import Contact, Organisation
 from ..services import Refused, delete_organisation, launch_export
 from .schemas import (
     ContactFields,
-    ContactFilters,
     ContactIn,
     ContactOut,
-    OrganisationFilters,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
@@ -41,9 +40,10 @@ def _refused(status: int, exc: Refused) -> HttpError:
 @operation(router, "GET", "/", "organisation_list", Organisation, "view", kind="list",
            response=list[OrganisationOut])
 @paginate(PageNumberPagination)
-def organisation_list(request, filters: Query[OrganisationFilters]):
+def organisation_list(request, filters: Query[OrganisationFilter.api_query()]):
     """The organisations the caller may see, filtered by kind, parent or name/FINESS search."""
-    return filters.filter(scoped(_organisations(), request.auth, "view"))
+    return OrganisationFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_organisations(), request.auth, "view"))
 
 
 @operation(router, "POST", "/", "organisation_create", Organisation, "add", kind="create",
@@ -107,8 +107,8 @@ def _contacts():
 
 @operation(contacts, "GET", "/", "contact_list", Contact, "view", kind="list", response=list[ContactOut])
 @paginate(PageNumberPagination)
-def contact_list(request, filters: Query[ContactFilters]):
-    return filters.filter(scoped(_contacts(), request.auth, "view"))
+def contact_list(request, filters: Query[ContactFilter.api_query()]):
+    return ContactFilter.for_api(filters, request.auth).filter_queryset(scoped(_contacts(), request.auth, "view"))
 
 
 @operation(contacts, "POST", "/", "contact_create", Contact, "add", kind="create",
