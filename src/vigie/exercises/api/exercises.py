@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from ninja import PatchDict, Router, Schema, Status
+from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from vigie.core.api import get_scoped, operation, require_role_at, save_checked
@@ -19,6 +19,7 @@ from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
 from .. import run, validity
+from ..filters import ExerciseFilter
 from ..models import Exercise, ExerciseInject, Observation, Scenario
 from ..scenarios import library
 
@@ -170,9 +171,10 @@ def _invalid(exc: ValidationError) -> HttpError:
 
 
 @operation(router, "GET", "/exercises", "exercise_list", Exercise, "view", kind="list", response=list[ExerciseOut])
-def exercise_list(request):
+def exercise_list(request, filters: Query[ExerciseFilter.api_query()]):
     """Exercises the caller may see, newest first (at most 500)."""
-    return list(scoped(_exercises(), request.auth, "view")[:500])
+    return list(ExerciseFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_exercises(), request.auth, "view"))[:500])
 
 
 @operation(router, "POST", "/exercises", "exercise_create", Exercise, "add", kind="create",

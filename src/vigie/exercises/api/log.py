@@ -29,6 +29,7 @@ from vigie.organisations.models import Organisation
 from .. import declaration
 from .. import incidents as incident_services
 from .. import log as log_services
+from ..filters import CrisisLogFilter, IncidentFilter
 from ..models import CrisisLog, Incident, LogEntry
 
 ERRORS = {403: Message, 404: Message}
@@ -202,9 +203,10 @@ def _logs():
 
 
 @operation(router, "GET", "/logs", "crisis_log_list", CrisisLog, "view", kind="list", response=list[LogOut])
-def crisis_log_list(request):
+def crisis_log_list(request, filters: Query[CrisisLogFilter.api_query()]):
     """The crisis logs the caller may see, newest first (at most 200)."""
-    return list(scoped(_logs(), request.auth, "view")[:200])
+    return list(CrisisLogFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_logs(), request.auth, "view"))[:200])
 
 
 @operation(router, "GET", "/logs/{uuid:uuid}", "crisis_log_get", CrisisLog, "view", response={200: LogOut, **ERRORS})
@@ -249,9 +251,10 @@ def _incidents():
 
 
 @operation(router, "GET", "/incidents", "incident_list", Incident, "view", kind="list", response=list[IncidentOut])
-def incident_list(request):
+def incident_list(request, filters: Query[IncidentFilter.api_query()]):
     """The incidents the caller may see, most recently detected first (at most 200)."""
-    return list(scoped(_incidents(), request.auth, "view")[:200])
+    return list(IncidentFilter.for_api(filters, request.auth).filter_queryset(
+        scoped(_incidents(), request.auth, "view"))[:200])
 
 
 @operation(router, "POST", "/incidents", "incident_create", Incident, "add", kind="create",
