@@ -5,6 +5,10 @@ A filter is a Django form (the page renders it and shows its errors) whose valid
 SQL. A parameter left out of the query takes the filter's `defaults`; given empty, it means "any". A bad value
 is never a silent empty list: the page shows the form's error, the API answers 422 naming the parameter, and
 an invalid filter narrows nothing.
+
+Why not django-filter: its FilterSet builds a form of its own and the ninja API would need a third shape
+beside it; a plain Django form already renders on the page, and `api_query()` derives the API's parameters
+from the same fields, so one class and no new dependency serve the page, the API and the export job.
 """
 
 from datetime import date, datetime, time, timedelta
