@@ -1,62 +1,40 @@
-"""Filters for listed models: the same class filters the page, its CSV export and (later) the API list."""
-
-from datetime import datetime, time, timedelta
+"""Filters for listed models: the same class filters the page, its CSV export and the API list."""
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
-from .services import administered_organisations
+from vigie.core.filters import DateRangeMixin, FilterSet, choices_or_any, day_range, organisation_filter
+from vigie.core.roles import Role
+from vigie.core.scoping import scoped
+
+from .models import AuditEvent, RoleAssignment, User
 
 
-class AuditEventFilter(forms.Form):
+class AuditEventFilter(DateRangeMixin, FilterSet):
     action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("Any action"))] + list(AuditEvent.Action.choices))
+                               choices=choices_or_any(AuditEvent.Action.choices, _("Any action")))
     username = forms.CharField(label=_("User"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None,
-                                          to_field_name="uuid", empty_label=_("All my organisations"),
-                                          help_text=_("Includes everything below it."))
+    organisation = organisation_filter(None, action="audit")  # the subtrees the user administers
 
-    def __init__(self, data=None, *, user, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["organisation"].queryset = administered_organisations(user).order_by("path")
+    field_order = ("action", "username", "date_from", "date_to", "organisation")
+    exact = ("action",)
+    organisation_path = "organisation_path"
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """Apply the valid filters; an invalid form filters nothing more (its errors are shown)."""
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["action"]:
-            queryset = queryset.filter(action=data["action"])
+    def narrow(self, queryset: QuerySet, data: dict) -> QuerySet:
         if data["username"]:
             queryset = queryset.filter(username__icontains=data["username"])
-        if data["date_from"]:
-            queryset = queryset.filter(at__gte=_start_of(data["date_from"]))
-        if data["date_to"]:
-            queryset = queryset.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
-        if data["organisation"] is not None:
-            queryset = queryset.filter(organisation_path__startswith=data["organisation"].path)
-        return queryset
-
-    def active_filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {
-            key: (value.path if key == "organisation" else str(value))
-            for key, value in self.cleaned_data.items() if value not in (None, "")
-        }
+        return day_range(queryset, "at", data["date_from"], data["date_to"])
 
 
-def _start_of(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+class RoleAssignmentFilter(FilterSet):
+    organisation = organisation_filter(RoleAssignment)
+    user = forms.ModelChoiceField(label=_("User"), required=False, queryset=User.objects.none(), to_field_name="uuid")
+    role = forms.TypedChoiceField(label=_("Role"), required=False, coerce=int, empty_value=None,
+                                  choices=choices_or_any(Role.choices, _("Any role")))
+
+    exact = ("user", "role")
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, user=user, **kwargs)
+        self.fields["user"].queryset = scoped(User.objects.all(), user, "view")

@@ -4,11 +4,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.organisation_choice import OrganisationField
 from vigie.core.roles import Role, grantable
 from vigie.core.scoping import highest_role
 
 from .models import User
-from .services import administered_organisations
 
 
 class LoginForm(forms.Form):
@@ -60,16 +60,15 @@ class UserCreateForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"))
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=None, to_field_name="uuid",
-        help_text=_("The node the role is granted on; it covers everything below it."),
-    )
+    organisation = OrganisationField(
+        action="audit", help_text=_("The node the role is granted on; it covers everything below it."),
+    )  # the nodes the user administers
     role = forms.TypedChoiceField(label=_("Role"), choices=Role.choices, coerce=int)
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
         self.admin = admin
-        self.fields["organisation"].queryset = administered_organisations(admin).order_by("path")
+        self.fields["organisation"].offer(admin)
 
     def clean_username(self):
         username = self.cleaned_data["username"]

@@ -9,7 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import scoped, where_user_may
+from vigie.core.organisation_choice import OrganisationField
+from vigie.core.scoping import scoped
 
 from .deadlines import catalogue
 from .filters import colleagues
@@ -32,7 +33,7 @@ class RulesForm(forms.ModelForm):
 
 
 class ActionForm(RulesForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Action, action="add")
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, to_field_name="uuid",
                                    empty_label=_("Nobody yet"))
 
@@ -44,7 +45,8 @@ class ActionForm(RulesForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         creating = self.instance.pk is None
-        self.fields["organisation"].queryset = where_user_may(user, Action, "add" if creating else "change")
+        if creating:
+            self.fields["organisation"].offer(user)
         owners = colleagues(user)
         if not creating:
             org = self.instance.organisation
@@ -81,7 +83,7 @@ class MergeForm(forms.Form):
 
 
 class CompletionForm(RulesForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=DeadlineCompletion, action="add")
     deadline = forms.ChoiceField(label=_("Deadline"))
 
     class Meta:
@@ -91,7 +93,7 @@ class CompletionForm(RulesForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, DeadlineCompletion, "add").filter(
-            kind__in=catalogue().kinds())
+        self.fields["organisation"].kinds = tuple(catalogue().kinds())
+        self.fields["organisation"].offer(user)
         self.fields["deadline"].choices = [(d.code, d.title()) for d in catalogue()]
         self.fields["done_on"].initial = timezone.localdate()

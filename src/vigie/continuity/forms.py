@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import where_user_may
+from vigie.core import organisation_choice as choice
 from vigie.organisations.models import Kind, Organisation
 
 from . import services
@@ -38,7 +38,8 @@ class OwnedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         field = self.fields["organisation"]
-        field.queryset = where_user_may(user, self._meta.model).exclude(kind=Kind.NATIONAL)
+        # Continuity objects belong to an establishment or a group, never to the nation.
+        field.queryset = choice.organisations_for(user, self._meta.model, "add", exclude_kinds=(Kind.NATIONAL,))
         if self.instance.pk:
             field.disabled = True
             organisation = self.instance.organisation
@@ -220,12 +221,13 @@ class ImpactForm(forms.Form):
 
 
 class WorkbookUploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = choice.OrganisationField(model=Activity, action="add", exclude_kinds=(Kind.NATIONAL,),
+                                            to_field_name=None)
     workbook = forms.FileField(label=_("BIA workbook (.xlsx)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Activity).exclude(kind=Kind.NATIONAL)
+        self.fields["organisation"].offer(user)
 
 
 class ScenarioForm(OwnedForm):

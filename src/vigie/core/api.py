@@ -207,9 +207,9 @@ def crud(router: Router, model: type, path: str, name: str, out, *, detail=None,
     - `delete`: DELETE `path/{uuid}` (204); `True` deletes unless protected (409), or `delete(request, obj)` does.
 
     `detail` is the read's schema when it shows more than a list's row; `queryset` is what reads fetch
-    from (select_related…); `filters` a query schema whose `filter(rows)` narrows the list, `listed(request,
-    rows[, filters])` what the list returns instead; `docs` and `errors` give each verb its description and
-    extra answers."""
+    from (select_related…); `filters` the model's filter class (core.filters), whose parameters narrow the
+    list (422 naming a bad one), `listed(request, rows)` what the list returns of the narrowed rows;
+    `docs` and `errors` give each verb its description and extra answers."""
     docs, errors = docs or {}, errors or {}
     many = path or "/"
     one = f"{path}/{{uuid:uuid}}"
@@ -226,8 +226,9 @@ def crud(router: Router, model: type, path: str, name: str, out, *, detail=None,
         def list_view(request, rows):
             return listed(request, rows) if listed is not None else rows
     else:
-        def list_view(request, rows, chosen: Query[filters]):
-            return listed(request, rows, chosen) if listed is not None else chosen.filter(rows)
+        def list_view(request, rows, chosen: Query[filters.api_query()]):
+            rows = filters.for_api(chosen, request.auth).filter_queryset(rows)
+            return listed(request, rows) if listed is not None else rows
     declare("list", "GET", many, "view", paginate(PageNumberPagination)(list_view), list[out], kind="list")
 
     def get_view(request, obj):

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .paging import page_of
-from .scoping import can, scoped, where_user_may
+from .organisation_choice import organisations_for
+from .scoping import can, scoped
 
 FORM = "core/generic/form.html"
 CONFIRM_DELETE = "core/generic/confirm_delete.html"
@@ -52,7 +53,7 @@ def visible(request, queryset):
 
 
 def may_add(user, model) -> bool:
-    return where_user_may(user, model).exists()
+    return organisations_for(user, model, "add").exists()
 
 
 def organisation_param(request, model):
@@ -60,7 +61,7 @@ def organisation_param(request, model):
     value = request.GET.get("organisation")
     if not value or len(value) != 36:
         return None
-    return where_user_may(request.user, model).filter(uuid=value).first()
+    return organisations_for(request.user, model, "add").filter(uuid=value).first()
 
 
 def save_checked(form, user, action: str):

@@ -24,7 +24,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.urls import path
 
 from .registry import registry
-from .scoping import scoped, where_user_may
+from .organisation_choice import organisations_for
+from .scoping import scoped
 
 READ_ACTIONS = frozenset({"view", "export"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -58,7 +59,7 @@ def fetch(user, model, uuid, action: str):
 
 
 def may_act_somewhere(user, model, action: str) -> bool:
-    return where_user_may(user, model, action).exists()
+    return organisations_for(user, model, action).exists()
 
 
 def guarded(view, model, kind: str, action: str, post: str):

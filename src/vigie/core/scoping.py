@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from .roles import Role
 
 ROLE_ASSIGNMENT_MODEL = "accounts.RoleAssignment"
-ORGANISATION_MODEL = "organisations.Organisation"  # the tree, named by its label as the role model is
 
 
 def _assignments():
@@ -56,17 +55,6 @@ def scoped(queryset: QuerySet, user, action: str) -> QuerySet:
     if condition is None:
         return queryset.none()
     return queryset.filter(condition)
-
-
-def where_user_may(user, model, action: str = "add") -> QuerySet:
-    """Organisations on which the user holds, there or above, the role `model` needs for `action`: where
-    they may create such an object (form choices, "may add" checks). Refused actions give none."""
-    organisations = apps.get_model(ORGANISATION_MODEL).objects
-    minimum = model.required_role(action)
-    condition = visibility(user, minimum, "path") if minimum is not None else None
-    if condition is None:
-        return organisations.none()
-    return organisations.filter(condition).order_by("path")
 
 
 def can(user, action: str, obj) -> bool:

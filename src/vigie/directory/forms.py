@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import where_user_may
+from vigie.core.organisation_choice import OrganisationField
 
 from .models import Directory
 
@@ -15,6 +15,7 @@ class DirectoryForm(forms.ModelForm):
         help_text=_("Never shown back. Leave empty to keep the stored password."),
     )
     clear_password = forms.BooleanField(label=_("Remove the stored password"), required=False)
+    organisation = OrganisationField(model=Directory, action="add", to_field_name=None)
 
     class Meta:
         model = Directory
@@ -26,7 +27,7 @@ class DirectoryForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Directory)
+        self.fields["organisation"].offer(user)
         if self.instance.pk:
             self.fields["organisation"].disabled = True
             self.fields["new_password"].label = _("Replace the password") if self.instance.has_password \

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigie.core.generic import get_or_post
+from vigie.core.generic import get_or_post, may_add
 from vigie.core.paging import page_of
 from vigie.core.pdf import html_to_pdf
 from vigie.core.recent import confirm_first
-from vigie.core.scoping import can, where_user_may
+from vigie.core.scoping import can
 
 from . import services
 from .forms import DirectoryForm, SnapshotUploadForm
@@ -29,16 +29,12 @@ CARE_DAYS, CARE_LEVEL = services.CARE_DAYS, services.CARE_LEVEL
 AFFECTED_PER_PAGE = 50
 
 
-def _may_add(user) -> bool:
-    return where_user_may(user, Directory).exists()
-
-
 @require_GET
 def directory_list(request, directories):
     page = page_of(request, directories.select_related("organisation"))
     rows = services.latest_and_care_audits(list(page.object_list), CARE_DAYS, CARE_LEVEL)
     return render(request, "directory/list.html", {
-        "rows": rows, "page_obj": page, "may_add": _may_add(request.user), "care_days": CARE_DAYS,
+        "rows": rows, "page_obj": page, "may_add": may_add(request.user, Directory), "care_days": CARE_DAYS,
         "care_level": CARE_LEVEL})
 
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actions.forms import RulesForm
 from vigie.actions.models import Priority
-from vigie.core.scoping import scoped, where_user_may
+from vigie.core.organisation_choice import OrganisationField
+from vigie.core.scoping import scoped
 
 from .models import Exercise, Observation, Participant, Scenario, ScenarioInject
 from .scenarios import library
@@ -20,7 +21,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class ExerciseForm(RulesForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Exercise, action="add")
     scenario = forms.ModelChoiceField(label=_("Scenario"), queryset=None, to_field_name="uuid", required=False)
 
     class Meta:
@@ -32,8 +33,8 @@ class ExerciseForm(RulesForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "change" if self.instance.pk else "add"
-        self.fields["organisation"].queryset = where_user_may(user, Exercise, action)
+        self.fields["organisation"].action = "change" if self.instance.pk else "add"
+        self.fields["organisation"].offer(user)
         self.fields["scenario"].queryset = scoped(Scenario.objects.select_related("organisation"), user, "view")
         if self.instance.pk:
             self.fields["organisation"].disabled = True
@@ -106,7 +107,7 @@ class ObservationForm(forms.ModelForm):
 
 
 class ScenarioForm(RulesForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Scenario, action="add")
     source = forms.ChoiceField(label=_("Start from"), required=False)
 
     class Meta:
@@ -115,7 +116,8 @@ class ScenarioForm(RulesForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Scenario, "change" if self.instance.pk else "add")
+        self.fields["organisation"].action = "change" if self.instance.pk else "add"
+        self.fields["organisation"].offer(user)
         if self.instance.pk:
             self.fields["organisation"].disabled = True
             del self.fields["source"]

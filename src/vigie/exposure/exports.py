@@ -9,31 +9,30 @@ from vigie.core.jobs import enqueue
 from vigie.core.scoping import scoped
 from vigie.organisations.models import Organisation
 
+from .filters import FindingFilter
 from .models import Finding
 
 JOB_EXPORT = "exposure.export"  # its handler is in jobs.py
 CSV_COLUMNS = ["target", "port", "hostname", "check_id", "evidence_key", "severity", "status", "title",
                "evidence", "first_seen", "last_seen", "accepted_until", "uuid"]
-FILTERS = ("status", "severity", "check_id")
 PROGRESS_EVERY = 2000
 
 
 def launch_export(user, fmt: str, filters: dict, organisation=None):
-    """The export job of the findings matching `filters` (organisation UUID, status, severity, check), kept
-    on that organisation, or else on the highest one the user may export; None when there is none."""
+    """The export job of the findings matching `filters` (FindingFilter's parameters, as given), kept on the
+    organisation chosen, or else on the highest one the user may export; None when there is none."""
     anchor = organisation or scoped(Organisation.objects.all(), user, "export").order_by("path").first()
     if anchor is None:
         return None
-    params = {"format": fmt, "filters": {k: str(v) for k, v in filters.items() if v}}
-    return enqueue(JOB_EXPORT, organisation=anchor, user=user, params=params)
+    return enqueue(JOB_EXPORT, organisation=anchor, user=user, params={"format": fmt, "filters": filters})
 
 
 def findings(user, filters: dict):
-    """The findings the user may export, narrowed by organisation (its UUID) and the API's filters."""
+    """The findings the user may export, narrowed by FindingFilter (a parameter no longer valid, such as an
+    organisation the user lost, narrows to nothing rather than widening the export)."""
     rows = scoped(Finding.objects.select_related("organisation", "asset"), user, "export")
-    if filters.get("organisation"):
-        rows = rows.filter(organisation__uuid=filters["organisation"])
-    return rows.filter(**{name: filters[name] for name in FILTERS if filters.get(name)})
+    form = FindingFilter(filters, user=user, action="export")
+    return form.filter_queryset(rows) if form.is_valid() else rows.none()
 
 
 def _counted(rows, total: int, progress):

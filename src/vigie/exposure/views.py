@@ -23,6 +23,7 @@ from . import audits, exports, findings
 from . import report as reports
 from . import scope, services
 from .catalogue import meta
+from .filters import FindingFilter
 from .forms import AcceptRiskForm, AttestForm, FileForm, ReportImportForm, ScheduleForm, ScopeEntryForm
 from .models import Asset, Audit, Finding, Scan, Schedule, ScopeEntry, Severity
 from .nmap import NmapError
@@ -241,32 +242,24 @@ def asset_detail(request, asset):
         "findings": asset.findings.order_by("status", "-last_seen")})
 
 
-def _filtered_findings(request, org):
-    rows = Finding.objects.filter(organisation=org).select_related("asset")
-    status, severity = request.GET.get("status", "open"), request.GET.get("severity", "")
-    if status in Finding.Status.values:
-        rows = rows.filter(status=status)
-    if severity in Severity.values:
-        rows = rows.filter(severity=severity)
-    return rows, status, severity
-
-
 @require_GET
 def finding_list(request, org):
-    rows, status, severity = _filtered_findings(request, org)
+    filters = FindingFilter(request.GET, user=request.user)
+    rows = filters.filter_queryset(Finding.objects.filter(organisation=org).select_related("asset"))
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "exposure/findings.html", {
-        "org": org, "page": page, "status": status, "severity": severity, "statuses": Finding.Status.choices,
-        "severities": Severity.choices})
+    return render(request, "exposure/findings.html", {"org": org, "page": page, "filters": filters,
+                                                      "query": filters.query_string()})
 
 
 @require_GET
 def finding_export(request, org):
-    """Start the export job of all the organisation's findings as CSV (a bulk export, behind a fresh second
-    factor) and follow it; the job writes the file and records the export in the audit log."""
+    """Start the export job of the organisation's findings the list's filters keep, as CSV (a bulk export,
+    behind a fresh second factor) and follow it; the job writes the file and records the export in the audit
+    log."""
     if (confirm := confirm_first(request)) is not None:
         return confirm
-    return redirect(exports.launch_export(request.user, "csv", {"organisation": org.uuid}, org))
+    filters = FindingFilter({**request.GET.dict(), "organisation": str(org.uuid)}, user=request.user, action="export")
+    return redirect(exports.launch_export(request.user, "csv", filters.params(), org))
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.indicators import STATE_RANK, State
+from vigie.core.organisation_choice import OrganisationField
 from vigie.core.registry import registry
 from vigie.organisations.models import Kind
 
@@ -70,8 +71,8 @@ def state_choices():
 
 class MatrixFilter(forms.Form):
     q = forms.CharField(label=_("Name or FINESS"), required=False, max_length=200)
-    within = forms.ModelChoiceField(label=_("GHT or region"), required=False, queryset=None, to_field_name="uuid",
-                                    empty_label=_("All"), help_text=_("Only the establishments under it."))
+    within = OrganisationField(label=_("GHT or region"), required=False, kinds=(Kind.REGION, Kind.GHT),
+                               empty_label=_("All"), help_text=_("Only the establishments under it."))
     state = forms.MultipleChoiceField(label=_("States"), required=False,
                                       help_text=_("An establishment is shown when, for every indicator chosen, "
                                                   "its reading is in one of the states chosen for it."))
@@ -81,8 +82,8 @@ class MatrixFilter(forms.Form):
         """`levels`: the GHT and region nodes under `node` the user may see (a queryset)."""
         super().__init__(data, **kwargs)
         self.node = node
-        self.fields["within"].queryset = levels.filter(path__startswith=node.path).exclude(pk=node.pk).filter(
-            kind__in=(Kind.REGION, Kind.GHT)).order_by("path")
+        self.fields["within"].offer(None, levels.filter(path__startswith=node.path).exclude(pk=node.pk).filter(
+            kind__in=(Kind.REGION, Kind.GHT)).order_by("path"))
         self.fields["state"].choices = state_choices()
         self.fields["sort"].choices = sort_choices()
 

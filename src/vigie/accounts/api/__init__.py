@@ -1,6 +1,5 @@
 """The caller's account, role assignments on the tree, and the audit log."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -8,10 +7,10 @@ from ninja.pagination import PageNumberPagination, paginate
 from vigie.core.api import ERRORS, crud, get_scoped, not_found, operation, refusals, require_fresh_second_factor
 from vigie.core.scoping import can
 
-from ..filters import AuditEventFilter
+from ..filters import AuditEventFilter, RoleAssignmentFilter
 from ..models import AuditEvent, RoleAssignment, User, tree_node_model
 from ..services import Refused, grant_role, revoke_role
-from .schemas import AuditEventOut, AuditFilters, MeOut, RoleFilters, RoleIn, RoleOut
+from .schemas import AuditEventOut, AuditFilters, MeOut, RoleIn, RoleOut
 
 router = Router(tags=["accounts"])
 roles = Router(tags=["roles"])
@@ -26,7 +25,7 @@ def me(request):
 
 ROLES = RoleAssignment.objects.select_related("user", "organisation", "granted_by")
 
-crud(roles, RoleAssignment, "", "role", RoleOut, queryset=ROLES, filters=RoleFilters,
+crud(roles, RoleAssignment, "", "role", RoleOut, queryset=ROLES, filters=RoleAssignmentFilter,
      docs={"list": "Role assignments on the nodes where the caller may see who holds roles."})
 
 
@@ -67,10 +66,6 @@ def role_revoke(request, assignment):
 @paginate(PageNumberPagination)
 def audit_event_list(request, events, filters: Query[AuditFilters]):
     """The audit log of the subtrees the caller administers, newest first."""
-    # Custom: the log is append-only (no read of one event, no writes) and filtered by the page's form.
-    data = {k: v for k, v in filters.dict(exclude={"since"}).items() if v is not None}
-    form = AuditEventFilter(data, user=request.auth)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    events = form.filter_queryset(events)
+    # Custom: the log is append-only (no read of one event, no writes) and polled with `since`.
+    events = AuditEventFilter.for_api(filters, request.auth).filter_queryset(events)
     return events.filter(at__gte=filters.since) if filters.since else events

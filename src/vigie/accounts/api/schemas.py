@@ -1,14 +1,15 @@
 """API shapes for the caller's account, role assignments and the audit log. Shape only."""
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from ninja import Field, FilterSchema, Schema
-from ninja.filter_schema import FilterLookup
+from ninja import Field, Schema
 
 from vigie.core.roles import Role
 from vigie.core.schemas import username_of
+
+from ..filters import AuditEventFilter
 
 
 class OrganisationRef(Schema):
@@ -42,12 +43,6 @@ class RoleIn(Schema):
     user: UUID
     organisation: UUID
     role: Role = Field(description="10 reader, 20 contributor, 30 manager (RSSI), 40 administrator")
-
-
-class RoleFilters(FilterSchema):
-    organisation: Annotated[UUID | None, FilterLookup("organisation__uuid")] = None
-    user: Annotated[UUID | None, FilterLookup("user__uuid")] = None
-    role: int | None = None
 
 
 class MyRole(Schema):
@@ -91,12 +86,7 @@ class AuditEventOut(Schema):
         return obj.organisation.uuid if obj.organisation_id and obj.organisation else None
 
 
-class AuditFilters(Schema):
+class AuditFilters(AuditEventFilter.api_query()):
     """The audit page's filters (accounts.filters.AuditEventFilter), plus `since` to poll for new events."""
 
-    action: str | None = None
-    username: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    organisation: UUID | None = Field(None, description="this node and everything below it")
     since: datetime | None = Field(None, description="events at or after this instant")

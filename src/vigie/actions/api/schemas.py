@@ -93,17 +93,6 @@ class NoteIn(Schema):
     text: str = ""  # checked after the lookup, so an object the caller cannot see answers 404 first
 
 
-class ActionQuery(Schema):
-    q: str | None = None
-    status: str | None = None
-    priority: str | None = None
-    source: str | None = None
-    owner: UUID | None = None
-    mine: bool = False
-    overdue: bool = False
-    organisation: UUID | None = None
-
-
 class CompletionOut(Schema):
     uuid: UUID
     done_on: datetime.date

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from vigie.core.generic import get_or_post
-from vigie.core.scoping import where_user_may
+from vigie.core.organisation_choice import organisations_for
 from vigie.organisations.services import visible_organisations
 
 from .. import services
@@ -36,7 +36,7 @@ def deadlines(request, _completions):
         organisations = organisations.filter(path__startswith=chosen.path)
     page = Paginator(organisations, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    recordable = set(where_user_may(request.user, DeadlineCompletion, "add")
+    recordable = set(organisations_for(request.user, DeadlineCompletion, "add")
                      .filter(pk__in=[o.pk for o in page]).values_list("pk", flat=True))
     return render(request, "actions/deadlines.html", {
         "page_obj": page, "rows": services.statuses_for(page, today), "today": today, "recordable": recordable,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext
-from ninja import PatchDict, Router, Schema, Status
+from ninja import PatchDict, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -18,6 +18,7 @@ from vigie.core.schemas import Message
 from vigie.core.scoping import can
 
 from .. import services
+from ..filters import AssessmentFilter, EvidenceFilter
 from ..models import Answer, Assessment, Evidence, FrameworkVersion
 from ..uploads import UploadRefused
 from .schemas import (
@@ -76,12 +77,8 @@ def _detail(assessment: Assessment) -> Assessment:
 @operation(router, "GET", "/assessments", "compliance_assessment_list", Assessment, "view", kind="list",
            queryset=ASSESSMENTS, response=list[AssessmentOut])
 @paginate(PageNumberPagination)
-def assessment_list(request, assessments, framework: str | None = None, status: str | None = None):
-    if framework:
-        assessments = assessments.filter(version__framework__key=framework)
-    if status:
-        assessments = assessments.filter(status=status)
-    return assessments
+def assessment_list(request, assessments, filters: Query[AssessmentFilter.api_query()]):
+    return AssessmentFilter.for_api(filters, request.auth).filter_queryset(assessments)
 
 
 @operation(router, "POST", "/assessments", "compliance_assessment_create", Assessment, "add", kind="create",
@@ -124,20 +121,8 @@ def assessment_answers(request, assessment, payload: AnswersPatch):
 EVIDENCE = Evidence.objects.select_related("organisation").prefetch_related("targets")
 
 
-class EvidenceQuery(Schema):
-    requirement: str | None = None
-
-
 def _references(values: list[str]) -> list[tuple[str, str]]:
     return services.parse_references(",".join(values))
-
-
-def _tagged(request, items, filters: EvidenceQuery):
-    """Evidence files the caller may see; `requirement=care-d2:D2.P1` keeps those tagged with it."""
-    if filters.requirement and ":" in filters.requirement:
-        key, _sep, code = filters.requirement.partition(":")
-        items = items.filter(targets__framework_key=key, targets__code=code)
-    return items
 
 
 def _change(request, evidence: Evidence, fields: dict):
@@ -152,9 +137,10 @@ def _change(request, evidence: Evidence, fields: dict):
     return EVIDENCE.get(pk=evidence.pk)
 
 
-crud(router, Evidence, "/evidence", "compliance_evidence", EvidenceOut, queryset=EVIDENCE, filters=EvidenceQuery,
-     listed=_tagged, change=(PatchDict[EvidencePatch], _change), change_verb="update",
-     docs={"list": _tagged.__doc__, "update": _change.__doc__})
+crud(router, Evidence, "/evidence", "compliance_evidence", EvidenceOut, queryset=EVIDENCE, filters=EvidenceFilter,
+     change=(PatchDict[EvidencePatch], _change), change_verb="update",
+     docs={"list": "Evidence files the caller may see; `requirement=care-d2:D2.P1` keeps those tagged with it.",
+           "update": _change.__doc__})
 
 
 # Uploading stays custom: the file comes base64-encoded and is checked (type, size) as the page checks it.

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigie.core.api import ERRORS, get_scoped, operation, refusals, require_fresh_second_factor
@@ -21,6 +21,7 @@ from vigie.organisations.models import Organisation
 
 from .. import declarations as service
 from ..evidence_pack import launch
+from ..filters import DeclarationFilter
 from ..models import Declaration
 
 CALLS = "programme reference data (funding calls and their dates), the same for every organisation"
@@ -135,12 +136,8 @@ def funding_call_list(request):
 @operation(router, "GET", "/declarations", "compliance_declaration_list", Declaration, "view", kind="list",
            queryset=DECLARATIONS, response=list[DeclarationOut])
 @paginate(PageNumberPagination)
-def declaration_list(request, items, status: str | None = None, call: str | None = None):
-    if status:
-        items = items.filter(status=status)
-    if call:
-        items = items.filter(call__key=call)
-    return items
+def declaration_list(request, items, filters: Query[DeclarationFilter.api_query()]):
+    return DeclarationFilter.for_api(filters, request.auth).filter_queryset(items)
 
 
 @operation(router, "POST", "/declarations", "compliance_declaration_create", Declaration, "add", kind="create",

@@ -5,8 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.scoping import where_user_may
-from vigie.organisations.models import Organisation
+from vigie.core.organisation_choice import OrganisationField
 
 from ..models import Answer, AnswerKind, Assessment, Evidence, FrameworkVersion, localised
 from ..services import parse_references
@@ -20,15 +19,14 @@ class DateInput(forms.DateInput):
 
 
 class AssessmentCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid")
+    organisation = OrganisationField(model=Assessment, action="add")
     version = forms.ModelChoiceField(label=_("Framework version"), queryset=FrameworkVersion.objects.none(),
                                      to_field_name="uuid")
     assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Assessment)
+        self.fields["organisation"].offer(user)
         self.fields["version"].queryset = FrameworkVersion.objects.select_related("framework")
         self.fields["assessed_on"].initial = timezone.localdate()
 
@@ -67,8 +65,7 @@ class AnswerForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid")
+    organisation = OrganisationField(model=Evidence, action="add")
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False,
                             help_text=_("The file name when left empty."))
@@ -82,7 +79,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Evidence)
+        self.fields["organisation"].offer(user)
 
     def clean_references(self):
         return parse_references(self.cleaned_data.get("references", ""))

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.organisation_choice import OrganisationField
 from vigie.core.scoping import visibility
 from vigie.organisations.models import Organisation
 
@@ -22,10 +23,9 @@ def candidates_for(user):
 
 
 class DeclarationCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Candidate"), queryset=Organisation.objects.none(),
-                                          to_field_name="uuid",
-                                          help_text=_("A GHT files one dossier for all its members; a legal "
-                                                      "entity outside any GHT files its own."))
+    organisation = OrganisationField(label=_("Candidate"), kinds=CANDIDATE_KINDS,
+                                     help_text=_("A GHT files one dossier for all its members; a legal "
+                                                 "entity outside any GHT files its own."))
     call = forms.ModelChoiceField(label=_("Funding call"), queryset=FundingCall.objects.none(), to_field_name="key")
     reference = forms.CharField(label=_("Dossier number"), max_length=64, required=False)
     amount_requested = forms.DecimalField(label=_("Amount requested (EUR)"), max_digits=12, decimal_places=2,
@@ -34,7 +34,7 @@ class DeclarationCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = candidates_for(user)
+        self.fields["organisation"].offer(user, candidates_for(user))
         self.fields["call"].queryset = calls()
 
 

@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators, Means
-from vigie.core.scoping import where_user_may
+from vigie.core.organisation_choice import OrganisationField
+from vigie.organisations.models import Kind
 
+from ..models import BudgetDeclaration, IdentityApplication, IdentityIndicators, Means
 from . import DateInput
 
 
@@ -19,9 +20,10 @@ class TenantForm(forms.ModelForm):
             if self.instance.pk:
                 del self.fields["organisation"]  # an object stays with its organisation
             else:
-                field.queryset = where_user_may(user, self._meta.model).exclude(
-                    kind__in=("national", "region"))
-                field.to_field_name = "uuid"
+                self.fields["organisation"] = OrganisationField(
+                    model=self._meta.model, action="add", exclude_kinds=(Kind.NATIONAL, Kind.REGION),
+                    label=field.label, help_text=field.help_text)
+                self.fields["organisation"].offer(user)
 
 
 class IdentityApplicationForm(TenantForm):

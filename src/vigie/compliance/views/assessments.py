@@ -15,20 +15,17 @@ from vigie.core.paging import page_of
 from vigie.core.scoping import can
 
 from .. import services
+from ..filters import AssessmentFilter
 from ..forms import AnswerForm, AssessmentCreateForm, ConditionsForm
-from ..models import Answer, Assessment
-
+from ..models import Answer
 
 
 @require_GET
 def assessment_list(request, assessments):
-    assessments = assessments.select_related("organisation", "version__framework")
-    status = request.GET.get("status", "")
-    if status in Assessment.Status.values:
-        assessments = assessments.filter(status=status)
+    filters = AssessmentFilter(request.GET, user=request.user)
+    assessments = filters.filter_queryset(assessments.select_related("organisation", "version__framework"))
     return render(request, "compliance/assessment_list.html", {
-        "assessments": (page := page_of(request, assessments)), "page_obj": page, "status": status,
-        "statuses": Assessment.Status.choices,
+        "assessments": (page := page_of(request, assessments)), "page_obj": page, "filters": filters,
     })
 
 

@@ -19,20 +19,18 @@ from vigie.core.scoping import can
 
 from .. import declarations as service
 from ..evidence_pack import launch
+from ..filters import DeclarationFilter
 from ..forms.declarations import (CallDateForm, CommentForm, DeclarationCreateForm, DeclarationEditForm,
                                   TransitionForm)
-from ..models import CallDate, Declaration
-
+from ..models import CallDate
 
 
 @require_GET
 def declaration_list(request, items):
-    items = items.select_related("organisation", "call", "version__framework")
-    status = request.GET.get("status", "")
-    if status in Declaration.Status.values:
-        items = items.filter(status=status)
+    filters = DeclarationFilter(request.GET, user=request.user)
+    items = filters.filter_queryset(items.select_related("organisation", "call", "version__framework"))
     return render(request, "compliance/declarations/list.html", {
-        "declarations": (page := page_of(request, items)), "page_obj": page, "status": status, "statuses": Declaration.Status.choices,
+        "declarations": (page := page_of(request, items)), "page_obj": page, "filters": filters,
         "calls": service.calls(),
     })
 

@@ -14,19 +14,18 @@ from vigie.core.generic import get_or_post
 from vigie.core.paging import page_of
 
 from .. import services
+from ..filters import EvidenceFilter
 from ..forms import EvidenceForm
 from ..uploads import UploadRefused
 
 
 @require_GET
 def evidence_list(request, items):
+    filters = EvidenceFilter(request.GET, user=request.user)
     items = items.select_related("organisation", "uploaded_by").prefetch_related("targets")
-    reference = request.GET.get("requirement", "").strip()
-    if ":" in reference:
-        key, _sep, code = reference.partition(":")
-        items = items.filter(targets__framework_key=key, targets__code=code)
-    page = page_of(request, items)
-    return render(request, "compliance/evidence_list.html", {"items": page, "page_obj": page, "reference": reference})
+    page = page_of(request, filters.filter_queryset(items))
+    return render(request, "compliance/evidence_list.html", {
+        "items": page, "page_obj": page, "filters": filters, "reference": filters.data.get("requirement", "")})
 
 
 @get_or_post

@@ -17,8 +17,9 @@ from vigie.core.api import (
 from vigie.core.schemas import JobOut, Message
 
 from .. import services
+from ..filters import AuditFilter, DirectoryFilter, FindingFilter
 from ..models import Audit, Directory, Finding
-from .schemas import AuditOut, AuditQuery, DirectoryIn, DirectoryOut, DirectoryPatch, FindingOut, FindingQuery
+from .schemas import AuditOut, DirectoryIn, DirectoryOut, DirectoryPatch, FindingOut
 
 router = Router(tags=["directory"])
 DIRECTORIES = Directory.objects.select_related("organisation")
@@ -50,7 +51,7 @@ def _change(request, directory: Directory, changes: dict):
     return save_checked(directory, request.auth, "change")
 
 
-crud(router, Directory, "/directories", "directory", DirectoryOut, queryset=DIRECTORIES,
+crud(router, Directory, "/directories", "directory", DirectoryOut, queryset=DIRECTORIES, filters=DirectoryFilter,
      create=(DirectoryIn, _create), change=(DirectoryPatch, _change),
      docs={"list": "The directories the caller may see (the password is never returned: `password_set` says if "
                    "one is).",
@@ -67,27 +68,13 @@ def directory_audit(request, directory):
     return Status(202, audit.job)
 
 
-def _audits(request, audits, filters: AuditQuery):
-    if filters.directory:
-        audits = audits.filter(directory__uuid=filters.directory)
-    if filters.status:
-        audits = audits.filter(status=filters.status)
-    return audits
-
-
 crud(router, Audit, "/audits", "audit", AuditOut,
-     queryset=Audit.objects.select_related("directory", "organisation", "job"), filters=AuditQuery, listed=_audits)
+     queryset=Audit.objects.select_related("directory", "organisation", "job"), filters=AuditFilter)
 
 
 @operation(router, "GET", "/findings", "finding_list", Finding, "view", kind="list",
            queryset=Finding.objects.select_related("audit"), response=list[FindingOut])
 @paginate(PageNumberPagination)
-def finding_list(request, findings, filters: Query[FindingQuery]):
+def finding_list(request, findings, filters: Query[FindingFilter.api_query()]):
     """Failing checks, filtered by audit, rule or level. Custom: findings are read in lists only."""
-    if filters.audit:
-        findings = findings.filter(audit__uuid=filters.audit)
-    if filters.rule_id:
-        findings = findings.filter(rule_id=filters.rule_id)
-    if filters.level:
-        findings = findings.filter(level=filters.level)
-    return findings
+    return FindingFilter.for_api(filters, request.auth).filter_queryset(findings)

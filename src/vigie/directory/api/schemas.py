@@ -112,14 +112,3 @@ class FindingOut(Schema):
     blocks_next_level: bool
 
     resolve_audit = uuid_of("audit")
-
-
-class AuditQuery(Schema):
-    directory: UUID | None = None
-    status: str | None = None
-
-
-class FindingQuery(Schema):
-    audit: UUID | None = None
-    rule_id: str | None = None
-    level: int | None = None

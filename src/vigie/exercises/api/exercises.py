@@ -11,13 +11,14 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from ninja import PatchDict, Router, Schema, Status
+from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from vigie.core.api import get_scoped, operation, organisation_to_add, refusals, save_checked
 from vigie.core.schemas import Message, TenantOut, uuid_of
 
 from .. import run, validity
+from ..filters import ExerciseFilter
 from ..models import Exercise, ExerciseInject, Observation, Scenario
 from ..scenarios import library
 
@@ -157,9 +158,9 @@ def _scenario(request, uuid, organisation):
 
 @operation(router, "GET", "/exercises", "exercise_list", Exercise, "view", kind="list", queryset=EXERCISES,
            response=list[ExerciseOut])
-def exercise_list(request, exercises):
+def exercise_list(request, exercises, filters: Query[ExerciseFilter.api_query()]):
     """Exercises the caller may see, newest first (at most 500)."""
-    return list(exercises[:500])
+    return list(ExerciseFilter.for_api(filters, request.auth).filter_queryset(exercises)[:500])
 
 
 @operation(router, "POST", "/exercises", "exercise_create", Exercise, "add", kind="create",

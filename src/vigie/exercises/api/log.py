@@ -23,6 +23,7 @@ from vigie.core.schemas import Message, TenantOut, uuid_of
 from .. import declaration
 from .. import incidents as incident_services
 from .. import log as log_services
+from ..filters import CrisisLogFilter, IncidentFilter
 from ..models import CrisisLog, Incident, LogEntry
 
 MAX_ENTRIES = 500
@@ -180,9 +181,9 @@ LOGS = CrisisLog.objects.select_related("organisation")
 
 @operation(router, "GET", "/logs", "crisis_log_list", CrisisLog, "view", kind="list", queryset=LOGS,
            response=list[LogOut])
-def crisis_log_list(request, logs):
+def crisis_log_list(request, logs, filters: Query[CrisisLogFilter.api_query()]):
     """The crisis logs the caller may see, newest first (at most 200)."""
-    return list(logs[:200])
+    return list(CrisisLogFilter.for_api(filters, request.auth).filter_queryset(logs)[:200])
 
 
 @operation(router, "GET", "/logs/{uuid:uuid}", "crisis_log_get", CrisisLog, "view", queryset=LOGS,
@@ -222,9 +223,9 @@ INCIDENTS = Incident.objects.select_related("organisation", "log")
 
 @operation(router, "GET", "/incidents", "incident_list", Incident, "view", kind="list", queryset=INCIDENTS,
            response=list[IncidentOut])
-def incident_list(request, incidents):
+def incident_list(request, incidents, filters: Query[IncidentFilter.api_query()]):
     """The incidents the caller may see, most recently detected first (at most 200)."""
-    return list(incidents[:200])
+    return list(IncidentFilter.for_api(filters, request.auth).filter_queryset(incidents)[:200])
 
 
 @operation(router, "POST", "/incidents", "incident_create", Incident, "add", kind="create",

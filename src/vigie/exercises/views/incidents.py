@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 from vigie.accounts import audit
 from vigie.accounts.models import AuditEvent
 from vigie.core.generic import get_or_post
+from vigie.core.organisation_choice import OrganisationField, organisations_for
 from vigie.core.paging import page_of
 from vigie.core.recent import confirm_first
-from vigie.core.scoping import can, where_user_may
+from vigie.core.scoping import can
 
 from .. import declaration
 from .. import incidents as services
@@ -25,13 +26,13 @@ BLOCK_FIELDS = [name for _key, _title, names in declaration.BLOCKS for name in n
 
 
 class IncidentCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="uuid")
+    organisation = OrganisationField(model=Incident, action="add")
     title = forms.CharField(label=_("Title"), max_length=200)
     detected_at = forms.DateTimeField(label=_("Detected at"), widget=DATETIME)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = where_user_may(user, Incident, "add")
+        self.fields["organisation"].offer(user)
 
 
 class IncidentForm(forms.ModelForm):
@@ -62,7 +63,7 @@ def incident_list(request, incidents):
     now = timezone.now()
     items = [(i, services.significance(i), services.declaration_delay(i, now)) for i in page]
     return render(request, "exercises/incidents/list.html", {
-        "items": items, "page_obj": page, "can_add": where_user_may(request.user, Incident, "add").exists(),
+        "items": items, "page_obj": page, "can_add": organisations_for(request.user, Incident, "add").exists(),
     })
 
 

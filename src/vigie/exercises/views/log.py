@@ -16,6 +16,7 @@ from vigie.core.scoping import can
 
 from .. import incidents as incident_services
 from .. import log as services
+from ..filters import CrisisLogFilter
 from ..models import CrisisLog, LogEntry
 
 POLL_SECONDS = 2
@@ -36,13 +37,10 @@ def _after(request) -> int:
 
 @require_GET
 def log_list(request, logs):
-    logs = logs.select_related("organisation")
-    kind = request.GET.get("kind")
-    if kind in CrisisLog.Kind.values:
-        logs = logs.filter(kind=kind)
-    page = page_of(request, logs)
-    return render(request, "exercises/log/list.html", {"logs": page, "page_obj": page, "kind": kind,
-                                                       "kinds": CrisisLog.Kind})
+    filters = CrisisLogFilter(request.GET, user=request.user)
+    page = page_of(request, filters.filter_queryset(logs.select_related("organisation")))
+    return render(request, "exercises/log/list.html", {"logs": page, "page_obj": page, "filters": filters,
+                                                       "kind": filters.data.get("kind"), "kinds": CrisisLog.Kind})
 
 
 @require_GET

@@ -14,7 +14,6 @@ from ninja.errors import HttpError
 from vigie.core.api import (
     ERRORS,
     crud,
-    get_scoped,
     operation,
     organisation_to_add,
     refusals,
@@ -26,6 +25,7 @@ from vigie.organisations.models import Organisation
 
 from .. import findings as lifecycle
 from .. import exports, scope, services
+from ..filters import AssetFilter, FindingFilter, ScanFilter, ScopeEntryFilter
 from ..models import Asset, Finding, Scan, ScopeEntry
 
 router = Router(tags=["exposure"])
@@ -141,25 +141,6 @@ class AcceptIn(Schema):  # optional here so that an unknown finding answers 404 
     until: date | None = None
 
 
-class OrgFilter(Schema):
-    organisation: UUID | None = None
-
-
-class FindingQuery(Schema):
-    organisation: UUID | None = None
-    status: str | None = None
-    severity: str | None = None
-    check_id: str | None = None
-
-
-def _by_org(queryset, organisation: UUID | None):
-    return queryset.filter(organisation__uuid=organisation) if organisation else queryset
-
-
-def _of_organisation(request, rows, filters: OrgFilter):
-    return _by_org(rows, filters.organisation)
-
-
 INVALID = {ValidationError: 422}  # a rule refused the value: 422 with its sentence(s)
 SENTENCE = {422: Message}  # the scope's and findings' refusals are one sentence, not field errors
 
@@ -185,8 +166,8 @@ def _change_entry(request, entry: ScopeEntry, fields: dict):
 
 
 SCOPE = ScopeEntry.objects.select_related("organisation")
-crud(router, ScopeEntry, "/scope", "exposure_scope", ScopeEntryOut, queryset=SCOPE, filters=OrgFilter,
-     listed=_of_organisation, create=(ScopeEntryIn, _create_entry), change=(ScopeEntryPatch, _change_entry),
+crud(router, ScopeEntry, "/scope", "exposure_scope", ScopeEntryOut, queryset=SCOPE, filters=ScopeEntryFilter,
+     create=(ScopeEntryIn, _create_entry), change=(ScopeEntryPatch, _change_entry),
      delete=True, docs={"create": _create_entry.__doc__}, errors={"create": SENTENCE, "patch": SENTENCE})
 
 
@@ -215,15 +196,14 @@ def scan_launch(request, org):
 
 
 crud(router, Scan, "/scans", "exposure_scan", ScanOut,
-     queryset=Scan.objects.select_related("organisation", "job", "finding"), filters=OrgFilter, listed=_of_organisation)
+     queryset=Scan.objects.select_related("organisation", "job", "finding"), filters=ScanFilter)
 
 
 # --- assets ------------------------------------------------------------------------------------------------
 
 
 crud(router, Asset, "/assets", "exposure_asset", AssetOut,
-     queryset=Asset.objects.select_related("organisation").prefetch_related("services"), filters=OrgFilter,
-     listed=_of_organisation)
+     queryset=Asset.objects.select_related("organisation").prefetch_related("services"), filters=AssetFilter)
 
 
 # --- findings ----------------------------------------------------------------------------------------------
@@ -236,36 +216,28 @@ FINDING_FIELDS = ("uuid", "organisation__uuid", "asset__uuid", "target", "port",
 FINDINGS = Finding.objects.select_related("organisation", "asset")
 
 
-def _filtered(request, rows, filters: FindingQuery):
-    """Findings, a page at a time, filtered by organisation, status, severity or check."""
-    rows = _by_org(rows.only(*FINDING_FIELDS), filters.organisation)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.severity:
-        rows = rows.filter(severity=filters.severity)
-    if filters.check_id:
-        rows = rows.filter(check_id=filters.check_id)
-    return rows
+def _listed(request, rows):
+    """Findings, a page at a time, filtered by organisation, status (open unless asked), severity or check."""
+    return rows.only(*FINDING_FIELDS)  # the list's columns only: the rows are many
 
 
 @operation(router, "GET", "/findings/export", "exposure_finding_export", Finding, "export", kind="list",
            response={202: JobOut, 403: Message})
-def finding_export(request, _rows, filters: Query[FindingQuery]):
+def finding_export(request, _rows, filters: Query[FindingFilter.api_query()]):
     """Every matching finding (bulk export), written by a job as a JSON array of the objects of GET /findings:
     answers 202 with the job to poll, whose `download_url` gives the file once done. Needs a fresh second
     factor from a browser session."""
     # Custom: a job writes the file; it selects the rows itself (exports.launch_export), not from `_rows`.
     require_fresh_second_factor(request)
-    organisation = (get_scoped(Organisation.objects.all(), request.auth, "export", uuid=filters.organisation)
-                    if filters.organisation else None)
-    job = exports.launch_export(request.auth, "json", filters.dict(), organisation)
+    form = FindingFilter.for_api(filters, request.auth, action="export")
+    job = exports.launch_export(request.auth, "json", form.params(), form.cleaned_data["organisation"])
     if job is None:
         raise HttpError(403, gettext("You may export the findings of no organisation."))
     return Status(202, job)
 
 
-crud(router, Finding, "/findings", "exposure_finding", FindingOut, queryset=FINDINGS, filters=FindingQuery,
-     listed=_filtered, docs={"list": _filtered.__doc__})
+crud(router, Finding, "/findings", "exposure_finding", FindingOut, queryset=FINDINGS, filters=FindingFilter,
+     listed=_listed, docs={"list": _listed.__doc__})
 
 
 @operation(router, "POST", "/findings/{uuid:uuid}/retest", "exposure_finding_retest", Finding, "change",

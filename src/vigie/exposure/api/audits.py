@@ -26,11 +26,12 @@ from vigie.organisations.models import Organisation
 from .. import audits
 from .. import report as reports
 from .. import services
+from ..filters import AuditFilter
 from ..forms import FileForm, ReportImportForm
 from ..models import Audit
 from ..nmap import NmapError
 from ..providers import REFERENCES, exposure_audits
-from . import ERRORS, OrgFilter, ScanOut, _of_organisation
+from . import ERRORS, ScanOut
 
 router = Router(tags=["exposure"])
 
@@ -168,7 +169,7 @@ def _delete(request, audit: Audit) -> None:
 
 
 crud(router, Audit, "/audits", "exposure_audit", AuditOut,
-     queryset=Audit.objects.select_related("organisation", "scan"), filters=OrgFilter, listed=_of_organisation, delete=_delete,
+     queryset=Audit.objects.select_related("organisation", "scan"), filters=AuditFilter, delete=_delete,
      docs={"delete": "Delete an imported report (manager role), so that its file can be imported again; the audit "
                      "of a Vigie scan cannot be deleted (409)."})
 

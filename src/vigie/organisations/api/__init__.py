@@ -19,14 +19,13 @@ from vigie.core.models import Job
 from vigie.core.schemas import JobOut, Message
 from vigie.core.scoping import can
 
+from ..filters import ContactFilter, OrganisationFilter
 from ..models import Contact, Organisation
 from ..services import Refused, delete_organisation, launch_export
 from .schemas import (
     ContactFields,
-    ContactFilters,
     ContactIn,
     ContactOut,
-    OrganisationFilters,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
@@ -58,7 +57,7 @@ def _delete(request, org: Organisation) -> None:
 
 
 crud(router, Organisation, "", "organisation", OrganisationOut, queryset=Organisation.objects.select_related("parent"),
-     filters=OrganisationFilters, create=(OrganisationIn, _create),
+     filters=OrganisationFilter, create=(OrganisationIn, _create),
      change=(PatchDict[OrganisationPatch], _change), change_verb="update", delete=_delete,
      docs={"list": "The organisations the caller may see, filtered by kind, parent or name/FINESS search.",
            "create": _create.__doc__, "update": _change.__doc__,
@@ -79,6 +78,6 @@ def organisation_export(request, org):
 
 
 crud(contacts, Contact, "", "contact", ContactOut, queryset=Contact.objects.select_related("organisation"),
-     filters=ContactFilters, create=(ContactIn, lambda request, payload: create_from(request, Contact, payload)),
+     filters=ContactFilter, create=(ContactIn, lambda request, payload: create_from(request, Contact, payload)),
      change=(PatchDict[ContactFields], change_fields), change_verb="update", delete=True,
      docs={"create": "Add a contact to `organisation`; needs the contact \"add\" role there."})

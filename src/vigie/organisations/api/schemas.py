@@ -1,16 +1,11 @@
 """API shapes for the organisation tree and its contacts. Shape only: the rules live in Model.clean()."""
 
 from decimal import Decimal
-from typing import Annotated
 from uuid import UUID
 
-from django.db.models import Q
-from ninja import FilterSchema, Schema
-from ninja.filter_schema import FilterLookup
+from ninja import Schema
 
 from vigie.core.schemas import TenantOut, uuid_of
-
-from ..finess import normalise
 
 
 class OrganisationOut(Schema):
@@ -53,17 +48,6 @@ class OrganisationPatch(OrganisationFields):
     parent: UUID
 
 
-class OrganisationFilters(FilterSchema):
-    kind: str | None = None
-    parent: Annotated[UUID | None, FilterLookup("parent__uuid")] = None
-    search: str | None = None
-
-    def filter_search(self, value: str | None) -> Q:
-        if not value:
-            return Q()
-        return Q(name__icontains=value) | Q(finess__startswith=normalise(value))
-
-
 class ContactOut(TenantOut):
     name: str
     function: str
@@ -80,15 +64,3 @@ class ContactFields(Schema):
 
 class ContactIn(ContactFields):
     organisation: UUID
-
-
-class ContactFilters(FilterSchema):
-    organisation: Annotated[UUID | None, FilterLookup("organisation__uuid")] = None
-    function: str | None = None
-    search: str | None = None
-
-    def filter_search(self, value: str | None) -> Q:
-        if not value:
-            return Q()
-        return Q(name__icontains=value) | Q(email__icontains=value)
-
