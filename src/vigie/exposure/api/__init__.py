@@ -230,7 +230,10 @@ def finding_export(request, _rows, filters: Query[FindingFilter.api_query()]):
     # Custom: a job writes the file; it selects the rows itself (exports.launch_export), not from `_rows`.
     require_fresh_second_factor(request)
     form = FindingFilter.for_api(filters, request.auth, action="export")
-    job = exports.launch_export(request.auth, "json", form.params(), form.cleaned_data["organisation"])
+    # The job is kept on the organisation chosen, or else on the highest one the filter offers (where the user
+    # may export findings): the roles were read once, for the filter.
+    anchor = form.cleaned_data["organisation"] or form.fields["organisation"].queryset.first()
+    job = exports.launch_export(request.auth, "json", form.params(), anchor)
     if job is None:
         raise HttpError(403, gettext("You may export the findings of no organisation."))
     return Status(202, job)
