@@ -183,3 +183,15 @@ def test_serve_starts_no_worker_when_a_broker_is_configured(fresh_env):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_serve_compiles_every_template_before_its_web_processes_are_forked():
+    from django.template import engines
+
+    from vigie.core.management.commands.serve import warm_up
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    warm_up()
+    compiled = set(loader.get_template_cache)
+    assert {"steering/matrix.html", "base.html", "core/_paging.html"} <= compiled

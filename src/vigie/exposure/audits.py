@@ -17,6 +17,7 @@ after the last audit below that level (one that fell short in between shows the 
 import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -104,10 +105,8 @@ def holding(audits: list[Audit]) -> list[Audit]:
 def audits_by_organisation(organisations, as_of: datetime.date) -> dict[int, list[Audit]]:
     """Every audit up to `as_of` of each organisation (by primary key), newest first, in one query."""
     by_org: dict[int, list[Audit]] = {org.pk: [] for org in organisations}
-    # Years of quarterly audits per organisation on a list page: their JSON (counts, imported rows) is
-    # not what a pair is judged on, and is read only if someone asks for it.
     for audit in Audit.objects.filter(organisation__in=list(by_org), performed_on__lte=as_of).order_by(
-            "-performed_on", "-id").defer("counts", "dangerous_services", "items"):
+            "-performed_on", "-id"):
         by_org[audit.organisation_id].append(audit)
     return by_org
 
@@ -122,10 +121,24 @@ def care_pair(organisation, as_of: datetime.date | None = None) -> Pair | None:
     return care_pairs([organisation], as_of)[organisation.pk]
 
 
+class _Dated(NamedTuple):
+    """What a pair is judged on, without loading the audit: a list page judges years of audits a row."""
+    pk: int
+    organisation_id: int
+    performed_on: datetime.date
+    level: int
+
+
 def care_pairs(organisations, as_of: datetime.date | None = None) -> dict[int, Pair | None]:
-    """`care_pair()` of many organisations (by primary key) in one query, for lists."""
-    found = audits_by_organisation(organisations, as_of or timezone.localdate())
-    return {pk: pair_among(holding(audits)[:100]) for pk, audits in found.items()}
+    """`care_pair()` of many organisations (by primary key) in two queries, for lists: the pairs are
+    judged on (date, level) rows, then only the audits of the pairs found are loaded."""
+    by_org: dict[int, list[_Dated]] = {org.pk: [] for org in organisations}
+    rows = Audit.objects.filter(organisation__in=list(by_org), performed_on__lte=as_of or timezone.localdate())
+    for row in rows.order_by("-performed_on", "-id").values_list("pk", "organisation_id", "performed_on", "level"):
+        by_org[row[1]].append(_Dated(*row))
+    found = {pk: pair_among(holding(audits)[:100]) for pk, audits in by_org.items()}
+    chosen = Audit.objects.in_bulk([a.pk for pair in found.values() if pair for a in (pair.first, pair.second)])
+    return {pk: Pair(chosen[pair.first.pk], chosen[pair.second.pk]) if pair else None for pk, pair in found.items()}
 
 
 def pair_among(audits: list[Audit]) -> Pair | None:

@@ -1,11 +1,16 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import translation
 from gunicorn.app.base import BaseApplication
 
 from vigie.celery import broker_label
@@ -28,6 +33,19 @@ class WebServer(BaseApplication):
         return application
 
 
+def warm_up() -> None:
+    """Compile every template, load the translations and the URL map once, before the web processes are
+    forked: each would otherwise do it at its first request of each page (about a second)."""
+    folders = [Path(config.path) / "templates" for config in apps.get_app_configs()]
+    for folder in [*folders, *map(Path, settings.TEMPLATES[0]["DIRS"])]:
+        for template in folder.rglob("*.html"):
+            get_template(template.relative_to(folder).as_posix())
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            reverse(settings.LOGIN_URL)
+            translation.gettext("Vigie")
+
+
 class Command(BaseCommand):
     help = "Migrate, then serve Vigie with a production WSGI server and, without a broker, a local worker."
 
@@ -42,6 +60,7 @@ class Command(BaseCommand):
         if processes < 1 or threads < 1:
             raise CommandError("VIGIE_WEB_PROCESSES (--processes) and VIGIE_WEB_THREADS (--threads) must be at least 1")
         call_command("migrate", interactive=False, verbosity=0)
+        warm_up()
         connections.close_all()  # the web processes are forked from this one: none may inherit a connection
         worker = None
         if not settings.BROKER_URL and not no_worker:
