@@ -4,12 +4,13 @@
     .venv/bin/python bench/national_load.py --small               # 1 run, 5 requests: a quick check
     .venv/bin/python bench/national_load.py --pages exposure: --users bench-ars
 
-`vigie serve` (waitress, the production server) is started on 127.0.0.1 and a free port with
-VIGIE_DATABASE_URL set to the bench database. The pages are every route the route registry declares as
+`vigie serve` (gunicorn, the production server; without its job worker, on an empty queue) is started
+on 127.0.0.1 and a free port with VIGIE_DATABASE_URL set to the bench database. The pages are every route the route registry declares as
 a list (pages and API lists, exports included; their GET), plus the steering pages of issue 13 that this
 tree has (matrix, trends, drill-down, home, comparison; absent ones are skipped). Each of the four
 users (national administrator, ARS reader of one region, manager of one GHT, RSSI of one establishment)
-asks each page N times, four requests in flight at a time, over keep-alive loopback connections.
+asks each page `--warmup` times (not counted), then N times, four requests in flight at a time, over
+keep-alive loopback connections.
 
 Per page and user: p50, p95 and max latency, response size, HTTP status, and the SQL queries one request
 runs (a second pass through Django's test client with CaptureQueriesContext, on the same database). The
